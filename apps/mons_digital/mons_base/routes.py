@@ -1,0 +1,1 @@
+"Web routes of the portal and of the OpenAPI description."

@@ -1,0 +1,68 @@
+import datetime as dt
+
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+
+
+class MonsBaseTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test Mons Base module"
+    module = 'mons_base'
+
+    @property
+    def _skip_company_rule(self):
+        # Holidays without organisation are shared: the rule there is an OR
+        return super()._skip_company_rule | {('mons.holiday', 'company')}
+
+    @with_transaction()
+    def test_working_days_skip_weekend_and_holidays(self):
+        pool = Pool()
+        Holiday = pool.get('mons.holiday')
+        company = create_company()
+        Holiday.create([{'date': dt.date(2026, 12, 25), 'name': "Noël"}])
+        # Thursday 24 + 1 working day: Friday 25 is a holiday -> Monday 28
+        self.assertEqual(
+            Holiday.add_working_days(dt.date(2026, 12, 24), 1, company),
+            dt.date(2026, 12, 28))
+        self.assertEqual(Holiday.working_days_between(
+                dt.date(2026, 12, 21), dt.date(2026, 12, 27)), 4)
+
+    @with_transaction()
+    def test_services_of_user(self):
+        pool = Pool()
+        Service = pool.get('mons.service')
+        Employee = pool.get('company.employee')
+        Party = pool.get('party.party')
+        User = pool.get('res.user')
+        company = create_company()
+        with set_company(company):
+            boss, agent = Employee.create([
+                    {'party': Party.create([{'name': "Boss"}])[0].id,
+                        'company': company.id},
+                    {'party': Party.create([{'name': "Agent"}])[0].id,
+                        'company': company.id},
+                    ])
+            top, = Service.create([{'name': "Direction", 'code': 'DG',
+                        'company': company.id, 'kind': 'direction',
+                        'manager': boss.id}])
+            child, = Service.create([{'name': "Cell", 'code': 'DG-C',
+                        'company': company.id, 'parent': top.id,
+                        'members': [('add', [agent.id])]}])
+            other, = Service.create([{'name': "Other", 'code': 'OT',
+                        'company': company.id}])
+            u_boss, u_agent = User.create([
+                    {'login': 'boss', 'employees': [('add', [boss.id])],
+                        'employee': boss.id},
+                    {'login': 'agent', 'employees': [('add', [agent.id])],
+                        'employee': agent.id},
+                    ])
+            self.assertEqual(Service.services_of_user(u_boss.id),
+                sorted([top.id, child.id]))
+            self.assertEqual(Service.services_of_user(u_agent.id), [child.id])
+            self.assertEqual(Service.search([('users', '=', u_agent.id)]),
+                [child])
+            self.assertEqual(child.rec_name, 'DG-C - Cell')
+
+
+del ModuleTestCase
