@@ -1,10 +1,9 @@
 "Public holidays: Belgian ones and the local ones of the City and the CPAS."
 import datetime as dt
 
-from sql.conditionals import Coalesce
-from sql.operators import Equal
-
-from trytond.model import Exclude, ModelSQL, ModelView, fields
+from trytond.i18n import gettext
+from trytond.model import ModelSQL, ModelView, Unique, fields
+from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -28,11 +27,22 @@ class Holiday(ModelSQL, ModelView):
         super().__setup__()
         t = cls.__table__()
         cls._sql_constraints += [
-            ('date_company_unique',
-                Exclude(t, (t.date, Equal), (Coalesce(t.company, -1), Equal)),
+            ('date_company_unique', Unique(t, t.date, t.company),
                 'mons_base.msg_holiday_unique'),
             ]
         cls._order.insert(0, ('date', 'ASC'))
+
+    @classmethod
+    def validate(cls, holidays):
+        super().validate(holidays)
+        # UNIQUE lets NULL organisations repeat: check the shared ones
+        shared = [h for h in holidays if not h.company]
+        for sub in range(0, len(shared), 500):
+            dates = [h.date for h in shared[sub:sub + 500]]
+            found = cls.search([('company', '=', None),
+                    ('date', 'in', dates)])
+            if len(found) > len(set(f.date for f in found)):
+                raise ValidationError(gettext('mons_base.msg_holiday_unique'))
 
     @staticmethod
     def default_kind():

@@ -1,0 +1,268 @@
+"""`mons`: the site tool of the Mons Digital Suite (what `bench` is to Frappe).
+
+    mons init    --site dev            create the database and its admin
+    mons update  --site dev [MODULE…]  activate/update modules, reference data, patches
+    mons migrate --site dev            apply the pending patches only
+    mons demo    --site dev            load the demo data (idempotent)
+    mons start   --site dev            serve the desk, REST API and portal, with worker and cron
+    mons key     --site dev LOGIN      print a new REST API key for a user
+    mons worker  --site dev            run queued tasks (started by `start` on SQLite)
+    mons po      MODULE                refresh locale/fr.po of a module
+    mons test    [--backend B] [--fast] run every test, ending with "N passed, N failed"
+"""
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from .site import DEMO_PASSWORD, Site, SiteError, mons_modules
+
+
+def cmd_init(args):
+    site = Site(args.site)
+    if site.database_exists():
+        print(f"Site '{site.name}': database '{site.database}' already "
+            "exists, nothing to do.")
+        return 0
+    site.create_database()
+    password = args.password or os.environ.get('MONS_ADMIN_PASSWORD')
+    if not password:
+        if site.name == 'dev' or args.demo_password:
+            password = DEMO_PASSWORD
+        else:
+            raise SiteError("Give the admin password with --password or "
+                "MONS_ADMIN_PASSWORD.")
+    site.trytond_admin('--all', '-l', 'fr', '--email',
+        args.email or 'admin@ville.mons.be', password=password)
+    print(f"Site '{site.name}': database '{site.database}' created "
+        f"({site.backend}).")
+    return 0
+
+
+def _require_database(site):
+    if not site.database_exists():
+        raise SiteError(f"Site '{site.name}' has no database "
+            f"'{site.database}' yet: run `mons init --site {site.name}`.")
+
+
+def cmd_update(args):
+    from . import fixtures, patches
+    from .runtime import transaction
+    site = Site(args.site)
+    _require_database(site)
+    modules = args.modules or mons_modules()
+    unknown = set(modules) - set(mons_modules())
+    if unknown:
+        raise SiteError(f"Unknown module(s): {', '.join(sorted(unknown))} "
+            f"(installed: {', '.join(mons_modules())}).")
+    site.trytond_admin('-u', *modules, '--activate-dependencies',
+        '-l', 'fr')
+    with transaction(site) as (pool, txn):
+        fixtures.load_reference(site, pool)
+        txn.commit()
+        patches.apply(site, pool, txn)
+    print(f"Site '{site.name}': modules up to date: {', '.join(modules)}.")
+    return 0
+
+
+def cmd_migrate(args):
+    from . import patches
+    from .runtime import transaction
+    site = Site(args.site)
+    _require_database(site)
+    with transaction(site) as (pool, txn):
+        applied = patches.apply(site, pool, txn)
+    print(f"{len(applied)} patch(es) applied.")
+    return 0
+
+
+def cmd_demo(args):
+    from . import demo, fixtures
+    from .runtime import company_context, transaction
+    site = Site(args.site)
+    _require_database(site)
+    start = time.monotonic()
+    with transaction(site) as (pool, txn):
+        companies = fixtures.load_reference(site, pool)
+        with txn.set_context(company_context(pool)):
+            demo.load_demo(site, pool, companies)
+    print(f"Site '{site.name}': demo data loaded in "
+        f"{time.monotonic() - start:.1f} s.")
+    return 0
+
+
+def create_key(site, login, name=None):
+    from .runtime import transaction
+    with transaction(site) as (pool, txn):
+        User = pool.get('res.user')
+        Application = pool.get('res.user.application')
+        users = User.search([('login', '=', login)])
+        if not users:
+            raise SiteError(f"No user with login '{login}' on site "
+                f"'{site.name}'.")
+        application, = Application.create([{
+                    'user': users[0].id, 'application': 'rest',
+                    'state': 'validated'}])
+        return application.key
+
+
+def cmd_key(args):
+    site = Site(args.site)
+    _require_database(site)
+    key = create_key(site, args.login)
+    if args.write:
+        path = site.folder / 'api-key'
+        path.write_text(key + '\n')
+        path.chmod(0o600)
+    print(key)
+    return 0
+
+
+def print_banner(site):
+    from .demo import ROLE_USERS
+    print(f"""
+Mons Digital Suite — site '{site.name}' ({site.backend})
+  Desk (Tryton web client): {site.url}/
+  REST API:                 {site.url}/{site.database}/rest/
+  OpenAPI description:      {site.url}/{site.database}/rest/openapi.json
+  Citizen portal:           {site.url}/{site.database}/portal/
+Demo logins (password: {DEMO_PASSWORD}):
+  admin (functional admin), """ + ', '.join(
+        login for login, *_ in ROLE_USERS), flush=True)
+    key = site.folder / 'api-key'
+    if key.exists():
+        print(f"  REST key of admin: {key.relative_to(site.root)}")
+    print("Stop with Ctrl+C.", flush=True)
+
+
+def cmd_start(args):
+    site = Site(args.site)
+    _require_database(site)
+    site.check_port_free()
+    env = site.environ()
+    conf = str(site.config_file)
+    worker = ([site.bin('trytond-worker'), '-c', conf, '-d', site.database]
+        if site.backend == 'postgresql'
+        else [site.bin('mons'), 'worker', '--site', site.name])
+    commands = [
+        [site.bin('trytond'), '-c', conf],
+        worker,
+        [site.bin('trytond-cron'), '-c', conf, '-d', site.database],
+        ]
+    smtp = site.parser.get('site', 'smtp_sink', fallback='')
+    if smtp:
+        maildir = site.folder / 'mail'
+        for sub in ('cur', 'new', 'tmp'):
+            (maildir / sub).mkdir(parents=True, exist_ok=True)
+        commands.append([sys.executable, '-m', 'aiosmtpd', '-n',
+                '-l', smtp, '-c', 'aiosmtpd.handlers.Mailbox', str(maildir)])
+    logs = site.folder / 'logs'
+    logs.mkdir(exist_ok=True)
+    processes = []
+    for command in commands:
+        processes.append(subprocess.Popen(command, env=env))
+    print_banner(site)
+
+    def stop(*_):
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        sys.exit(0)
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while True:
+        for process, command in zip(processes, commands):
+            if process.poll() is not None:
+                print(f"{os.path.basename(command[0])} stopped "
+                    f"(exit code {process.returncode}); stopping the site.",
+                    file=sys.stderr)
+                stop()
+        time.sleep(1)
+
+
+def cmd_worker(args):
+    from .worker import work
+    site = Site(args.site)
+    _require_database(site)
+    work(site)
+    return 0
+
+
+def cmd_po(args):
+    from .i18n import update_po
+    missing = update_po(args.module)
+    print(f"{args.module}: locale/fr.po written, {missing} string(s) "
+        "without French translation.")
+    return 0
+
+
+def cmd_test(args):
+    from .testrun import run
+    return run(backend=args.backend, fast=args.fast, modules=args.modules,
+        suite=not args.no_suite)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog='mons', description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest='command', required=True)
+
+    def add(name, func, help):
+        p = sub.add_parser(name, help=help)
+        p.set_defaults(func=func)
+        return p
+
+    p = add('init', cmd_init, "create the database of a site and its admin")
+    p.add_argument('--site', required=True)
+    p.add_argument('--password', help="admin password")
+    p.add_argument('--demo-password', action='store_true',
+        help="use the demo password for admin")
+    p.add_argument('--email', help="admin email")
+    p = add('update', cmd_update,
+        "activate or update modules, load reference data, run patches")
+    p.add_argument('--site', required=True)
+    p.add_argument('modules', nargs='*')
+    p = add('migrate', cmd_migrate, "apply pending patches")
+    p.add_argument('--site', required=True)
+    p = add('demo', cmd_demo, "load demo data (idempotent)")
+    p.add_argument('--site', required=True)
+    p = add('start', cmd_start, "serve the site with worker and cron")
+    p.add_argument('--site', required=True)
+    p = add('key', cmd_key, "create a REST API key for a user")
+    p.add_argument('--site', required=True)
+    p.add_argument('login')
+    p.add_argument('--write', action='store_true',
+        help="also write it to sites/<site>/api-key")
+    p = add('worker', cmd_worker, "run queued tasks (SQLite sites)")
+    p.add_argument('--site', required=True)
+    p = add('po', cmd_po, "refresh the French translation file of a module")
+    p.add_argument('module')
+    p = add('test', cmd_test, "run all the tests")
+    p.add_argument('--backend', choices=['sqlite', 'postgresql', 'both'],
+        default='sqlite')
+    p.add_argument('--fast', action='store_true',
+        help="SQLite only, no browser tests")
+    p.add_argument('--no-suite', action='store_true',
+        help="module tests only")
+    p.add_argument('modules', nargs='*')
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except SiteError as exception:
+        print(f"mons: {exception}", file=sys.stderr)
+        return 2
+    except subprocess.CalledProcessError as exception:
+        print(f"mons: {os.path.basename(exception.cmd[0])} failed with exit "
+            f"code {exception.returncode} (see above).", file=sys.stderr)
+        return exception.returncode or 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""Reference data of a site (not demo): the organisations, the services, the
+sections of Mons and the public holidays. Loaded by `mons update`, keyed by
+code so that a second load updates instead of duplicating."""
+import datetime as dt
+import json
+from decimal import Decimal
+
+import holidays as holidays_lib
+from dateutil.easter import easter
+
+
+def _read(site, name):
+    with open(site.root / 'fixtures' / 'reference' / name,
+            encoding='utf-8') as fp:
+        return json.load(fp)
+
+
+def load_reference(site, pool):
+    countries = load_countries(pool)
+    currency = load_currency(pool)
+    companies = load_organisations(site, pool, countries['BE'], currency)
+    load_services(site, pool, companies)
+    load_sections(site, pool)
+    load_holidays(site, pool)
+    return companies
+
+
+def load_countries(pool):
+    Country = pool.get('country.country')
+    wanted = {'BE': 'Belgique', 'FR': 'France', 'NL': 'Pays-Bas',
+        'LU': 'Luxembourg', 'DE': 'Allemagne'}
+    existing = {c.code: c for c in Country.search([('code', 'in', wanted)])}
+    missing = [{'code': code, 'name': name} for code, name in wanted.items()
+        if code not in existing]
+    for country in Country.create(missing):
+        existing[country.code] = country
+    return existing
+
+
+def load_currency(pool):
+    Currency = pool.get('currency.currency')
+    currency = Currency.search([('code', '=', 'EUR')])
+    if currency:
+        return currency[0]
+    currency, = Currency.create([{'code': 'EUR', 'name': 'Euro',
+                'symbol': '€', 'numeric_code': '978', 'rounding': Decimal('0.01'),
+                'digits': 2}])
+    return currency
+
+
+def load_organisations(site, pool, belgium, currency):
+    Party = pool.get('party.party')
+    Company = pool.get('company.company')
+    companies = {}
+    for org in _read(site, 'organisations.json'):
+        parties = Party.search([('name', '=', org['name'])])
+        if parties:
+            party = parties[0]
+        else:
+            party, = Party.create([{
+                        'name': org['name'],
+                        'addresses': [('create', [{
+                                        'street': org['street'],
+                                        'postal_code': org['postal_code'],
+                                        'city': org['city'],
+                                        'country': belgium.id}])],
+                        'contact_mechanisms': [('create', [
+                                    {'type': 'email', 'value': org['email']},
+                                    {'type': 'phone', 'value': org['phone']},
+                                    {'type': 'website',
+                                        'value': org['website']},
+                                    ])],
+                        }])
+        company = Company.search([('party', '=', party.id)])
+        if company:
+            companies[org['code']] = company[0]
+        else:
+            companies[org['code']], = Company.create([{
+                        'party': party.id, 'currency': currency.id,
+                        'timezone': 'Europe/Brussels'}])
+    return companies
+
+
+def load_services(site, pool, companies):
+    Service = pool.get('mons.service')
+    existing = {s.code: s for s in Service.search(
+            [('active', 'in', [True, False])])}
+    for row in _read(site, 'services.json'):
+        values = {'name': row['name'], 'kind': row['kind'],
+            'company': companies[row['org']].id}
+        if row.get('parent'):
+            values['parent'] = existing[row['parent']].id
+        if row['code'] in existing:
+            service = existing[row['code']]
+            if any(getattr(service, k) != v if not hasattr(
+                        getattr(service, k), 'id')
+                    else getattr(service, k).id != v
+                    for k, v in values.items()):
+                Service.write([service], values)
+        else:
+            existing[row['code']], = Service.create(
+                [{'code': row['code'], **values}])
+    return existing
+
+
+def load_sections(site, pool):
+    Section = pool.get('mons.section')
+    existing = {s.code for s in Section.search([])}
+    Section.create([row for row in _read(site, 'sections.json')
+            if row['code'] not in existing])
+
+
+def holiday_rows(site, today=None):
+    "(date, name, kind) of the holidays around today"
+    config = _read(site, 'holidays.json')
+    year = (today or dt.date.today()).year
+    years = range(year - config['years_before'],
+        year + config['years_after'] + 1)
+    rows = {}
+    for date, name in holidays_lib.country_holidays(
+            'BE', years=years, language='fr').items():
+        rows[date] = (name, 'legal')
+    for year in years:
+        for row in config['regulatory']:
+            date = dt.date(year, row['month'], row['day'])
+            rows.setdefault(date, (row['name'], 'regulatory'))
+        for row in config['local']:
+            date = easter(year) + dt.timedelta(days=row['easter_offset'])
+            rows.setdefault(date, (row['name'], 'local'))
+    return sorted((d, n, k) for d, (n, k) in rows.items())
+
+
+def load_holidays(site, pool):
+    Holiday = pool.get('mons.holiday')
+    rows = holiday_rows(site)
+    existing = {h.date for h in Holiday.search([
+                ('company', '=', None),
+                ('date', '>=', rows[0][0]), ('date', '<=', rows[-1][0])])}
+    Holiday.create([{'date': d, 'name': n, 'kind': k}
+            for d, n, k in rows if d not in existing])

@@ -1,0 +1,183 @@
+"""A site: a folder under sites/ holding trytond.conf and, for SQLite, the
+database file and the file store."""
+import configparser
+import os
+import pathlib
+import socket
+import subprocess
+import sys
+from urllib.parse import urlparse
+
+DEMO_PASSWORD = 'mons-demo-2026'
+
+
+class SiteError(Exception):
+    "An error reported to the user in one line, without a traceback"
+
+
+def repository_root():
+    if root := os.environ.get('MONS_ROOT'):
+        return pathlib.Path(root).resolve()
+    cwd = pathlib.Path.cwd()
+    for folder in [cwd, *cwd.parents]:
+        if (folder / 'sites').is_dir() and (folder / 'apps').is_dir():
+            return folder
+    return pathlib.Path(__file__).resolve().parents[3]
+
+
+def mons_modules():
+    "Names of the installed suite modules, from the trytond.modules entry points"
+    from importlib.metadata import entry_points
+    return sorted(ep.name for ep in entry_points(group='trytond.modules')
+        if ep.name.startswith('mons_'))
+
+
+class Site:
+
+    def __init__(self, name, root=None, config_file=None):
+        self.name = name
+        self.root = pathlib.Path(root) if root else repository_root()
+        self.folder = (self.root / 'sites' / name)
+        if not self.folder.is_dir():
+            available = ', '.join(sorted(
+                    p.name for p in (self.root / 'sites').iterdir()
+                    if (p / 'trytond.conf').exists())) or 'none'
+            raise SiteError(
+                f"Site '{name}' not found: no folder {self.folder} "
+                f"(sites available: {available}).")
+        self.config_file = pathlib.Path(config_file) if config_file else (
+            self.folder / 'trytond.conf')
+        if not self.config_file.exists():
+            raise SiteError(f"Site '{name}' has no {self.config_file}.")
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read(self.config_file)
+        self.parser = parser
+        self.database = os.environ.get('MONS_DATABASE') or parser.get(
+            'site', 'database', fallback='mons')
+        self.uri = (os.environ.get('TRYTOND_DATABASE__URI')
+            or parser.get('database', 'uri', fallback='sqlite://'))
+        self.listen = (os.environ.get('TRYTOND_WEB__LISTEN')
+            or parser.get('web', 'listen', fallback='127.0.0.1:8000'))
+        self.check_uri()
+
+    @property
+    def backend(self):
+        return urlparse(self.uri).scheme.split('+')[0]
+
+    @property
+    def data_folder(self):
+        return self.folder / 'db'
+
+    @property
+    def url(self):
+        host, port = self.listen.rsplit(':', 1)
+        return f'http://{host}:{port}'
+
+    def check_uri(self):
+        if self.backend not in {'sqlite', 'postgresql'}:
+            raise SiteError(
+                f"Wrong database URI '{self.uri}' in {self.config_file}: "
+                "use sqlite:// or postgresql://user:password@host:port/.")
+
+    def environ(self):
+        "Environment for trytond processes of this site"
+        env = dict(os.environ)
+        env['TRYTOND_CONFIG'] = str(self.config_file)
+        env['TRYTOND_DATABASE__URI'] = self.uri
+        env['TRYTOND_WEB__LISTEN'] = self.listen
+        if not self.parser.has_option('database', 'path'):
+            env['TRYTOND_DATABASE__PATH'] = str(self.data_folder)
+        sao = self.root / '.sao' / 'package'
+        if not self.parser.has_option('web', 'root') and sao.exists():
+            env['TRYTOND_WEB__ROOT'] = str(sao)
+        env['MONS_ROOT'] = str(self.root)
+        return env
+
+    def apply_environ(self):
+        "Configure trytond of this process for the site"
+        os.environ.update(self.environ())
+        from trytond import config
+        config.update_etc(str(self.config_file))
+        # The file must not override what the environment sets
+        config._config.update_environ()
+        config._cache_clear()
+
+    def check_connection(self):
+        if self.backend == 'sqlite':
+            self.data_folder.mkdir(parents=True, exist_ok=True)
+            return
+        import psycopg
+        parsed = urlparse(self.uri)
+        try:
+            psycopg.connect(
+                host=parsed.hostname or None, port=parsed.port or None,
+                user=parsed.username or None, password=parsed.password or None,
+                dbname='postgres', connect_timeout=5).close()
+        except psycopg.Error as exception:
+            raise SiteError(
+                f"Cannot connect to PostgreSQL with '{self.uri}': "
+                f"{str(exception).strip().splitlines()[0]}")
+
+    def database_exists(self):
+        self.check_connection()
+        if self.backend == 'sqlite':
+            return (self.data_folder / f'{self.database}.sqlite').exists()
+        import psycopg
+        parsed = urlparse(self.uri)
+        with psycopg.connect(
+                host=parsed.hostname or None, port=parsed.port or None,
+                user=parsed.username or None, password=parsed.password or None,
+                dbname='postgres') as conn:
+            cur = conn.execute(
+                'SELECT 1 FROM pg_database WHERE datname = %s',
+                (self.database,))
+            return cur.fetchone() is not None
+
+    def create_database(self):
+        if self.backend == 'sqlite':
+            import sqlite3
+            self.data_folder.mkdir(parents=True, exist_ok=True)
+            sqlite3.connect(
+                self.data_folder / f'{self.database}.sqlite').close()
+            return
+        import psycopg
+        parsed = urlparse(self.uri)
+        with psycopg.connect(
+                host=parsed.hostname or None, port=parsed.port or None,
+                user=parsed.username or None, password=parsed.password or None,
+                dbname='postgres', autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{self.database}" '
+                "ENCODING 'UTF8' TEMPLATE template0")
+
+    def check_port_free(self):
+        host, port = self.listen.rsplit(':', 1)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind((host, int(port)))
+            except OSError:
+                raise SiteError(
+                    f"Port {port} on {host} is already in use: stop the other "
+                    f"server or set another address with "
+                    f"TRYTOND_WEB__LISTEN=127.0.0.1:8001.")
+
+    def trytond_admin(self, *args, password=None, check=True):
+        env = self.environ()
+        passfile = None
+        if password is not None:
+            passfile = self.folder / '.adminpass'
+            passfile.write_text(password)
+            passfile.chmod(0o600)
+            env['TRYTONPASSFILE'] = str(passfile)
+        try:
+            return subprocess.run(
+                [self.bin('trytond-admin'), '-c', str(self.config_file),
+                    '-d', self.database, *args],
+                env=env, check=check)
+        finally:
+            if passfile:
+                passfile.unlink(missing_ok=True)
+
+    @staticmethod
+    def bin(name):
+        return str(pathlib.Path(sys.executable).parent / name)
