@@ -47,11 +47,24 @@ def _require_database(site):
             f"'{site.database}' yet: run `mons init --site {site.name}`.")
 
 
+def _unchanged(site, step, args):
+    "With --if-changed, whether the code and data did not move since"
+    state = site.state_hash()
+    path = site.folder / '.state' / f'{step}-{site.database}'
+    if args.if_changed and path.exists() and path.read_text() == state:
+        print(f"Site '{site.name}': {step} skipped, nothing changed.")
+        return True, path, state
+    return False, path, state
+
+
 def cmd_update(args):
     from . import fixtures, patches
     from .runtime import transaction
     site = Site(args.site)
     _require_database(site)
+    skip, state_path, state = _unchanged(site, 'update', args)
+    if skip:
+        return 0
     modules = args.modules or mons_modules()
     unknown = set(modules) - set(mons_modules())
     if unknown:
@@ -64,6 +77,9 @@ def cmd_update(args):
         txn.commit()
         patches.apply(site, pool, txn)
     print(f"Site '{site.name}': modules up to date: {', '.join(modules)}.")
+    if not args.modules:
+        state_path.parent.mkdir(exist_ok=True)
+        state_path.write_text(state)
     return 0
 
 
@@ -83,6 +99,9 @@ def cmd_demo(args):
     from .runtime import company_context, transaction
     site = Site(args.site)
     _require_database(site)
+    skip, state_path, state = _unchanged(site, 'demo', args)
+    if skip:
+        return 0
     start = time.monotonic()
     with transaction(site) as (pool, txn):
         companies = fixtures.load_reference(site, pool)
@@ -90,6 +109,8 @@ def cmd_demo(args):
             demo.load_demo(site, pool, companies)
     print(f"Site '{site.name}': demo data loaded in "
         f"{time.monotonic() - start:.1f} s.")
+    state_path.parent.mkdir(exist_ok=True)
+    state_path.write_text(state)
     return 0
 
 
@@ -145,7 +166,7 @@ def cmd_start(args):
     conf = str(site.config_file)
     worker = ([site.bin('trytond-worker'), '-c', conf, '-d', site.database]
         if site.backend == 'postgresql'
-        else [site.bin('mons'), 'worker', '--site', site.name])
+        else [site.bin('mons'), 'worker', '--site', str(site.folder)])
     commands = [
         [site.bin('trytond'), '-c', conf],
         worker,
@@ -228,11 +249,15 @@ def main(argv=None):
     p = add('update', cmd_update,
         "activate or update modules, load reference data, run patches")
     p.add_argument('--site', required=True)
+    p.add_argument('--if-changed', action='store_true',
+        help="skip when nothing changed since the last update")
     p.add_argument('modules', nargs='*')
     p = add('migrate', cmd_migrate, "apply pending patches")
     p.add_argument('--site', required=True)
     p = add('demo', cmd_demo, "load demo data (idempotent)")
     p.add_argument('--site', required=True)
+    p.add_argument('--if-changed', action='store_true',
+        help="skip when nothing changed since the last load")
     p = add('start', cmd_start, "serve the site with worker and cron")
     p.add_argument('--site', required=True)
     p = add('key', cmd_key, "create a REST API key for a user")

@@ -35,10 +35,17 @@ def mons_modules():
 class Site:
 
     def __init__(self, name, root=None, config_file=None):
-        self.name = name
         self.root = pathlib.Path(root) if root else repository_root()
-        self.folder = (self.root / 'sites' / name)
+        if os.sep in name:
+            # A path: a site kept outside sites/, e.g. by the test suite
+            self.folder = pathlib.Path(name).resolve()
+            name = self.folder.name
+        else:
+            self.folder = self.root / 'sites' / name
+        self.name = name
         if not self.folder.is_dir():
+            if os.sep in str(name) or not (self.root / 'sites').is_dir():
+                raise SiteError(f"Site folder {self.folder} not found.")
             available = ', '.join(sorted(
                     p.name for p in (self.root / 'sites').iterdir()
                     if (p / 'trytond.conf').exists())) or 'none'
@@ -177,6 +184,18 @@ class Site:
         finally:
             if passfile:
                 passfile.unlink(missing_ok=True)
+
+    def state_hash(self):
+        "Hash of the code, fixtures and patches the site was built from"
+        import hashlib
+        digest = hashlib.sha1(' '.join(mons_modules()).encode())
+        for folder in ('apps', 'fixtures', 'patches'):
+            for path in sorted((self.root / folder).rglob('*')):
+                if path.is_file() and '__pycache__' not in path.parts \
+                        and 'egg-info' not in str(path):
+                    digest.update(str(path.relative_to(self.root)).encode())
+                    digest.update(path.read_bytes())
+        return digest.hexdigest()
 
     @staticmethod
     def bin(name):

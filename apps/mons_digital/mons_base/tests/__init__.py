@@ -1,0 +1,3 @@
+from .tools import FrenchTranslationTestMixin
+
+__all__ = ['FrenchTranslationTestMixin']
