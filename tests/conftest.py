@@ -165,7 +165,7 @@ authentications = password
         (folder / 'db').mkdir()
         shutil.copy(cache, folder / 'db' / f'{db}.sqlite')
     else:
-        mons('init')
+        mons('init', '--demo-password')
         mons('update')
         mons('demo')
         if uri.startswith('sqlite'):
