@@ -59,7 +59,7 @@ def _unchanged(site, step, args):
 
 def cmd_update(args):
     from . import fixtures, patches
-    from .runtime import transaction
+    from .runtime import run
     site = Site(args.site)
     _require_database(site)
     skip, state_path, state = _unchanged(site, 'update', args)
@@ -72,10 +72,8 @@ def cmd_update(args):
             f"(installed: {', '.join(mons_modules())}).")
     site.trytond_admin('-u', *modules, '--activate-dependencies',
         '-l', 'fr')
-    with transaction(site) as (pool, txn):
-        fixtures.load_reference(site, pool)
-        txn.commit()
-        patches.apply(site, pool, txn)
+    run(site, lambda pool, txn: fixtures.load_reference(site, pool))
+    run(site, lambda pool, txn: patches.apply(site, pool, txn))
     print(f"Site '{site.name}': modules up to date: {', '.join(modules)}.")
     if not args.modules:
         state_path.parent.mkdir(exist_ok=True)
@@ -85,28 +83,29 @@ def cmd_update(args):
 
 def cmd_migrate(args):
     from . import patches
-    from .runtime import transaction
+    from .runtime import run
     site = Site(args.site)
     _require_database(site)
-    with transaction(site) as (pool, txn):
-        applied = patches.apply(site, pool, txn)
+    applied = run(site, lambda pool, txn: patches.apply(site, pool, txn))
     print(f"{len(applied)} patch(es) applied.")
     return 0
 
 
 def cmd_demo(args):
     from . import demo, fixtures
-    from .runtime import company_context, transaction
+    from .runtime import company_context, run
     site = Site(args.site)
     _require_database(site)
     skip, state_path, state = _unchanged(site, 'demo', args)
     if skip:
         return 0
     start = time.monotonic()
-    with transaction(site) as (pool, txn):
+
+    def load(pool, txn):
         companies = fixtures.load_reference(site, pool)
         with txn.set_context(company_context(pool)):
             demo.load_demo(site, pool, companies)
+    run(site, load)
     print(f"Site '{site.name}': demo data loaded in "
         f"{time.monotonic() - start:.1f} s.")
     state_path.parent.mkdir(exist_ok=True)

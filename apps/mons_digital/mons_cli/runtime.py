@@ -3,7 +3,7 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def transaction(site, user=0, context=None, readonly=False):
+def transaction(site, user=0, context=None, readonly=False, **extras):
     site.apply_environ()
     from trytond.pool import Pool
     from trytond.transaction import Transaction
@@ -12,10 +12,23 @@ def transaction(site, user=0, context=None, readonly=False):
     pool.init()
     with Transaction().start(
             site.database, user, context=context or {},
-            readonly=readonly) as txn:
+            readonly=readonly, **extras) as txn:
         yield pool, txn
         if not readonly:
             txn.commit()
+
+
+def run(site, func, user=0, context=None):
+    """Call func(pool, transaction) in a transaction, started again with the
+    table locks it asks for, as trytond's dispatcher does."""
+    from trytond.transaction import TransactionError
+    extras = {}
+    while True:
+        try:
+            with transaction(site, user, context, **extras) as (pool, txn):
+                return func(pool, txn)
+        except TransactionError as error:
+            error.fix(extras)
 
 
 def company_context(pool, code='VILLE'):
