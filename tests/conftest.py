@@ -56,7 +56,7 @@ class RPC:
     "A desk (JSON-RPC) session, as sao opens one"
 
     def __init__(self, site, login, password=PASSWORD):
-        self.url = f'{site.url}/{site.db}/'
+        self.url = f'{site.url}/{site.db}/rpc/'
         self.login = login
         user_id, session = self._call(None, 'common.db.login',
             [login, {'password': password}, 'fr'])[:2]

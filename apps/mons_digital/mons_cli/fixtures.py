@@ -22,7 +22,14 @@ def load_reference(site, pool):
     load_services(site, pool, companies)
     load_sections(site, pool)
     load_holidays(site, pool)
+    close_config_wizard(pool)
     return companies
+
+
+def close_config_wizard(pool):
+    "What the first-login wizard asks (organisation, users) is set up here"
+    Item = pool.get('ir.module.config_wizard.item')
+    Item.write(Item.search([('state', '=', 'open')]), {'state': 'done'})
 
 
 def load_countries(pool):

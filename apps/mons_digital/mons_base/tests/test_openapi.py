@@ -1,0 +1,124 @@
+# This file is part of the Mons Digital Suite. See the README at the top
+# of the repository for the licence and the authors.
+import json
+from base64 import urlsafe_b64encode
+
+from openapi_spec_validator import validate
+
+from trytond.modules.mons_base import openapi
+from trytond.pool import Pool
+from trytond.tests.test_tryton import DB_NAME, RouteTestCase
+from trytond.transaction import Transaction
+
+
+def _b64(value):
+    return urlsafe_b64encode(json.dumps(value).encode()).decode()
+
+
+class OpenAPITestCase(RouteTestCase):
+    "Test the OpenAPI description and the REST input guard"
+    module = 'mons_base'
+
+    @classmethod
+    def setUpDatabase(cls):
+        pool = Pool()
+        Application = pool.get('res.user.application')
+        User = pool.get('res.user')
+        admin, = User.search([('login', '=', 'admin')])
+        application = Application(user=admin, application='rest')
+        application.save()
+        Application.validate_([application])
+        cls.key = application.key
+
+    def get_spec(self):
+        response = self.client().get(f'/{self.db_name}/rest/openapi.json')
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.mimetype, 'application/json')
+        return json.loads(response.data)
+
+    def test_spec_is_valid(self):
+        "The document validates as OpenAPI 3.1"
+        spec = self.get_spec()
+        self.assertEqual(spec['openapi'], '3.1.0')
+        validate(spec)
+
+    def test_spec_content(self):
+        "Paths, types, required fields, selections and relations"
+        spec = self.get_spec()
+        paths, schemas = spec['paths'], spec['components']['schemas']
+        for model in ['mons.service', 'mons.section', 'mons.holiday',
+                'res.user', 'web.user', 'party.party', 'company.employee',
+                'company.company']:
+            self.assertIn(f'/model/{model}', paths, model)
+            self.assertIn(f'/model/{model}/{{id}}', paths, model)
+            self.assertIn(model, schemas)
+        search = paths['/model/mons.service']['get']
+        names = {p.get('name') or p['$ref'].rsplit('/', 1)[1]
+            for p in search['parameters']}
+        self.assertTrue({'Domain', 'f', 'Limit', 'Offset', 'Order'} <= names)
+        self.assertEqual(set(paths['/model/mons.service/{id}']),
+            {'parameters', 'get', 'put', 'delete'})
+        self.assertIn('post', paths['/model/mons.service'])
+
+        service = schemas['mons.service']['properties']
+        self.assertEqual(service['code']['type'], ['string', 'null'])
+        self.assertEqual(set(service['kind']['enum']) - {None},
+            {'direction', 'department', 'cell'})
+        self.assertEqual(service['manager']['anyOf'][0]['type'], 'integer')
+        self.assertEqual(service['members']['type'], 'array')
+        self.assertTrue(service['create_date']['readOnly'])
+        create = schemas['mons.service.create']
+        self.assertIn('name', create['required'])
+        self.assertIn('code', create['required'])
+        self.assertEqual(create['properties']['name']['type'], 'string')
+        self.assertNotIn('create_date', create['properties'])
+        self.assertEqual(create['properties']['members']['$ref'],
+            '#/components/schemas/X2ManyActions')
+        holiday = schemas['mons.holiday']['properties']
+        self.assertEqual(holiday['date']['anyOf'][0]['$ref'],
+            '#/components/schemas/TrytonDate')
+        self.assertEqual(
+            schemas['mons.holiday.create']['properties']['date']['anyOf'][0],
+            {'type': 'string', 'format': 'date'})
+        # Buttons of web.user are POST actions on a record
+        self.assertIn('post', paths['/model/web.user/{id}/validate_email'])
+        self.assertEqual(spec['security'], [{'bearerAuth': []}])
+        self.assertEqual(
+            spec['components']['securitySchemes']['bearerAuth']['scheme'],
+            'bearer')
+        self.assertTrue(any(p.startswith('/report/') for p in paths))
+
+    def test_cached_per_module_set(self):
+        with Transaction().start(DB_NAME, 0):
+            pool = Pool()
+            first = openapi.get_openapi(pool, '/db/rest', 'en')
+            second = openapi.get_openapi(pool, '/db/rest', 'en')
+        self.assertIs(first, second)
+
+    def test_rest_guard(self):
+        "Malformed REST parameters give 400 and unknown models 404"
+        client = self.client()
+        headers = {'Authorization': f'bearer {self.key}'}
+        base = f'/{self.db_name}/rest/model'
+        response = client.get(
+            f'{base}/mons.section?d={_b64([["name", "ilike", "%"]])}'
+            '&f=name&s=5&p=0', headers=headers)
+        self.assertEqual(response.status_code, 200, response.text)
+        for query in ['d=@@@', f'd={_b64({"a": 1})}', f'd={_b64([1])}',
+                f'd={_b64([["nope", "=", 1]])}',
+                f'd={_b64([["name", "~~", 1]])}', 's=-1', 'p=x',
+                f'o={_b64([["nope", "ASC"]])}', 'f=nope']:
+            response = client.get(
+                f'{base}/mons.section?{query}', headers=headers)
+            self.assertEqual(response.status_code, 400, query)
+        response = client.get(f'{base}/no.such.model', headers=headers)
+        self.assertEqual(response.status_code, 404)
+        # A wizard form has no storage to search
+        response = client.get(
+            f'{base}/ir.module.config_wizard.first', headers=headers)
+        self.assertEqual(response.status_code, 404)
+        response = client.get(f'{base}/mons.section')
+        self.assertEqual(response.status_code, 401)
+
+
+del RouteTestCase
