@@ -1,1 +1,11 @@
+import importlib
+import pkgutil
 
+
+def load_tests(loader, tests, pattern):
+    "Let `python -m unittest trytond.modules.mons_opendata.tests` run them all"
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith('test_'):
+            module = importlib.import_module('%s.%s' % (__name__, info.name))
+            tests.addTests(loader.loadTestsFromModule(module))
+    return tests

@@ -1,10 +1,482 @@
-from trytond.modules.company.tests import CompanyTestMixin
-from trytond.tests.test_tryton import ModuleTestCase
+import datetime as dt
+import http.server
+import json
+import socket
+import threading
+import time
+
+from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError
+from trytond.model.modelview import AccessButtonError
+from trytond.modules.company.tests import CompanyTestMixin, set_company
+from trytond.modules.mons_base.tests.tools import FrenchTranslationTestMixin
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+from .tools import TOILETS_CSV, create_toilets, publish, setup_org
 
 
-class MonsOpendataTestCase(CompanyTestMixin, ModuleTestCase):
+class _Handler(http.server.BaseHTTPRequestHandler):
+    routes = {}
+
+    def do_GET(self):
+        delay, status, body = self.routes.get(self.path, (0, 404, b''))
+        time.sleep(delay)
+        try:
+            self.send_response(status)
+            self.end_headers()
+            self.wfile.write(body)
+        except OSError:
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+class MonsOpendataTestCase(
+        FrenchTranslationTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test mons_opendata module"
     module = 'mons_opendata'
+
+    @property
+    def _skip_company_rule(self):
+        # The inventory is shared by the Ville and the CPAS on purpose: every
+        # staff member must find the data another organisation holds.
+        return super()._skip_company_rule | {('opendata.dataset', 'company')}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = http.server.ThreadingHTTPServer(
+            ('127.0.0.1', 0), _Handler)
+        cls.port = cls.server.server_address[1]
+        threading.Thread(target=cls.server.serve_forever, daemon=True).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.shutdown()
+        super().tearDownClass()
+
+    def url(self, path):
+        return 'http://127.0.0.1:%d%s' % (self.port, path)
+
+    @with_transaction()
+    def test_collect_transform_publish(self):
+        "CSV with Lambert 72 collected, cleaned, validated, published"
+        pool = Pool()
+        Dataset = pool.get('opendata.dataset')
+        Publication = pool.get('opendata.publication')
+        company, service, _, users = setup_org()
+        dataset = create_toilets(company, service)
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'ok', run.errors)
+        self.assertEqual((run.rows_read, run.rows_rejected, run.rows_loaded),
+            (3, 0, 3))
+        names = [c['name'] for c in run.version.stored_columns]
+        self.assertNotIn('gestionnaire', names)
+        self.assertIn('longitude', names)
+        Dataset.validate_dataset([dataset])
+        Dataset.approve([dataset])
+        Dataset.publish([dataset])
+        self.assertEqual(dataset.state, 'published')
+        self.assertEqual(dataset.current_version, run.version)
+        self.assertEqual(len(Publication.search(
+                    [('dataset', '=', dataset.id)])), 1)
+        self.assertTrue(dataset.has_coordinates)
+        self.assertEqual({d.format for d in dataset.distributions},
+            {'csv', 'json', 'geojson', 'xlsx'})
+        from trytond.modules.mons_opendata.api import Records
+        names, rows, total = Records(dataset).fetch(
+            order_by='nom', limit=10)
+        self.assertEqual(total, 3)
+        gare = rows[0]
+        self.assertEqual(gare['nom'], 'Gare')
+        self.assertEqual(gare['section'], 'Mons-centre')
+        self.assertIs(gare['pmr'], False)
+        self.assertTrue(3.9 < gare['longitude'] < 4.0, gare)
+        self.assertTrue(50.4 < gare['latitude'] < 50.5, gare)
+        self.assertEqual(rows[1]['ouverture'], '2020-03-01')
+        self.assertEqual(rows[2]['ouverture'], '2019-05-02')
+        self.assertGreaterEqual(dataset.quality, 80, dataset.quality_details)
+        self.assertIn('✔', dataset.quality_details)
+
+    @with_transaction()
+    def test_bad_rows_partial_keeps_online_version(self):
+        "Rows breaking the schema are reported; the online version stays"
+        pool = Pool()
+        Dataset = pool.get('opendata.dataset')
+        company, service, _, _ = setup_org()
+        dataset = publish(create_toilets(company, service))
+        online = dataset.current_version
+        source, = dataset.sources
+        source.file = TOILETS_CSV + (
+            "Nimy;Rue X;Nimy;beaucoup;non;2020-01-01;117000;129000;A\n"
+            ";Rue Y;Nimy;1;non;2020-01-01;117000;129000;B\n"
+            "Gare;Dupliquée;Mons;1;non;2020-01-01;117000;129000;C\n"
+            ).encode('utf-8')
+        source.save()
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'partial')
+        self.assertEqual((run.rows_read, run.rows_rejected, run.rows_loaded),
+            (6, 3, 3))
+        report = run.report_list
+        lines = {(e['line'], e['field'], e['rule']) for e in report}
+        self.assertIn((5, 'places', 'type-error'), lines)
+        self.assertIn((6, 'nom', 'constraint-error'), lines)
+        self.assertIn((7, None, 'primary-key'), lines)
+        self.assertIn('Line 5, field places', run.report_text)
+        self.assertEqual(dataset.current_version, online)
+        self.assertEqual(online.state, 'published')
+
+    @with_transaction()
+    def test_bad_encoding_and_delimiter_fail(self):
+        pool = Pool()
+        Dataset = pool.get('opendata.dataset')
+        company, service, _, _ = setup_org()
+        dataset = publish(create_toilets(company, service))
+        online = dataset.current_version
+        source, = dataset.sources
+        source.file = TOILETS_CSV.decode('utf-8').encode('cp1252')
+        source.save()
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'failed')
+        self.assertIn('not encoded in utf-8', run.errors)
+        self.assertIn('line 3', run.errors)
+        self.assertIsNone(run.version)
+        source.encoding = 'cp1252'
+        source.save()
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'ok', run.errors)
+        self.assertEqual(dataset.current_version, run.version)
+        online = dataset.current_version
+        source.delimiter = ','
+        source.save()
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'failed')
+        self.assertIn('rename', run.errors)
+        dataset.steps = []
+        dataset.save()
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'failed')
+        self.assertIn('another delimiter', run.errors)
+        self.assertEqual(dataset.current_version, online)
+
+    @with_transaction()
+    def test_excel_source(self):
+        "An uploaded Excel sheet goes through the same pipeline"
+        import io
+        from openpyxl import Workbook
+        pool = Pool()
+        Dataset = pool.get('opendata.dataset')
+        company, service, _, _ = setup_org()
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = 'Inventaire'
+        for line in TOILETS_CSV.decode().splitlines():
+            sheet.append(line.split(';'))
+        data = io.BytesIO()
+        workbook.save(data)
+        dataset = create_toilets(company, service, data=data.getvalue())
+        source, = dataset.sources
+        source.file_name = 'toilettes.xlsx'
+        source.sheet = 'Inventaire'
+        source.save()
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'ok', run.errors)
+        self.assertEqual(run.rows_loaded, 3)
+        source.sheet = 'Absente'
+        source.save()
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'failed')
+        self.assertIn('Excel', run.errors)
+
+    @with_transaction()
+    def test_url_sources(self):
+        "Web resources: GeoJSON, JSON, timeout and unreachable"
+        pool = Pool()
+        Dataset = pool.get('opendata.dataset')
+        Source = pool.get('opendata.source')
+        company, service, _, _ = setup_org()
+        schema = {'fields': [
+                {'name': 'nom', 'type': 'string'},
+                {'name': 'places', 'type': 'integer'},
+                {'name': 'longitude', 'type': 'number'},
+                {'name': 'latitude', 'type': 'number'}]}
+        geojson = {'type': 'FeatureCollection', 'features': [
+                {'type': 'Feature', 'properties': {'nom': 'P1', 'places': 40},
+                    'geometry': {'type': 'Point',
+                        'coordinates': [3.95, 50.45]}}]}
+        _Handler.routes = {
+            '/p.geojson': (0, 200, json.dumps(geojson).encode()),
+            '/p.json': (0, 200, json.dumps({'results': [
+                            {'nom': 'P2', 'places': 5, 'longitude': 3.9,
+                                'latitude': 50.4}]}).encode()),
+            '/slow': (3, 200, b'{}'),
+            }
+        with set_company(company):
+            dataset, = Dataset.create([{
+                        'code': 'parkings', 'title': "Parkings",
+                        'service': service.id,
+                        'schema': json.dumps(schema),
+                        'sources': [('create', [{
+                                        'name': "ODWB", 'kind': 'url',
+                                        'url': self.url('/p.geojson'),
+                                        'url_format': 'geojson',
+                                        }])],
+                        }])
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'ok', run.errors)
+        source, = dataset.sources
+        Source.write([source], {'url': self.url('/p.json'),
+                'url_format': 'json'})
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'ok', run.errors)
+        Source.write([source], {'url': self.url('/slow'), 'timeout': 1})
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'failed')
+        self.assertIn('did not answer within 1 seconds', run.errors)
+        with socket.socket() as s:
+            s.bind(('127.0.0.1', 0))
+            port = s.getsockname()[1]
+        Source.write([source], {
+                'url': 'http://127.0.0.1:%d/x' % port})
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'failed')
+        self.assertIn('unreachable', run.errors)
+
+    @with_transaction()
+    def test_model_source_and_sql_columns(self):
+        "Suite records as source; SQL with other columns than declared"
+        pool = Pool()
+        Dataset = pool.get('opendata.dataset')
+        Model = pool.get('ir.model')
+        company, service, _, users = setup_org()
+        model, = Model.search([('name', '=', 'mons.service')])
+        schema = {'fields': [
+                {'name': 'code', 'type': 'string'},
+                {'name': 'name', 'type': 'string'},
+                {'name': 'company', 'type': 'string'}]}
+        with set_company(company):
+            dataset, = Dataset.create([{
+                        'code': 'services', 'title': "Services",
+                        'service': service.id,
+                        'schema': json.dumps(schema),
+                        'sources': [('create', [{
+                                        'name': "Services", 'kind': 'model',
+                                        'model': model.id,
+                                        'model_domain':
+                                        '[["kind", "=", "cell"]]',
+                                        'model_fields':
+                                        'code,name,company.rec_name',
+                                        }])],
+                        }])
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'ok', run.errors)
+        self.assertEqual(run.rows_loaded, 1)
+        from trytond.modules.mons_opendata.api import Records
+        dataset.current_version = run.version
+        _, rows, _ = Records(dataset).fetch()
+        self.assertEqual(rows[0]['code'], 'INFO-DATA')
+        self.assertEqual(rows[0]['company'], company.rec_name)
+
+        # The steward's access rights apply: an employee cannot read them
+        dataset.steward = users['employee']
+        dataset.save()
+        Model_ = pool.get('ir.model')
+        hidden, = Model_.search([('name', '=', 'opendata.source')])
+        source, = dataset.sources
+        source.model = hidden
+        source.model_fields = 'name'
+        source.model_domain = None
+        source.save()
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'failed')
+        self.assertIn('cannot be read', run.errors)
+        source.model = model
+        source.model_fields = 'code,name,company.rec_name'
+        source.save()
+
+        # SQL: the test database server itself when it is PostgreSQL
+        from trytond import backend
+        from trytond import config
+        if backend.name != 'postgresql':
+            return
+        from urllib.parse import urlparse
+        uri = urlparse(config.get('database', 'uri'))
+        source, = dataset.sources
+        source.kind = 'sql'
+        source.sql_engine = 'postgresql'
+        source.sql_host = uri.hostname
+        source.sql_port = uri.port
+        source.sql_user = uri.username
+        source.sql_password = uri.password
+        source.sql_database = Transaction().database.name
+        source.sql_query = "SELECT 'A' AS code, 'B' AS label"
+        source.save()
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'failed')
+        self.assertIn('missing name, company; unexpected label', run.errors)
+        source.sql_query = "SELECT 'A' AS code, 'B' AS name, 'C' AS company"
+        source.save()
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'ok', run.errors)
+
+    @with_transaction()
+    def test_personal_data_refused_publicly(self):
+        pool = Pool()
+        Dataset = pool.get('opendata.dataset')
+        Step = pool.get('opendata.step')
+        company, service, _, _ = setup_org()
+        dataset = create_toilets(company, service)
+        Dataset.collect([dataset])
+        drop, = [s for s in dataset.steps if s.fields_ == 'gestionnaire']
+        Step.write([drop], {'kind': 'pseudonymise'})
+        schema = dataset.table_schema
+        schema['fields'].append({'name': 'gestionnaire', 'type': 'string'})
+        dataset.schema = json.dumps(schema)
+        dataset.save()
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'ok', run.errors)
+        with self.assertRaisesRegex(UserError, 'gestionnaire'):
+            Dataset.validate_dataset([dataset])
+        # Aggregating by section removes the personal field
+        Step.write([drop], {'kind': 'aggregate', 'fields_': 'section',
+                'new_name': 'nombre'})
+        dataset.schema = json.dumps({'fields': [
+                    {'name': 'section', 'type': 'string'},
+                    {'name': 'nombre', 'type': 'integer'}]})
+        dataset.steps = [s for s in dataset.steps
+            if s.kind not in {'lambert', 'drop'}]
+        dataset.save()
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'ok', run.errors)
+        Dataset.validate_dataset([dataset])
+        with self.assertRaisesRegex(UserError, 'DPO'):
+            Dataset.publish([dataset])
+        Dataset.approve([dataset])
+        Dataset.publish([dataset])
+        self.assertEqual(dataset.record_count, 2)
+
+    @with_transaction()
+    def test_access_as_real_users(self):
+        "Staff read the inventory; only stewards and the DPO act on it"
+        pool = Pool()
+        Dataset = pool.get('opendata.dataset')
+        Source = pool.get('opendata.source')
+        company, service, _, users = setup_org()
+        dataset = create_toilets(company, service)
+        Dataset.collect([dataset])
+        transaction = Transaction()
+
+        def as_user(login):
+            return transaction.set_user(users[login].id), \
+                transaction.set_context(_check_access=True,
+                    company=company.id)
+
+        u, c = as_user('employee')
+        with u, c:
+            found = Dataset.search([('rec_name', 'ilike', '%toilettes%')])
+            self.assertEqual(found, [dataset])
+            with self.assertRaises(AccessError):
+                Dataset.write([Dataset(dataset.id)], {'title': "X"})
+            with self.assertRaises(AccessError):
+                Source.search([])
+            with self.assertRaises(AccessButtonError):
+                Dataset.validate_dataset([Dataset(dataset.id)])
+        u, c = as_user('steward')
+        with u, c:
+            Dataset.validate_dataset([Dataset(dataset.id)])
+            self.assertTrue(Source.search([]))
+            with self.assertRaises(AccessButtonError):
+                Dataset.approve([Dataset(dataset.id)])
+        u, c = as_user('dpo')
+        with u, c:
+            Dataset.approve([Dataset(dataset.id)])
+            with self.assertRaises(AccessButtonError):
+                Dataset.publish([Dataset(dataset.id)])
+        u, c = as_user('steward')
+        with u, c:
+            Dataset.publish([Dataset(dataset.id)])
+        self.assertEqual(Dataset(dataset.id).state, 'published')
+        self.assertFalse(dataset.can_read_data(None) is False)
+        internal = create_toilets(company, service, code='interne',
+            access='restricted')
+        publish(internal)
+        self.assertFalse(internal.can_read_data(None))
+        self.assertFalse(internal.can_read_data(users['employee'].id))
+        self.assertTrue(internal.can_read_data(users['steward'].id))
+
+    @with_transaction()
+    def test_refresh_queue_and_cron(self):
+        pool = Pool()
+        Dataset = pool.get('opendata.dataset')
+        Queue = pool.get('ir.queue')
+        company, service, _, _ = setup_org()
+        dataset = create_toilets(company, service, auto_refresh=True)
+        Dataset.refresh([dataset])
+        self.assertEqual(len(Queue.search([('name', '=', 'opendata')])), 1)
+        due = Dataset.refresh_due()
+        self.assertEqual(due, [dataset])
+        self.assertGreater(dataset.next_refresh,
+            dt.datetime.now() + dt.timedelta(days=300))
+        self.assertEqual(Dataset.refresh_due(), [])
+        self.assertEqual(len(Queue.search([('name', '=', 'opendata')])), 2)
+
+    @with_transaction()
+    def test_demo_idempotent(self):
+        "The demo loads ~20 datasets, publishes several, and only once"
+        import random
+        pool = Pool()
+        Dataset = pool.get('opendata.dataset')
+        from trytond.modules.mons_opendata.demo import load_demo
+        company, service, _, _ = setup_org()
+        with set_company(company):
+            load_demo(random.Random(1))
+            count = Dataset.search_count([])
+            load_demo(random.Random(1))
+        self.assertEqual(Dataset.search_count([]), count)
+        self.assertEqual(count, 20)
+        published = Dataset.search([('state', '=', 'published')])
+        self.assertEqual(len(published), 6)
+        toilets, = Dataset.search([('code', '=', 'toilettes-publiques')])
+        self.assertEqual(toilets.record_count, 24)
+        self.assertTrue(toilets.has_coordinates)
+
+    @with_transaction()
+    def test_query_where(self):
+        "ODSQL subset: comparisons, in, like, search, is null, errors"
+        from trytond.modules.mons_opendata.api import Records
+        from trytond.modules.mons_opendata.query import QueryError
+        company, service, _, _ = setup_org()
+        dataset = publish(create_toilets(company, service))
+        records = Records(dataset)
+
+        def names(where, **kw):
+            _, rows, total = records.fetch(
+                where=records.query.where(where), order_by='nom', **kw)
+            return [r.get('nom') for r in rows]
+        self.assertEqual(names('places >= 2'), ['Gare', 'Grand-Place'])
+        self.assertEqual(names('places = 2 or section="Jemappes"'),
+            ['Grand-Place', 'Jemappes centre'])
+        self.assertEqual(names('not pmr and places > 1'), ['Gare'])
+        self.assertEqual(names('section in ("Jemappes", "Nimy")'),
+            ['Jemappes centre'])
+        self.assertEqual(names('nom like "gr*"'), ['Grand-Place'])
+        self.assertEqual(names('"léopold"'), ['Gare'])
+        self.assertEqual(names('ouverture >= date\'2020-01-01\''),
+            ['Gare', 'Grand-Place'])
+        self.assertEqual(names('adresse is not null and `places` < 3'),
+            ['Grand-Place', 'Jemappes centre'])
+        _, rows, total = records.fetch(select='section, sum(places) as n',
+            group_by='section', order_by='n desc')
+        self.assertEqual(rows, [{'section': 'Mons-centre', 'n': 5},
+                {'section': 'Jemappes', 'n': 1}])
+        self.assertEqual(total, 2)
+        for bad in ['places >', 'inconnu = 1', 'places = "abc"',
+                "nom = 'x'; DROP TABLE opendata_dataset"]:
+            with self.assertRaises(QueryError):
+                records.query.where(bad)
 
 
 del ModuleTestCase

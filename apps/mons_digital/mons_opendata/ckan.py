@@ -1,0 +1,394 @@
+"The subset of the CKAN Action API that harvesters and ckanapi use."
+import json
+import shlex
+import unicodedata
+import uuid
+from http import HTTPStatus
+
+from . import vocabulary as voc
+from .api import Records, find_dataset, jsonable, visible_datasets
+from .query import QueryError
+
+CKAN_TYPES = {'integer': 'int', 'number': 'numeric', 'boolean': 'bool',
+    'date': 'date', 'datetime': 'timestamp'}
+
+
+class NotFound(Exception):
+    pass
+
+
+class ValidationError(Exception):
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def fold(text):
+    "Lower-case without accents, for search"
+    text = unicodedata.normalize('NFKD', str(text or ''))
+    return ''.join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def org_name(service):
+    return service.code.lower()
+
+
+def organization_dict(service, count=None):
+    result = {
+        'id': org_name(service),
+        'name': org_name(service),
+        'title': service.name,
+        'display_name': service.name,
+        'description': service.rec_name,
+        'type': 'organization',
+        'state': 'active',
+        'is_organization': True,
+        'image_url': '',
+        }
+    if count is not None:
+        result['package_count'] = count
+    return result
+
+
+def resource_id(dataset, distribution):
+    return str(uuid.uuid5(uuid.UUID(dataset.uuid), str(distribution.id)))
+
+
+def resource_dict(dataset, distribution, base, position=0):
+    return {
+        'id': resource_id(dataset, distribution),
+        'package_id': dataset.uuid,
+        'name': distribution.title,
+        'description': distribution.description or '',
+        'format': voc.FORMATS[distribution.format][0],
+        'mimetype': voc.FORMATS[distribution.format][1],
+        'url': distribution.url or (
+            '%s/opendata/api/explore/v2.1/catalog/datasets/%s/exports/%s'
+            % (base, dataset.code, distribution.format)),
+        'datastore_active': not distribution.url and bool(
+            dataset.current_version),
+        'created': jsonable(distribution.create_date),
+        'last_modified': jsonable(dataset.modified),
+        'position': position,
+        'state': 'active',
+        'url_type': None if distribution.url else 'datastore',
+        }
+
+
+def package_dict(dataset, base):
+    resources = [resource_dict(dataset, d, base, i)
+        for i, d in enumerate(dataset.distributions)]
+    themes = dict(voc.THEMES)
+    tags = [{'name': k, 'display_name': k, 'state': 'active'}
+        for k in dataset.keyword_list]
+    extras = [
+        ('frequency', voc.frequency_uri(dataset.frequency)),
+        ('access_rights', voc.ACCESS_RIGHT_BASE
+            + voc.ACCESS_RIGHTS[dataset.access_level]),
+        ('publisher_name', dataset.company.rec_name),
+        ('spatial_text', ', '.join(s.name for s in dataset.sections)
+            or 'Mons'),
+        ('theme', json.dumps([voc.theme_uri(t)
+                    for t in dataset.themes or []])),
+        ('quality_score', str(dataset.quality)),
+        ]
+    if dataset.temporal_start:
+        extras.append(('temporal_start', dataset.temporal_start.isoformat()))
+    if dataset.temporal_end:
+        extras.append(('temporal_end', dataset.temporal_end.isoformat()))
+    return {
+        'id': dataset.uuid,
+        'name': dataset.code,
+        'title': dataset.title,
+        'notes': dataset.description or '',
+        'url': '%s/portal/donnees/%s' % (base, dataset.code),
+        'type': 'dataset',
+        'state': 'active',
+        'private': dataset.access_level != 'public',
+        'license_id': voc.LICENCE_CKAN.get(dataset.licence),
+        'license_title': voc.LICENCE_TITLE.get(dataset.licence),
+        'license_url': voc.LICENCE_URL.get(dataset.licence),
+        'isopen': bool(voc.LICENCE_OPEN.get(dataset.licence)),
+        'author': dataset.service.name,
+        'maintainer': dataset.contact_name or '',
+        'maintainer_email': dataset.contact_email or '',
+        'metadata_created': jsonable(dataset.create_date),
+        'metadata_modified': jsonable(dataset.modified),
+        'version': str(dataset.current_version.number)
+        if dataset.current_version else None,
+        'owner_org': org_name(dataset.service),
+        'organization': organization_dict(dataset.service),
+        'groups': [{'name': t.lower(), 'title': themes[t],
+                'display_name': voc.THEMES_FR[t]}
+            for t in dataset.themes or []],
+        'tags': tags,
+        'num_tags': len(tags),
+        'resources': resources,
+        'num_resources': len(resources),
+        'extras': [{'key': k, 'value': v} for k, v in extras],
+        }
+
+
+def _int(params, name, default, maximum=None):
+    value = params.get(name, default)
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(name, "Invalid integer")
+    if value < 0:
+        raise ValidationError(name, "Must be a positive integer")
+    return min(value, maximum) if maximum else value
+
+
+def _facet_values(package):
+    return {
+        'organization': [package['organization']['name']],
+        'groups': [g['name'] for g in package['groups']],
+        'tags': [t['name'] for t in package['tags']],
+        'res_format': sorted({r['format'] for r in package['resources']}),
+        'license_id': [package['license_id']],
+        'name': [package['name']],
+        'id': [package['id']],
+        'private': [str(package['private']).lower()],
+        }
+
+
+def _matches_fq(package, fq):
+    values = _facet_values(package)
+    try:
+        terms = shlex.split(fq)
+    except ValueError:
+        raise ValidationError('fq', "Unbalanced quotes")
+    for term in terms:
+        negate = term.startswith('-')
+        term = term.lstrip('+-')
+        if ':' not in term:
+            continue
+        key, value = term.split(':', 1)
+        key = {'tags': 'tags', 'organization': 'organization',
+            'owner_org': 'organization'}.get(key, key)
+        candidates = values.get(key)
+        if candidates is None:
+            found = False
+        else:
+            found = fold(value.strip('"')) in {fold(c) for c in candidates} \
+                or value == '*'
+        if found == negate:
+            return False
+    return True
+
+
+def _matches_q(package, q):
+    if not q or q.strip() in {'*:*', '*', ''}:
+        return True
+    text = fold(' '.join([package['title'], package['notes'],
+                package['name'], ' '.join(t['name'] for t in package['tags']),
+                package['organization']['title']]))
+    for term in shlex.split(q) if q.count('"') % 2 == 0 else q.split():
+        if ':' in term and not term.startswith('http'):
+            key, value = term.split(':', 1)
+            if not _matches_fq(package, '%s:%s' % (key, json.dumps(value))):
+                return False
+            continue
+        if fold(term) not in text:
+            return False
+    return True
+
+
+SORTS = {
+    'metadata_modified': lambda p: p['metadata_modified'] or '',
+    'metadata_created': lambda p: p['metadata_created'] or '',
+    'title_string': lambda p: fold(p['title']),
+    'title': lambda p: fold(p['title']),
+    'name': lambda p: p['name'],
+    'score': lambda p: 0,
+    'num_resources': lambda p: p['num_resources'],
+    }
+
+
+def package_search(pool, user_id, params, base):
+    rows = _int(params, 'rows', 10, 1000)
+    start = _int(params, 'start', 0)
+    packages = [package_dict(d, base)
+        for d in visible_datasets(pool, user_id)]
+    packages = [p for p in packages
+        if _matches_q(p, params.get('q')) and _matches_fq(
+            p, params.get('fq') or '')]
+    sort = params.get('sort') or 'score desc, metadata_modified desc'
+    for part in reversed([s.strip() for s in sort.split(',') if s.strip()]):
+        field, _, direction = part.partition(' ')
+        if field not in SORTS:
+            raise ValidationError('sort', "Unknown sort field %s" % field)
+        packages.sort(key=SORTS[field],
+            reverse=direction.strip().lower() == 'desc')
+    facet_fields = params.get('facet.field') or []
+    if isinstance(facet_fields, str):
+        try:
+            facet_fields = json.loads(facet_fields)
+        except ValueError:
+            raise ValidationError('facet.field', "Must be a JSON list")
+    facets, search_facets = {}, {}
+    for field in facet_fields:
+        counts = {}
+        for package in packages:
+            for value in _facet_values(package).get(field, []):
+                counts[value] = counts.get(value, 0) + 1
+        facets[field] = counts
+        search_facets[field] = {'title': field, 'items': [
+                {'name': k, 'display_name': k, 'count': v}
+                for k, v in sorted(counts.items(), key=lambda i: -i[1])]}
+    return {
+        'count': len(packages),
+        'sort': sort,
+        'results': packages[start:start + rows],
+        'facets': facets,
+        'search_facets': search_facets,
+        }
+
+
+def _get_dataset(pool, user_id, params, key='id'):
+    ref = params.get(key) or params.get('name')
+    if not ref:
+        raise ValidationError(key, "Missing value")
+    dataset = find_dataset(pool, user_id, str(ref))
+    if not dataset:
+        raise NotFound("Not found")
+    return dataset
+
+
+def _get_resource(pool, user_id, ref):
+    if not ref:
+        raise ValidationError('resource_id', "Missing value")
+    for dataset in visible_datasets(pool, user_id):
+        if ref in {dataset.uuid, dataset.code}:
+            return dataset, None
+        for distribution in dataset.distributions:
+            if resource_id(dataset, distribution) == ref:
+                return dataset, distribution
+    raise NotFound("Resource was not found.")
+
+
+def datastore_search(pool, user_id, params, base):
+    dataset, distribution = _get_resource(pool, user_id,
+        params.get('resource_id') or params.get('id'))
+    if distribution and distribution.url:
+        raise NotFound("Resource has no datastore table")
+    records = Records(dataset)
+    limit = _int(params, 'limit', 100, 32000)
+    offset = _int(params, 'offset', 0)
+    query = records.query
+    clauses = []
+    filters = params.get('filters')
+    if isinstance(filters, str):
+        try:
+            filters = json.loads(filters) if filters else {}
+        except ValueError:
+            raise ValidationError('filters', "Must be a JSON object")
+    if filters and not isinstance(filters, dict):
+        raise ValidationError('filters', "Must be a JSON object")
+    if filters:
+        clauses.append(query.equals(filters))
+    q = params.get('q')
+    if isinstance(q, str) and q.startswith('{'):
+        try:
+            q = json.loads(q)
+        except ValueError:
+            pass
+    if isinstance(q, dict):
+        for name, text in q.items():
+            clauses.append(query.fulltext(str(text), [query.field(name)]))
+    elif q:
+        clauses.append(query.fulltext(str(q)))
+    where = None
+    for clause in clauses:
+        where = clause if where is None else (where & clause)
+    fields = params.get('fields')
+    if isinstance(fields, list):
+        fields = ','.join(fields)
+    select = None
+    if fields:
+        names = [f.strip() for f in fields.split(',') if f.strip()]
+        names = [n for n in names if n != '_id']
+        select = ', '.join('`%s`' % query.field(n)['name'] for n in names)
+    sort = params.get('sort')
+    order_by = None
+    if sort:
+        parts = []
+        for part in sort.split(','):
+            name, _, direction = part.strip().partition(' ')
+            name = name.strip('"')
+            parts.append('`%s` %s' % (query.field(name)['name'],
+                    direction or 'asc'))
+        order_by = ', '.join(parts)
+    names, rows, total = records.fetch(select=select, where=where,
+        order_by=order_by, limit=limit, offset=offset)
+    columns = {c['name']: c for c in records.columns}
+    return {
+        'resource_id': params.get('resource_id'),
+        'fields': [{'id': n, 'type': CKAN_TYPES.get(
+                        columns[n]['type'], 'text')} for n in names],
+        'records': rows,
+        'total': total,
+        'limit': limit,
+        'offset': offset,
+        'sort': sort,
+        'filters': filters or {},
+        '_links': {
+            'start': '/api/3/action/datastore_search?resource_id=%s'
+            % params.get('resource_id'),
+            'next': '/api/3/action/datastore_search?resource_id=%s&offset=%d'
+            % (params.get('resource_id'), offset + limit),
+            },
+        }
+
+
+def dispatch(pool, user_id, action, params, base):
+    "Return (HTTP status, CKAN envelope without help)"
+    try:
+        if action == 'package_list':
+            limit = _int(params, 'limit', 0)
+            offset = _int(params, 'offset', 0)
+            names = [d.code for d in visible_datasets(pool, user_id)]
+            result = names[offset:offset + limit if limit else None]
+        elif action == 'package_search':
+            result = package_search(pool, user_id, params, base)
+        elif action == 'package_show':
+            result = package_dict(_get_dataset(pool, user_id, params), base)
+        elif action == 'organization_list':
+            counts = {}
+            services = {}
+            for dataset in visible_datasets(pool, user_id):
+                name = org_name(dataset.service)
+                counts[name] = counts.get(name, 0) + 1
+                services[name] = dataset.service
+            all_fields = str(params.get('all_fields', '')).lower() in {
+                'true', '1'}
+            result = [organization_dict(services[n], counts[n])
+                if all_fields else n for n in sorted(services)]
+        elif action == 'resource_show':
+            dataset, distribution = _get_resource(pool, user_id,
+                params.get('id'))
+            if not distribution:
+                raise NotFound("Resource was not found.")
+            result = resource_dict(dataset, distribution, base)
+        elif action == 'datastore_search':
+            result = datastore_search(pool, user_id, params, base)
+        elif action == 'status_show':
+            result = {'ckan_version': '2.10.0', 'site_title':
+                "Données ouvertes de Mons", 'extensions': ['datastore',
+                    'dcat']}
+        else:
+            return HTTPStatus.BAD_REQUEST, {'success': False, 'error': {
+                    '__type': 'Bad request',
+                    'message': 'Action name not known: %s' % action}}
+    except NotFound as e:
+        return HTTPStatus.NOT_FOUND, {'success': False, 'error': {
+                '__type': 'Not Found Error', 'message': str(e)}}
+    except ValidationError as e:
+        return HTTPStatus.CONFLICT, {'success': False, 'error': {
+                '__type': 'Validation Error', e.field: [e.message]}}
+    except QueryError as e:
+        return HTTPStatus.CONFLICT, {'success': False, 'error': {
+                '__type': 'Validation Error', 'query': [str(e)]}}
+    return HTTPStatus.OK, {'success': True, 'result': result}

@@ -1,0 +1,673 @@
+"Inventory of the datasets (DCAT-AP 3 metadata) and their distributions."
+import datetime as dt
+import json
+import re
+import secrets
+import uuid
+
+from trytond.i18n import gettext
+from trytond.model import (
+    Index, ModelSQL, ModelView, Unique, Workflow, fields,
+    sequence_ordered)
+from trytond.pool import Pool
+from trytond.pyson import Bool, Eval, If
+from trytond.transaction import Transaction
+
+from . import vocabulary as voc
+from .exceptions import PublicationError, SchemaError
+
+STATES = [
+    ('draft', "Draft"),
+    ('validated', "Validated"),
+    ('approved', "Approved"),
+    ('published', "Published"),
+    ]
+ACCESS_LEVELS = [
+    ('internal', "Internal"),
+    ('public', "Public"),
+    ('restricted', "Restricted"),
+    ]
+TABLE_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'datetime',
+    'time', 'year', 'geopoint', 'any']
+
+
+class Dataset(Workflow, ModelSQL, ModelView):
+    __name__ = 'opendata.dataset'
+    _rec_name = 'title'
+
+    _states = {'readonly': Eval('state') != 'draft'}
+
+    code = fields.Char("Identifier", required=True, strip=True,
+        help="Short name used in the URLs of the APIs, e.g. toilettes-publiques.")
+    uuid = fields.Char("UUID", readonly=True, required=True)
+    title = fields.Char("Title", required=True, translate=True)
+    description = fields.Text("Description", translate=True)
+    company = fields.Many2One('company.company', "Publisher", required=True,
+        ondelete='RESTRICT')
+    service = fields.Many2One('mons.service', "Owning Service",
+        required=True, ondelete='RESTRICT',
+        domain=[('company', '=', Eval('company', -1))])
+    steward = fields.Many2One('res.user', "Data Steward", ondelete='SET NULL')
+    contact_name = fields.Char("Contact Point")
+    contact_email = fields.Char("Contact Email")
+    keywords = fields.Char("Keywords",
+        help="Comma separated keywords.")
+    themes = fields.MultiSelection(voc.THEMES, "Themes",
+        help="Data themes of the EU vocabulary.")
+    sections = fields.Many2Many('opendata.dataset-mons.section', 'dataset',
+        'section', "Spatial Coverage",
+        help="Sections of Mons covered; empty means the whole municipality.")
+    temporal_start = fields.Date("Temporal Coverage Start")
+    temporal_end = fields.Date("Temporal Coverage End",
+        domain=[If(Bool(Eval('temporal_start')) & Bool(Eval('temporal_end')),
+                ('temporal_end', '>=', Eval('temporal_start')), ())])
+    frequency = fields.Selection([(c, l) for c, l, _ in voc.FREQUENCIES],
+        "Update Frequency", required=True)
+    licence = fields.Selection([(c, l) for c, l, _, _ in voc.LICENCES],
+        "Licence", required=True)
+    access_level = fields.Selection(ACCESS_LEVELS, "Access Level",
+        required=True,
+        help="Internal: staff only. Public: anyone. "
+        "Restricted: the owning service, data stewards and the DPO.")
+    personal_data = fields.Boolean("Personal Data",
+        help="The source contains personal data.")
+    personal_fields = fields.Char("Personal Fields",
+        states={'invisible': ~Eval('personal_data')},
+        help="Comma separated fields holding personal data; they must be "
+        "dropped or aggregated before a public publication.")
+    pseudonym_salt = fields.Char("Pseudonym Salt", readonly=True)
+    schema = fields.Text("Table Schema",
+        help="Frictionless Table Schema (JSON): fields, types, constraints, "
+        "primaryKey.")
+    latitude_field = fields.Char("Latitude Field")
+    longitude_field = fields.Char("Longitude Field")
+    state = fields.Selection(STATES, "State", readonly=True, required=True,
+        sort=False)
+    sources = fields.One2Many('opendata.source', 'dataset', "Sources")
+    steps = fields.One2Many('opendata.step', 'dataset', "Cleaning Steps")
+    runs = fields.One2Many('opendata.run', 'dataset', "Runs", readonly=True)
+    versions = fields.One2Many('opendata.version', 'dataset', "Versions",
+        readonly=True)
+    publications = fields.One2Many('opendata.publication', 'dataset',
+        "Publications", readonly=True)
+    distributions = fields.One2Many('opendata.distribution', 'dataset',
+        "Distributions")
+    current_version = fields.Many2One('opendata.version', "Online Version",
+        readonly=True, ondelete='SET NULL',
+        help="The version served by the APIs and the portal.")
+    auto_refresh = fields.Boolean("Scheduled Refresh",
+        help="Collect the sources again at the update frequency.")
+    next_refresh = fields.DateTime("Next Refresh",
+        states={'invisible': ~Eval('auto_refresh')})
+    issued = fields.DateTime("First Published", readonly=True)
+    last_run = fields.Function(fields.Many2One('opendata.run', "Last Run"),
+        'get_last_run')
+    record_count = fields.Function(fields.Integer("Records"),
+        'get_record_count')
+    quality = fields.Function(fields.Integer("Quality Score",
+            help="Score out of 100 in the spirit of data.gouv.fr."),
+        'get_quality')
+    quality_details = fields.Function(fields.Text("Quality Details"),
+        'get_quality')
+    downloads = fields.Function(fields.Integer("Downloads"), 'get_usage')
+    api_calls = fields.Function(fields.Integer("API Calls"), 'get_usage')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            ('code_unique', Unique(t, t.code),
+                'mons_opendata.msg_dataset_code_unique'),
+            ]
+        cls._sql_indexes.update({
+                Index(t, (t.state, Index.Equality())),
+                Index(t, (t.access_level, Index.Equality())),
+                })
+        cls._order = [('title', 'ASC'), ('id', 'ASC')]
+        cls._transitions |= {
+            ('draft', 'validated'),
+            ('validated', 'approved'),
+            ('validated', 'published'),
+            ('approved', 'published'),
+            ('validated', 'draft'),
+            ('approved', 'draft'),
+            ('published', 'draft'),
+            }
+        cls._buttons.update({
+                'draft': {
+                    'invisible': Eval('state') == 'draft',
+                    'icon': 'tryton-back',
+                    'depends': ['state'],
+                    },
+                'validate_dataset': {
+                    'invisible': Eval('state') != 'draft',
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                'approve': {
+                    'invisible': Eval('state') != 'validated',
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                'publish': {
+                    'invisible': ~Eval('state').in_(['validated', 'approved']),
+                    'icon': 'tryton-launch',
+                    'depends': ['state'],
+                    },
+                'refresh': {
+                    'icon': 'tryton-refresh',
+                    'depends': ['state'],
+                    },
+                })
+
+    @staticmethod
+    def default_uuid():
+        return str(uuid.uuid4())
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    @staticmethod
+    def default_frequency():
+        return 'IRREG'
+
+    @staticmethod
+    def default_licence():
+        return 'CC_BY_4_0'
+
+    @staticmethod
+    def default_access_level():
+        return 'internal'
+
+    @staticmethod
+    def default_personal_data():
+        return False
+
+    @staticmethod
+    def default_company():
+        return Transaction().context.get('company')
+
+    @staticmethod
+    def default_steward():
+        return Transaction().user or None
+
+    @staticmethod
+    def default_latitude_field():
+        return 'latitude'
+
+    @staticmethod
+    def default_longitude_field():
+        return 'longitude'
+
+    @staticmethod
+    def default_pseudonym_salt():
+        return secrets.token_hex(16)
+
+    @staticmethod
+    def default_auto_refresh():
+        return False
+
+    @classmethod
+    def copy(cls, datasets, default=None):
+        default = default.copy() if default else {}
+        default.setdefault('code', lambda d: d['code'] + '-copie')
+        default.setdefault('uuid', lambda d: str(uuid.uuid4()))
+        for name in ['runs', 'versions', 'publications', 'current_version',
+                'issued', 'next_refresh']:
+            default.setdefault(name, None)
+        default.setdefault('state', 'draft')
+        default.setdefault('pseudonym_salt', lambda d: secrets.token_hex(16))
+        return super().copy(datasets, default=default)
+
+    # -- helpers
+    @property
+    def keyword_list(self):
+        return [k.strip() for k in (self.keywords or '').split(',')
+            if k.strip()]
+
+    @property
+    def personal_field_list(self):
+        return [k.strip() for k in (self.personal_fields or '').split(',')
+            if k.strip()]
+
+    @property
+    def table_schema(self):
+        "The Table Schema as a dict (empty dict when none)"
+        if not self.schema:
+            return {}
+        return json.loads(self.schema)
+
+    @property
+    def online_columns(self):
+        return self.current_version.stored_columns if self.current_version else []
+
+    @property
+    def has_coordinates(self):
+        names = {c['name'] for c in self.online_columns}
+        return bool(self.latitude_field in names
+            and self.longitude_field in names)
+
+    @property
+    def modified(self):
+        dates = [d for d in [self.write_date, self.create_date,
+                self.current_version.create_date
+                if self.current_version else None] if d]
+        return max(dates)
+
+    @classmethod
+    def validate_fields(cls, datasets, field_names):
+        super().validate_fields(datasets, field_names)
+        if not field_names or field_names & {'schema'}:
+            for dataset in datasets:
+                dataset.check_schema()
+        if not field_names or field_names & {'code'}:
+            for dataset in datasets:
+                if not re.fullmatch(r'[a-z0-9][a-z0-9_-]*', dataset.code):
+                    raise SchemaError(gettext(
+                            'mons_opendata.msg_dataset_code_invalid',
+                            code=dataset.code))
+
+    def check_schema(self):
+        if not self.schema:
+            return
+        try:
+            schema = json.loads(self.schema)
+        except ValueError as e:
+            raise SchemaError(gettext('mons_opendata.msg_schema_json',
+                    dataset=self.rec_name, error=str(e)))
+        from frictionless import Schema
+        try:
+            if not isinstance(schema, dict) or not schema.get('fields'):
+                raise ValueError("no fields")
+            for field in schema['fields']:
+                if field.get('type', 'string') not in TABLE_TYPES:
+                    raise ValueError("type %r of field %r" % (
+                            field.get('type'), field.get('name')))
+            Schema.from_descriptor(schema)
+        except Exception as e:
+            raise SchemaError(gettext('mons_opendata.msg_schema_invalid',
+                    dataset=self.rec_name, error=str(e)))
+
+    @classmethod
+    def get_last_run(cls, datasets, name):
+        Run = Pool().get('opendata.run')
+        result = {d.id: None for d in datasets}
+        for run in Run.search([('dataset', 'in', [d.id for d in datasets])],
+                order=[('id', 'ASC')]):
+            result[run.dataset.id] = run.id
+        return result
+
+    def get_record_count(self, name):
+        return self.current_version.row_count if self.current_version else 0
+
+    @classmethod
+    def get_usage(cls, datasets, names):
+        pool = Pool()
+        Usage = pool.get('opendata.usage')
+        usage = Usage.__table__()
+        cursor = Transaction().connection.cursor()
+        result = {n: {d.id: 0 for d in datasets} for n in names}
+        kinds = {'downloads': 'download', 'api_calls': 'api'}
+        from sql.aggregate import Count
+        cursor.execute(*usage.select(usage.dataset, usage.kind,
+                Count(usage.id),
+                where=usage.dataset.in_([d.id for d in datasets]),
+                group_by=[usage.dataset, usage.kind]))
+        for dataset, kind, count in cursor:
+            for name in names:
+                if kinds[name] == kind:
+                    result[name][dataset] = count
+        return result
+
+    def quality_criteria(self):
+        "Return the list of (message id, passed) of the quality score"
+        pool = Pool()
+        Run = pool.get('opendata.run')
+        runs = Run.search([
+                ('dataset', '=', self.id),
+                ('state', 'in', ['ok', 'partial', 'failed']),
+                ], order=[('id', 'DESC')], limit=1)
+        last = runs[0] if runs else None
+        days = voc.FREQUENCY_DAYS.get(self.frequency)
+        if not self.current_version:
+            fresh = False
+        elif days is None:
+            fresh = True
+        else:
+            fresh = (dt.datetime.now() - self.current_version.create_date
+                <= dt.timedelta(days=days * 1.5))
+        formats = {d.format for d in self.distributions}
+        if self.current_version:
+            formats |= {'csv', 'json'}
+        return [
+            ('msg_quality_description',
+                len(self.description or '') >= 100),
+            ('msg_quality_licence', voc.LICENCE_OPEN.get(self.licence)),
+            ('msg_quality_frequency', self.frequency not in (
+                    'UNKNOWN', None)),
+            ('msg_quality_fresh', fresh),
+            ('msg_quality_open_format', bool(formats & {
+                        f for f, v in voc.FORMATS.items() if v[2]})),
+            ('msg_quality_schema', bool(self.schema)),
+            ('msg_quality_valid', bool(last and last.state == 'ok')),
+            ('msg_quality_reachable', bool(self.current_version)
+                and all(d.url or d.format in voc.FORMATS
+                    for d in self.distributions)),
+            ('msg_quality_temporal', bool(self.temporal_start)),
+            ('msg_quality_themes', bool(self.themes and self.keywords)),
+            ('msg_quality_contact', bool(self.contact_email)),
+            ]
+
+    @classmethod
+    def get_quality(cls, datasets, names):
+        result = {n: {} for n in names}
+        for dataset in datasets:
+            criteria = dataset.quality_criteria()
+            passed = sum(1 for _, ok in criteria if ok)
+            if 'quality' in names:
+                result['quality'][dataset.id] = round(
+                    100 * passed / len(criteria))
+            if 'quality_details' in names:
+                result['quality_details'][dataset.id] = '\n'.join(
+                    '%s %s' % ('✔' if ok else '✘',
+                        gettext('mons_opendata.' + msg))
+                    for msg, ok in criteria)
+        return result
+
+    # -- access
+    def can_read_data(self, user_id):
+        "Whether the user may read the rows (APIs, portal)"
+        if self.state != 'published' or not self.current_version:
+            return False
+        if self.access_level == 'public':
+            return True
+        if not user_id:
+            return False
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        user = User(user_id)
+        if user_id == 0 or user.login == 'admin':
+            return True
+        groups = {g.id for g in user.groups}
+        employee = ModelData.get_id('mons_base', 'group_employee')
+        if self.access_level == 'internal':
+            return employee in groups or bool(groups & {
+                    ModelData.get_id('mons_base', 'group_api'),
+                    ModelData.get_id('mons_base', 'group_admin')})
+        privileged = {ModelData.get_id('mons_base', x) for x in [
+                'group_data_steward', 'group_dpo', 'group_admin']}
+        if groups & privileged:
+            return True
+        services = pool.get('mons.service').services_of_user(user_id)
+        return self.service.id in services
+
+    # -- publication rules
+    def check_personal_data(self):
+        "A public dataset with personal data needs them dropped or aggregated"
+        if self.access_level != 'public' or not self.personal_data:
+            return
+        fields_ = self.personal_field_list
+        if not fields_:
+            raise PublicationError(gettext(
+                    'mons_opendata.msg_personal_fields_missing',
+                    dataset=self.rec_name))
+        removed = set()
+        for step in self.steps:
+            names = step.field_list
+            if step.kind == 'drop':
+                removed |= set(names)
+            elif step.kind == 'aggregate':
+                kept = set(step.group_list)
+                removed |= {f for f in fields_ if f not in kept}
+        remaining = [f for f in fields_ if f not in removed]
+        version = self.latest_version()
+        if version:
+            columns = {c['name'] for c in version.stored_columns}
+            remaining += [f for f in fields_
+                if f in columns and f not in remaining]
+        if remaining:
+            raise PublicationError(gettext(
+                    'mons_opendata.msg_personal_fields_remaining',
+                    dataset=self.rec_name, fields=', '.join(remaining)))
+
+    def latest_version(self):
+        Version = Pool().get('opendata.version')
+        versions = Version.search([
+                ('dataset', '=', self.id),
+                ('run.state', 'in', ['ok', 'partial']),
+                ], order=[('number', 'DESC')], limit=1)
+        return versions[0] if versions else None
+
+    # -- workflow
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('draft')
+    def draft(cls, datasets):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('validated')
+    def validate_dataset(cls, datasets):
+        for dataset in datasets:
+            if not dataset.description:
+                raise PublicationError(gettext(
+                        'mons_opendata.msg_validate_description',
+                        dataset=dataset.rec_name))
+            dataset.check_personal_data()
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('approved')
+    def approve(cls, datasets):
+        for dataset in datasets:
+            dataset.check_personal_data()
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('published')
+    def publish(cls, datasets):
+        for dataset in datasets:
+            if dataset.access_level == 'public':
+                if dataset.state != 'approved':
+                    raise PublicationError(gettext(
+                            'mons_opendata.msg_publish_needs_dpo',
+                            dataset=dataset.rec_name))
+                if not voc.LICENCE_OPEN.get(dataset.licence):
+                    raise PublicationError(gettext(
+                            'mons_opendata.msg_publish_licence',
+                            dataset=dataset.rec_name))
+            dataset.check_personal_data()
+            version = dataset.latest_version()
+            if not version:
+                raise PublicationError(gettext(
+                        'mons_opendata.msg_publish_no_version',
+                        dataset=dataset.rec_name))
+            dataset.put_online(version)
+            dataset.ensure_distributions()
+
+    def put_online(self, version):
+        "Serve the version and record the publication"
+        pool = Pool()
+        Publication = pool.get('opendata.publication')
+        Version = pool.get('opendata.version')
+        previous = self.current_version
+        if previous and previous != version:
+            Version.write([previous], {'state': 'superseded'})
+        Version.write([version], {'state': 'published'})
+        now = dt.datetime.now()
+        Publication.create([{
+                    'dataset': self.id,
+                    'version': version.id,
+                    'date': now,
+                    'user': Transaction().user,
+                    'access_level': self.access_level,
+                    'row_count': version.row_count,
+                    }])
+        values = {'current_version': version.id}
+        if not self.issued:
+            values['issued'] = now
+        self.__class__.write([self], values)
+
+    def ensure_distributions(self):
+        Distribution = Pool().get('opendata.distribution')
+        if any(not d.url for d in self.distributions):
+            return
+        formats = ['csv', 'json', 'xlsx']
+        if self.has_coordinates:
+            formats.insert(2, 'geojson')
+        Distribution.create([{
+                    'dataset': self.id,
+                    'format': f,
+                    'title': '%s (%s)' % (self.title, f.upper()),
+                    } for f in formats])
+
+    # -- collect
+    @classmethod
+    @ModelView.button
+    def refresh(cls, datasets):
+        with Transaction().set_context(queue_name='opendata'):
+            cls.__queue__.collect(datasets, 'manual')
+
+    @classmethod
+    def collect(cls, datasets, trigger='manual'):
+        "Run the sources of the datasets (in the worker)"
+        Run = Pool().get('opendata.run')
+        runs = []
+        for dataset in datasets:
+            run, = Run.create([{
+                        'dataset': dataset.id,
+                        'trigger': trigger,
+                        'state': 'running',
+                        'start': dt.datetime.now(),
+                        }])
+            run.execute()
+            runs.append(run)
+        return runs
+
+    @classmethod
+    def refresh_due(cls):
+        "Queue the scheduled refreshes that are due (cron)"
+        now = dt.datetime.now()
+        datasets = cls.search([
+                ('auto_refresh', '=', True),
+                ['OR',
+                    ('next_refresh', '=', None),
+                    ('next_refresh', '<=', now),
+                    ],
+                ])
+        for dataset in datasets:
+            days = voc.FREQUENCY_DAYS.get(dataset.frequency) or 1
+            dataset.next_refresh = now + dt.timedelta(days=days)
+        cls.save(datasets)
+        if datasets:
+            with Transaction().set_context(queue_name='opendata'):
+                cls.__queue__.collect(datasets, 'cron')
+        return datasets
+
+    @classmethod
+    def delete(cls, datasets):
+        for dataset in datasets:
+            if dataset.state == 'published':
+                raise PublicationError(gettext(
+                        'mons_opendata.msg_delete_published',
+                        dataset=dataset.rec_name))
+        super().delete(datasets)
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, value = clause[:3]
+        bool_op = 'AND' if operator.startswith('!') or operator.startswith(
+            'not ') else 'OR'
+        return [bool_op,
+            ('title', *clause[1:]),
+            ('code', *clause[1:]),
+            ('keywords', *clause[1:]),
+            ]
+
+
+class DatasetSection(ModelSQL):
+    __name__ = 'opendata.dataset-mons.section'
+    dataset = fields.Many2One('opendata.dataset', "Dataset", required=True,
+        ondelete='CASCADE')
+    section = fields.Many2One('mons.section', "Section", required=True,
+        ondelete='CASCADE')
+
+
+class Distribution(sequence_ordered(), ModelSQL, ModelView):
+    __name__ = 'opendata.distribution'
+    dataset = fields.Many2One('opendata.dataset', "Dataset", required=True,
+        ondelete='CASCADE')
+    title = fields.Char("Title", required=True, translate=True)
+    description = fields.Text("Description", translate=True)
+    format = fields.Selection([(k, v[0]) for k, v in voc.FORMATS.items()],
+        "Format", required=True)
+    url = fields.Char("External URL",
+        help="Leave empty for a file served from the online version.")
+
+    def get_rec_name(self, name):
+        return self.title
+
+    def download_path(self, database):
+        if self.url:
+            return self.url
+        return '/%s/opendata/api/explore/v2.1/catalog/datasets/%s/exports/%s' \
+            % (database, self.dataset.code, self.format)
+
+
+class Publication(ModelSQL, ModelView):
+    __name__ = 'opendata.publication'
+    dataset = fields.Many2One('opendata.dataset', "Dataset", required=True,
+        ondelete='CASCADE', readonly=True)
+    version = fields.Many2One('opendata.version', "Version", required=True,
+        ondelete='RESTRICT', readonly=True)
+    date = fields.DateTime("Date", required=True, readonly=True)
+    user = fields.Many2One('res.user', "User", readonly=True)
+    access_level = fields.Selection(ACCESS_LEVELS, "Access Level",
+        readonly=True)
+    row_count = fields.Integer("Records", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+
+class Usage(ModelSQL):
+    "One download or API call, for the KPIs"
+    __name__ = 'opendata.usage'
+    dataset = fields.Many2One('opendata.dataset', "Dataset", required=True,
+        ondelete='CASCADE')
+    kind = fields.Selection([
+            ('download', "Download"),
+            ('api', "API Call"),
+            ('page', "Page View"),
+            ], "Kind", required=True)
+    date = fields.DateTime("Date", required=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.dataset, Index.Equality()),
+                (t.kind, Index.Equality())))
+
+    @classmethod
+    def record(cls, dataset_id, kind):
+        "Count a hit in its own transaction so reads stay read-only"
+        transaction = Transaction()
+        try:
+            with transaction.new_transaction() as t:
+                table = cls.__table__()
+                t.connection.cursor().execute(*table.insert(
+                        [table.dataset, table.kind, table.date,
+                            table.create_uid, table.create_date],
+                        [[dataset_id, kind, dt.datetime.now(), 0,
+                                dt.datetime.now()]]))
+                t.commit()
+        except Exception:
+            # A busy SQLite must never break a download for a counter
+            pass

@@ -1,0 +1,183 @@
+"The subset of Opendatasoft's Explore API v2.1 that reusers call."
+from . import api
+from . import vocabulary as voc
+from .api import Records, jsonable, visible_datasets
+from .ckan import fold
+from .query import QueryError
+
+ODS_TYPES = {'integer': 'int', 'number': 'double', 'boolean': 'boolean',
+    'date': 'date', 'datetime': 'datetime'}
+EXPORTS = {
+    'csv': 'text/csv; charset=utf-8',
+    'json': 'application/json; charset=utf-8',
+    'geojson': 'application/geo+json; charset=utf-8',
+    'xlsx': voc.FORMATS['xlsx'][1],
+    }
+MAX_LIMIT = 100
+
+
+def _int(args, name, default, maximum=None, minimum=0):
+    value = args.get(name, default)
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        raise QueryError("Invalid value for %s: %r" % (name, value))
+    if value < minimum:
+        raise QueryError("%s must be at least %d" % (name, minimum))
+    if maximum is not None and value > maximum:
+        raise QueryError("%s must be at most %d" % (name, maximum))
+    return value
+
+
+def dataset_dict(dataset, base):
+    columns = dataset.online_columns
+    fields = [{
+            'name': c['name'],
+            'label': c['name'],
+            'type': ODS_TYPES.get(c['type'], 'text'),
+            'annotations': {},
+            'description': None,
+            } for c in columns]
+    features = ['analyze']
+    if dataset.has_coordinates:
+        features.append('geo')
+    link = '%s/opendata/api/explore/v2.1/catalog/datasets/%s' % (
+        base, dataset.code)
+    return {
+        'dataset_id': dataset.code,
+        'dataset_uid': dataset.uuid,
+        'has_records': bool(dataset.record_count),
+        'features': features,
+        'visibility': 'domain' if dataset.access_level == 'public'
+        else 'restricted',
+        'fields': fields,
+        'metas': {
+            'default': {
+                'title': dataset.title,
+                'description': dataset.description,
+                'theme': [voc.THEMES_FR[t] for t in dataset.themes or []],
+                'keyword': dataset.keyword_list,
+                'license': voc.LICENCE_TITLE.get(dataset.licence),
+                'license_url': voc.LICENCE_URL.get(dataset.licence),
+                'language': 'fr',
+                'publisher': dataset.company.rec_name,
+                'references': '%s/portal/donnees/%s' % (base, dataset.code),
+                'modified': jsonable(dataset.modified),
+                'data_processed': jsonable(
+                    dataset.current_version.create_date),
+                'records_count': dataset.record_count,
+                'territory': [s.name for s in dataset.sections] or ['Mons'],
+                },
+            'dcat': {
+                'accrualperiodicity': voc.frequency_uri(dataset.frequency),
+                'creator': dataset.service.name,
+                'contact_name': dataset.contact_name,
+                'contact_email': dataset.contact_email,
+                'temporal_coverage_start': jsonable(dataset.temporal_start),
+                'temporal_coverage_end': jsonable(dataset.temporal_end),
+                'access_rights': dataset.access_level,
+                },
+            'quality': {'score': dataset.quality},
+            },
+        '_links': [
+            {'rel': 'self', 'href': link},
+            {'rel': 'records', 'href': link + '/records'},
+            {'rel': 'exports', 'href': link + '/exports'},
+            ],
+        }
+
+
+def datasets(pool, user_id, args, base):
+    limit = _int(args, 'limit', 10, MAX_LIMIT, minimum=-1)
+    offset = _int(args, 'offset', 0)
+    items = visible_datasets(pool, user_id)
+    where = args.get('where') or args.get('q')
+    if where:
+        text = fold(where.replace('search(', '').strip('()"\''))
+        items = [d for d in items if text in fold(' '.join([
+                        d.title, d.description or '', d.keywords or '',
+                        d.code]))]
+    for refine in args.getlist('refine'):
+        key, _, value = refine.partition(':')
+        value = fold(value.strip('"'))
+        if key == 'theme':
+            items = [d for d in items if value in {
+                    fold(t) for t in d.themes or []} | {
+                    fold(voc.THEMES_FR[t]) for t in d.themes or []}]
+        elif key == 'keyword':
+            items = [d for d in items
+                if value in {fold(k) for k in d.keyword_list}]
+        elif key == 'publisher':
+            items = [d for d in items if fold(d.company.rec_name) == value]
+        else:
+            raise QueryError("Unknown refine facet %s" % key)
+    order_by = args.get('order_by')
+    if order_by:
+        name, _, direction = order_by.strip().partition(' ')
+        keys = {
+            'title': lambda d: fold(d.title),
+            'modified': lambda d: d.modified,
+            'records_count': lambda d: d.record_count,
+            'dataset_id': lambda d: d.code,
+            }
+        if name not in keys:
+            raise QueryError("Unknown order_by field %s" % name)
+        items.sort(key=keys[name], reverse=direction.lower() == 'desc')
+    page = items[offset:offset + limit] if limit >= 0 else items[offset:]
+    return {
+        'total_count': len(items),
+        'results': [dataset_dict(d, base) for d in page],
+        }
+
+
+def _where(records, args):
+    where = records.query.where(args.get('where'))
+    for name, negate in (('refine', False), ('exclude', True)):
+        for refine in args.getlist(name):
+            key, sep, value = refine.partition(':')
+            if not sep:
+                raise QueryError("%s must be field:value" % name)
+            clause = records.query.equals({key: value.strip('"')})
+            if negate:
+                clause = ~clause
+            where = clause if where is None else (where & clause)
+    return where
+
+
+def records(dataset, args):
+    records = Records(dataset)
+    group_by = args.get('group_by')
+    limit = _int(args, 'limit', 10, 20000 if group_by else MAX_LIMIT,
+        minimum=-1)
+    offset = _int(args, 'offset', 0)
+    if limit < 0:
+        limit = 20000 if group_by else MAX_LIMIT
+    where = _where(records, args)
+    names, rows, total = records.fetch(select=args.get('select'),
+        where=where, order_by=args.get('order_by'), group_by=group_by,
+        limit=limit, offset=offset)
+    return {'total_count': total, 'results': rows}
+
+
+def export(dataset, fmt, args):
+    "Return (byte iterator, mimetype); rows are streamed, never all loaded"
+    records = Records(dataset)
+    plan = records.export_plan(select=args.get('select'),
+        where=_where(records, args), order_by=args.get('order_by'))
+    limit = _int(args, 'limit', -1, minimum=-1)
+    if limit >= 0:
+        plan['order'] = plan['order'] or [records.table.id.asc]
+        plan['limit'] = limit
+    if fmt == 'csv':
+        delimiter = args.get('delimiter', ';')
+        if len(delimiter) != 1:
+            raise QueryError("delimiter must be one character")
+        stream = api.export_csv(plan, delimiter)
+    elif fmt == 'json':
+        stream = api.export_json(plan)
+    elif fmt == 'geojson':
+        stream = api.export_geojson(plan, dataset.latitude_field,
+            dataset.longitude_field)
+    else:
+        stream = api.export_xlsx(plan)
+    return stream, EXPORTS[fmt]

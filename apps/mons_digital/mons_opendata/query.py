@@ -1,0 +1,336 @@
+"""A subset of Opendatasoft's ODSQL turned into python-sql queries.
+
+Field names are mapped to the typed storage columns and every literal becomes
+a query parameter, so no user text is ever pasted into SQL.
+"""
+import re
+
+from sql import Literal, Null
+from sql.aggregate import Avg, Count, Max, Min, Sum
+from sql.conditionals import Coalesce
+from sql.functions import Lower
+from sql.operators import And, Equal, In, Like, Not, NotIn, Or
+
+AGGREGATES = {'count': Count, 'sum': Sum, 'avg': Avg, 'min': Min, 'max': Max}
+
+TOKEN = re.compile(r'''
+    (?P<ws>\s+)
+  | (?P<string>"(?:[^"\\]|\\.|"")*"|'(?:[^'\\]|\\.|'')*')
+  | (?P<ident>`[^`]+`)
+  | (?P<number>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)
+  | (?P<op><=|>=|!=|<>|=|<|>|\(|\)|,|\*)
+  | (?P<word>[^\W\d][\w.]*)
+''', re.VERBOSE | re.UNICODE)
+
+
+class QueryError(ValueError):
+    pass
+
+
+def tokenize(text):
+    pos, tokens = 0, []
+    text = text or ''
+    while pos < len(text):
+        m = TOKEN.match(text, pos)
+        if not m:
+            raise QueryError("Unexpected character at position %d: %r"
+                % (pos, text[pos:pos + 10]))
+        pos = m.end()
+        kind = m.lastgroup
+        value = m.group(kind)
+        if kind == 'ws':
+            continue
+        if kind == 'string':
+            q = value[0]
+            value = value[1:-1].replace(q * 2, q)
+            value = re.sub(r'\\(.)', r'\1', value)
+        elif kind == 'ident':
+            kind, value = 'word', value[1:-1]
+            tokens.append(('name', value))
+            continue
+        tokens.append((kind, value))
+    return tokens
+
+
+class RecordQuery:
+    "Build queries on the rows table of a version"
+
+    def __init__(self, table, columns):
+        self.table = table
+        self.columns = columns
+        self.by_name = {c['name']: c for c in columns}
+        self.by_lower = {c['name'].lower(): c for c in columns}
+
+    # -- helpers
+    def field(self, name):
+        c = self.by_name.get(name) or self.by_lower.get(name.lower())
+        if not c:
+            raise QueryError("Unknown field %r" % name)
+        return c
+
+    def sql_column(self, name):
+        return getattr(self.table, self.field(name)['col'])
+
+    def cast(self, c, value):
+        if value is None:
+            return None
+        try:
+            if c['type'] == 'integer':
+                if isinstance(value, str) and not re.fullmatch(
+                        r'-?\d+', value.strip()):
+                    return float(value)
+                return int(value)
+            if c['type'] == 'number':
+                return float(value)
+            if c['type'] == 'boolean':
+                if isinstance(value, str):
+                    return value.lower() in {'true', '1', 'yes', 'oui'}
+                return bool(value)
+        except (TypeError, ValueError):
+            raise QueryError("Value %r is not valid for field %r (%s)"
+                % (value, c['name'], c['type']))
+        return str(value)
+
+    def fulltext(self, text, fields=None):
+        cols = fields or [
+            c for c in self.columns if c['type'] not in (
+                'integer', 'number', 'boolean')]
+        if not cols:
+            return Literal(False)
+        pattern = '%' + text.lower().replace('%', '') + '%'
+        return Or([Like(Lower(Coalesce(getattr(self.table, c['col']), '')),
+                    pattern) for c in cols])
+
+    def equals(self, filters):
+        "CKAN filters: {field: value or [values]}"
+        clauses = []
+        for name, value in (filters or {}).items():
+            c = self.field(name)
+            col = getattr(self.table, c['col'])
+            if isinstance(value, list):
+                clauses.append(In(col, [self.cast(c, v) for v in value]))
+            elif value is None:
+                clauses.append(col == Null)
+            else:
+                clauses.append(Equal(col, self.cast(c, value)))
+        return And(clauses) if clauses else None
+
+    # -- where
+    def where(self, text):
+        if not text or not text.strip():
+            return None
+        self._tokens = tokenize(text)
+        self._pos = 0
+        expr = self._or()
+        if self._pos < len(self._tokens):
+            raise QueryError("Unexpected %r in where clause"
+                % self._tokens[self._pos][1])
+        return expr
+
+    def _peek(self, offset=0):
+        i = self._pos + offset
+        return self._tokens[i] if i < len(self._tokens) else (None, None)
+
+    def _kw(self, word, offset=0):
+        kind, value = self._peek(offset)
+        return kind == 'word' and value.lower() == word
+
+    def _next(self):
+        tok = self._peek()
+        if tok[0] is None:
+            raise QueryError("Unexpected end of where clause")
+        self._pos += 1
+        return tok
+
+    def _expect(self, value):
+        kind, v = self._next()
+        if v != value:
+            raise QueryError("Expected %r, got %r" % (value, v))
+
+    def _or(self):
+        parts = [self._and()]
+        while self._kw('or'):
+            self._pos += 1
+            parts.append(self._and())
+        return parts[0] if len(parts) == 1 else Or(parts)
+
+    def _and(self):
+        parts = [self._not()]
+        while self._kw('and'):
+            self._pos += 1
+            parts.append(self._not())
+        return parts[0] if len(parts) == 1 else And(parts)
+
+    def _not(self):
+        if self._kw('not'):
+            self._pos += 1
+            return Not(self._not())
+        return self._primary()
+
+    def _literal(self):
+        kind, value = self._next()
+        if kind == 'string':
+            return value
+        if kind == 'number':
+            return float(value) if re.search(r'[.eE]', value) else int(value)
+        if kind == 'word':
+            low = value.lower()
+            if low in {'true', 'false'}:
+                return low == 'true'
+            if low == 'null':
+                return None
+            if low in {'date', 'datetime'} and self._peek()[0] == 'string':
+                return self._next()[1]
+        raise QueryError("Expected a value, got %r" % value)
+
+    def _primary(self):
+        kind, value = self._peek()
+        if value == '(' and kind == 'op':
+            self._pos += 1
+            expr = self._or()
+            self._expect(')')
+            return expr
+        if kind == 'string':
+            self._pos += 1
+            return self.fulltext(value)
+        if kind == 'word' and value.lower() in {'search', 'suggest'} \
+                and self._peek(1)[1] == '(':
+            self._pos += 2
+            args = []
+            while True:
+                k, v = self._next()
+                if v == ')':
+                    break
+                if v == ',':
+                    continue
+                args.append((k, v))
+            text = args[-1][1] if args else ''
+            fields = [self.field(v) for k, v in args[:-1]]
+            return self.fulltext(text, fields or None)
+        if kind in {'word', 'name'}:
+            self._pos += 1
+            c = self.field(value)
+            col = getattr(self.table, c['col'])
+            return self._comparison(c, col)
+        raise QueryError("Unexpected %r in where clause" % value)
+
+    def _comparison(self, c, col):
+        negate = False
+        if self._kw('not'):
+            self._pos += 1
+            negate = True
+        if self._kw('is'):
+            self._pos += 1
+            if self._kw('not'):
+                self._pos += 1
+                negate = not negate
+            self._next()  # null
+            expr = (col == Null)
+            return Not(expr) if negate else expr
+        if self._kw('in'):
+            self._pos += 1
+            self._expect('(')
+            values = []
+            while True:
+                if self._peek()[1] == ')':
+                    self._pos += 1
+                    break
+                values.append(self.cast(c, self._literal()))
+                if self._peek()[1] == ',':
+                    self._pos += 1
+            return (NotIn if negate else In)(col, values)
+        if self._kw('like'):
+            self._pos += 1
+            pattern = str(self._literal()).replace('*', '%')
+            expr = Like(Lower(col), pattern.lower())
+            return Not(expr) if negate else expr
+        kind, op = self._peek()
+        if c['type'] == 'boolean' and not negate and (
+                kind is None or op == ')' or (kind == 'word'
+                    and op.lower() in {'and', 'or'})):
+            # a boolean field alone is a predicate: "pmr and places > 1"
+            return col == True  # noqa: E712
+        self._pos += 1
+        if kind != 'op' or op not in {'=', '!=', '<>', '<', '<=', '>', '>='}:
+            raise QueryError("Expected an operator after %r, got %r"
+                % (c['name'], op))
+        value = self.cast(c, self._literal())
+        if value is None:
+            expr = col == Null if op == '=' else Not(col == Null)
+        else:
+            expr = {
+                '=': lambda: col == value,
+                '!=': lambda: col != value,
+                '<>': lambda: col != value,
+                '<': lambda: col < value,
+                '<=': lambda: col <= value,
+                '>': lambda: col > value,
+                '>=': lambda: col >= value,
+                }[op]()
+        return Not(expr) if negate else expr
+
+    # -- select / group_by / order_by
+    @staticmethod
+    def split(text):
+        "Split on commas outside parentheses"
+        items, depth, cur = [], 0, ''
+        for ch in text or '':
+            if ch == '(':
+                depth += 1
+            elif ch == ')':
+                depth -= 1
+            if ch == ',' and depth == 0:
+                items.append(cur.strip())
+                cur = ''
+            else:
+                cur += ch
+        if cur.strip():
+            items.append(cur.strip())
+        return items
+
+    def item(self, text):
+        "Return (alias, expression, is_aggregate) of a select item"
+        m = re.fullmatch(r'(.+?)\s+as\s+`?([\w ]+?)`?', text.strip(), re.I)
+        alias = None
+        if m:
+            text, alias = m.group(1).strip(), m.group(2)
+        m = re.fullmatch(r'(\w+)\s*\(\s*(\*|`?[^)`]+`?)\s*\)', text)
+        if m and m.group(1).lower() in AGGREGATES:
+            func = m.group(1).lower()
+            arg = m.group(2).strip('`').strip()
+            if arg == '*':
+                if func != 'count':
+                    raise QueryError("%s(*) is not allowed" % func)
+                # count(1): PostgreSQL may answer from the index alone
+                expr = Count(Literal(1))
+            else:
+                expr = AGGREGATES[func](self.sql_column(arg))
+            return alias or '%s(%s)' % (func, arg), expr, True
+        name = text.strip('`').strip()
+        return alias or self.field(name)['name'], self.sql_column(name), False
+
+    def select(self, text):
+        if not text or text.strip() == '*':
+            return [(c['name'], getattr(self.table, c['col']), False)
+                for c in self.columns]
+        items = []
+        for part in self.split(text):
+            if part == '*':
+                items.extend((c['name'], getattr(self.table, c['col']), False)
+                    for c in self.columns)
+            else:
+                items.append(self.item(part))
+        return items
+
+    def order(self, text, aliases):
+        result = []
+        for part in self.split(text):
+            m = re.fullmatch(r'(.+?)(?:\s+(asc|desc))?', part.strip(), re.I)
+            name, direction = m.group(1).strip(), (m.group(2) or 'asc')
+            if name.strip('`') in aliases:
+                expr = aliases[name.strip('`')]
+            else:
+                expr = self.item(name)[1]
+            result.append(expr.desc if direction.lower() == 'desc'
+                else expr.asc)
+        return result

@@ -1,0 +1,196 @@
+"""Web routes of the open-data APIs, all under /<database_name>/opendata/.
+
+- catalog.ttl / catalog.rdf / catalog.jsonld (?page=): DCAT-AP 3 catalogue
+  with Hydra paging; dataset/<code>.ttl|.rdf|.jsonld per dataset.
+- api/3/action/<action> and api/action/<action>: the CKAN Action API subset
+  harvesters and ckanapi use (GET query parameters or POST JSON body).
+- api/explore/v2.1/catalog/datasets[/<id>[/records|/exports/<format>]]:
+  Opendatasoft Explore v2.1 subset.
+
+Public datasets are open to anyone; internal and restricted ones need a
+staff user (REST bearer key or desk session).
+"""
+import functools
+import json
+from http import HTTPStatus
+
+from trytond.protocols.wrappers import (
+    Response, with_pool, with_transaction)
+from trytond.wsgi import app
+
+from . import api, ckan, dcat, explore
+from .query import QueryError
+
+PREFIX = '/<database_name>/opendata'
+CORS = {'Access-Control-Allow-Origin': '*'}
+
+
+def json_response(data, status=HTTPStatus.OK):
+    return Response(json.dumps(data, default=api.jsonable,
+            ensure_ascii=False), status=status,
+        content_type='application/json; charset=utf-8', headers=CORS)
+
+
+def opendata_route(path, methods=('GET',)):
+    "Register an API route run as root, with the caller's user id given"
+    def decorator(func):
+        @app.route(PREFIX + path, methods=list(methods) + ['OPTIONS'])
+        @with_pool
+        @with_transaction(readonly=True, context={'language': 'fr'})
+        @functools.wraps(func)
+        def wrapper(request, pool, **kwargs):
+            kwargs.pop('database_name', None)
+            if request.method == 'OPTIONS':
+                return Response('', headers={**CORS,
+                        'Access-Control-Allow-Headers':
+                        'Authorization, Content-Type'})
+            try:
+                user_id = api.current_user(request, pool)
+            except api.Unauthorized:
+                return json_response({
+                        'error_code': 'Unauthorized',
+                        'message': "Clé d'API ou session invalide.",
+                        }, HTTPStatus.UNAUTHORIZED)
+            return func(request, pool, user_id, **kwargs)
+        return wrapper
+    return decorator
+
+
+# -- DCAT-AP
+def _rdf(graph_builder, fmt):
+    mimetype, _ = dcat.FORMATS[fmt]
+    return Response(graph_builder.serialize(fmt), headers=CORS,
+        content_type=mimetype + '; charset=utf-8')
+
+
+@opendata_route('/catalog.<ext>')
+def catalog(request, pool, user_id, ext):
+    if ext not in dcat.EXTENSIONS:
+        return json_response({'message': "Format inconnu"},
+            HTTPStatus.NOT_FOUND)
+    Company = pool.get('company.company')
+    datasets = api.visible_datasets(pool, user_id)
+    try:
+        page = max(1, int(request.args.get('page', 1)))
+        size = min(1000, max(1, int(request.args.get('page_size', 100))))
+    except ValueError:
+        return json_response({'message': "page invalide"},
+            HTTPStatus.BAD_REQUEST)
+    builder = dcat.CatalogBuilder(api.base_url(request))
+    companies = Company.search([], order=[('id', 'ASC')], limit=1)
+    builder.catalog(datasets[(page - 1) * size:page * size], page=page,
+        page_size=size, total=len(datasets),
+        company=companies[0] if companies else None)
+    return _rdf(builder, dcat.EXTENSIONS[ext])
+
+
+@opendata_route('/dataset/<code>.<ext>')
+def dataset_rdf(request, pool, user_id, code, ext):
+    if ext not in dcat.EXTENSIONS:
+        return json_response({'message': "Format inconnu"},
+            HTTPStatus.NOT_FOUND)
+    dataset = api.find_dataset(pool, user_id, code)
+    if not dataset:
+        return json_response({'message': "Jeu de données introuvable"},
+            HTTPStatus.NOT_FOUND)
+    builder = dcat.CatalogBuilder(api.base_url(request))
+    builder.dataset(dataset)
+    return _rdf(builder, dcat.EXTENSIONS[ext])
+
+
+# -- CKAN
+def _ckan(request, pool, user_id, action):
+    if request.method == 'POST':
+        try:
+            params = json.loads(request.get_data() or b'{}')
+        except ValueError:
+            params = None
+        if not isinstance(params, dict):
+            params = dict(request.form)
+    else:
+        params = request.args.to_dict()
+    help_url = '%s/opendata/api/3/action/help_show?name=%s' % (
+        api.base_url(request), action)
+    status, body = ckan.dispatch(pool, user_id, action, params,
+        api.base_url(request))
+    body = {'help': help_url, **body}
+    return json_response(body, status)
+
+
+@opendata_route('/api/3/action/<action>', methods=('GET', 'POST'))
+def ckan_action3(request, pool, user_id, action):
+    return _ckan(request, pool, user_id, action)
+
+
+@opendata_route('/api/action/<action>', methods=('GET', 'POST'))
+def ckan_action(request, pool, user_id, action):
+    return _ckan(request, pool, user_id, action)
+
+
+# -- Explore v2.1
+EXPLORE = '/api/explore/v2.1/catalog/datasets'
+
+
+def _explore_error(e, status=HTTPStatus.BAD_REQUEST):
+    return json_response({
+            'error_code': 'ODSQLError' if status == 400 else 'NotFound',
+            'message': str(e),
+            }, status)
+
+
+@opendata_route(EXPLORE)
+def explore_datasets(request, pool, user_id):
+    try:
+        return json_response(explore.datasets(pool, user_id, request.args,
+                api.base_url(request)))
+    except (QueryError, ValueError) as e:
+        return _explore_error(e)
+
+
+@opendata_route(EXPLORE + '/<dataset_id>')
+def explore_dataset(request, pool, user_id, dataset_id):
+    dataset = api.find_dataset(pool, user_id, dataset_id)
+    if not dataset:
+        return _explore_error("Unknown dataset: %s" % dataset_id,
+            HTTPStatus.NOT_FOUND)
+    return json_response(explore.dataset_dict(dataset,
+            api.base_url(request)))
+
+
+@opendata_route(EXPLORE + '/<dataset_id>/records')
+def explore_records(request, pool, user_id, dataset_id):
+    dataset = api.find_dataset(pool, user_id, dataset_id)
+    if not dataset:
+        return _explore_error("Unknown dataset: %s" % dataset_id,
+            HTTPStatus.NOT_FOUND)
+    try:
+        result = explore.records(dataset, request.args)
+    except (QueryError, ValueError) as e:
+        return _explore_error(e)
+    pool.get('opendata.usage').record(dataset.id, 'api')
+    return json_response(result)
+
+
+@opendata_route(EXPLORE + '/<dataset_id>/exports/<fmt>')
+def explore_export(request, pool, user_id, dataset_id, fmt):
+    dataset = api.find_dataset(pool, user_id, dataset_id)
+    if not dataset:
+        return _explore_error("Unknown dataset: %s" % dataset_id,
+            HTTPStatus.NOT_FOUND)
+    if fmt not in explore.EXPORTS:
+        return _explore_error("Unknown export format: %s" % fmt,
+            HTTPStatus.NOT_FOUND)
+    try:
+        stream, mimetype = explore.export(dataset, fmt, request.args)
+    except (QueryError, ValueError) as e:
+        return _explore_error(e)
+    pool.get('opendata.usage').record(dataset.id, 'download')
+    return Response(stream, content_type=mimetype, direct_passthrough=True,
+        headers={**CORS, 'Content-Disposition':
+            'attachment; filename="%s.%s"' % (dataset.code, fmt)})
+
+
+try:
+    from . import portal  # noqa: F401 — portal pages when mons_base has them
+except ImportError:
+    pass
