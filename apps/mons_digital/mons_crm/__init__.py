@@ -1,1 +1,3 @@
-
+# This file is part of the Mons Digital Suite. See the README at the top
+# of the repository for the licence and the authors.
+from . import routes  # noqa: F401 — registers the portal pages of the lists

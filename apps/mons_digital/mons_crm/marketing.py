@@ -1,0 +1,626 @@
+"Lists, subscriptions and mass emails: extension of marketing_email."
+import datetime as dt
+import smtplib
+from email.message import EmailMessage
+from urllib.parse import urljoin
+
+from genshi.template import MarkupTemplate
+from genshi.template import TemplateError as GenshiTemplateError
+from sql.aggregate import Count
+
+import trytond.config as config
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.rpc import RPC
+from trytond.report import html_to_text
+from trytond.sendmail import get_smtp_server
+from trytond.tools import grouped_slice
+from trytond.tools.email_ import format_address, set_from_header
+from trytond.transaction import Transaction, inactive_records
+from trytond.url import http_base
+
+from .exceptions import MailingError
+from .party import GREETINGS, LANGUAGES
+
+SOURCES = [
+    ('desk', "Desk"),
+    ('filter', "Saved Filter"),
+    ('import', "Import"),
+    ('portal', "Portal"),
+    ('paper', "Paper Form"),
+    ('api', "API"),
+    ]
+
+
+def crm_url(path, **params):
+    "URL of a public page of the contacts module"
+    from urllib.parse import urlencode
+    base = config.get('marketing', 'email_base', default=http_base())
+    dbname = Transaction().database.name
+    url = urljoin(base, f'/{dbname}/portal/listes/{path}')
+    if params:
+        url += '?' + urlencode(params)
+    return url
+
+
+class EmailList(metaclass=PoolMeta):
+    __name__ = 'marketing.email.list'
+
+    service = fields.Many2One('mons.service', "Owning Service",
+        ondelete='RESTRICT',
+        help="The service that manages the list.")
+    shared_services = fields.Many2Many(
+        'marketing.email.list-mons.service', 'list_', 'service',
+        "Shared with",
+        help="Other services that may use and edit the list.")
+    kind = fields.Selection([
+            ('thematic', "Thematic"),
+            ('event', "Event"),
+            ], "Kind", required=True)
+    description = fields.Text("Description")
+    public = fields.Boolean("Public",
+        help="Offered on the citizen portal, with a confirmation by email "
+        "(double opt-in).")
+    filter_categories = fields.Many2Many(
+        'marketing.email.list-party.category', 'list_', 'category',
+        "Categories")
+    filter_sections = fields.Many2Many(
+        'marketing.email.list-mons.section', 'list_', 'section',
+        "Sections of Mons")
+    filter_languages = fields.MultiSelection(LANGUAGES, "Languages")
+    filter_relation_type = fields.Many2One('party.relation.type',
+        "Relation Type", ondelete='SET NULL')
+    filter_relation_to = fields.Many2One('party.party', "Related to",
+        ondelete='SET NULL',
+        states={'invisible': ~Eval('filter_relation_type')})
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'build_from_filters': {
+                    'readonly': ~Eval('active', True),
+                    'depends': ['active'],
+                    },
+                'export': {},
+                })
+
+    @classmethod
+    def default_kind(cls):
+        return 'thematic'
+
+    @classmethod
+    def default_public(cls):
+        return False
+
+    @classmethod
+    def default_service(cls):
+        User = Pool().get('res.user')
+        if Transaction().user:
+            services = User.get_services_ids()
+            if services:
+                return services[0]
+
+    def has_filters(self):
+        return bool(self.filter_categories or self.filter_sections
+            or self.filter_languages or self.filter_relation_type)
+
+    def get_filter_domain(self):
+        "Domain on party.party of the saved filter"
+        domain = [('active', '=', True)]
+        if self.filter_categories:
+            domain.append(('categories', 'child_of',
+                    [c.id for c in self.filter_categories], 'parent'))
+        if self.filter_sections:
+            domain.append(('addresses.section', 'in',
+                    [s.id for s in self.filter_sections]))
+        if self.filter_languages:
+            domain.append(('language', 'in', list(self.filter_languages)))
+        if self.filter_relation_type:
+            relation = [('relations.type', '=', self.filter_relation_type.id)]
+            if self.filter_relation_to:
+                relation.append(
+                    ('relations.to', '=', self.filter_relation_to.id))
+            domain.append(relation)
+        return domain
+
+    @classmethod
+    @ModelView.button
+    def build_from_filters(cls, lists):
+        "Subscribe the contacts with an email matching the saved filter"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Email = pool.get('marketing.email')
+        for list_ in lists:
+            if not list_.has_filters():
+                raise MailingError(gettext(
+                        'mons_crm.msg_list_no_filter', list=list_.rec_name))
+            parties = Party.search(list_.get_filter_domain())
+            with inactive_records():
+                existing = {e.email for e in Email.search([
+                            ('list_', '=', list_.id)])}
+            to_create = []
+            for party in parties:
+                email = party.email
+                if not email or email.lower() in existing:
+                    continue
+                existing.add(email.lower())
+                to_create.append({
+                        'list_': list_.id,
+                        'email': email,
+                        'contact': party.id,
+                        'source': 'filter',
+                        })
+            Email.create(to_create)
+
+    @classmethod
+    @ModelView.button_action('mons_crm.wizard_list_export')
+    def export(cls, lists):
+        pass
+
+    @classmethod
+    def copy(cls, lists, default=None):
+        default = default.copy() if default else {}
+        default.setdefault('emails', None)
+        return super().copy(lists, default=default)
+
+
+class EmailListService(ModelSQL):
+    __name__ = 'marketing.email.list-mons.service'
+    list_ = fields.Many2One('marketing.email.list', "List", required=True,
+        ondelete='CASCADE')
+    service = fields.Many2One('mons.service', "Service", required=True,
+        ondelete='CASCADE')
+
+
+class EmailListCategory(ModelSQL):
+    __name__ = 'marketing.email.list-party.category'
+    list_ = fields.Many2One('marketing.email.list', "List", required=True,
+        ondelete='CASCADE')
+    category = fields.Many2One('party.category', "Category", required=True,
+        ondelete='CASCADE')
+
+
+class EmailListSection(ModelSQL):
+    __name__ = 'marketing.email.list-mons.section'
+    list_ = fields.Many2One('marketing.email.list', "List", required=True,
+        ondelete='CASCADE')
+    section = fields.Many2One('mons.section', "Section", required=True,
+        ondelete='CASCADE')
+
+
+class Email(metaclass=PoolMeta):
+    "Subscription of an address to a list"
+    __name__ = 'marketing.email'
+
+    # marketing_email only knows the party of a web user: the contact of
+    # the directory is stored here and shown as the party
+    contact = fields.Many2One('party.party', "Contact", ondelete='SET NULL')
+    subscribed_at = fields.DateTime("Subscribed at", readonly=True)
+    unsubscribed_at = fields.DateTime("Unsubscribed at", readonly=True)
+    source = fields.Selection(SOURCES, "Source", required=True)
+    consent_proof = fields.Text("Consent Proof",
+        help="How the consent was given: form, email, signed paper...")
+    consent = fields.Many2One('mons.crm.consent', "Consent", readonly=True,
+        ondelete='SET NULL')
+    bounces = fields.Integer("Bounces", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.contact, Index.Range())))
+        cls.party.searcher = 'search_party'
+
+    @classmethod
+    def default_source(cls):
+        return 'desk'
+
+    @classmethod
+    def default_subscribed_at(cls):
+        return dt.datetime.now()
+
+    @classmethod
+    def default_bounces(cls):
+        return 0
+
+    @classmethod
+    def get_web_user(cls, records, names):
+        result = super().get_web_user(records, names)
+        if 'party' in result:
+            for record in records:
+                if record.contact:
+                    result['party'][record.id] = record.contact.id
+        return result
+
+    @classmethod
+    def search_party(cls, name, clause):
+        return [('contact' + clause[0][len(name):], *clause[1:])]
+
+    @fields.depends('contact', 'email')
+    def on_change_contact(self):
+        if self.contact and not self.email:
+            self.email = self.contact.email
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if mode == 'create':
+            values.setdefault('subscribed_at', dt.datetime.now())
+            if values.get('contact') and not values.get('email'):
+                party = Pool().get('party.party')(values['contact'])
+                if party.email:
+                    values['email'] = party.email.lower()
+        if 'active' in values:
+            if values['active']:
+                values.setdefault('unsubscribed_at', None)
+            else:
+                values.setdefault('unsubscribed_at', dt.datetime.now())
+        return values
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        pool = Pool()
+        Consent = pool.get('mons.crm.consent')
+        super().on_modification(mode, records, field_names=field_names)
+        if mode == 'create':
+            Consent.record_for(records)
+        elif mode == 'write' and field_names and 'active' in field_names:
+            Consent.follow_subscriptions(records)
+
+    def get_email_unsubscribe_url(self, url=None):
+        result = super().get_email_unsubscribe_url(url=url)
+        if not result:
+            result = crm_url('desabonner', token=self.email_token)
+        return result
+
+    def get_email_subscribe_url(self, url=None):
+        result = super().get_email_subscribe_url(url=url)
+        if not result:
+            result = crm_url('confirmer', token=self.email_token)
+        return result
+
+    def get_preferences_url(self):
+        return crm_url('preferences', token=self.email_token)
+
+
+class EmailTemplate(ModelSQL, ModelView):
+    "Reusable email content"
+    __name__ = 'mons.crm.email.template'
+
+    name = fields.Char("Name", required=True)
+    service = fields.Many2One('mons.service', "Service", ondelete='SET NULL')
+    title = fields.Char("Subject", required=True)
+    content = fields.Text("Content", required=True,
+        help="XHTML with ${greeting}, ${party.name}, ${first_name}, "
+        "${last_name}, ${email.email} and ${unsubscribe_url}.")
+
+    @classmethod
+    def validate_fields(cls, templates, field_names):
+        super().validate_fields(templates, field_names)
+        for template in templates:
+            try:
+                MarkupTemplate(template.content)
+            except GenshiTemplateError as exception:
+                raise MailingError(gettext(
+                        'mons_crm.msg_template_invalid',
+                        template=template.rec_name,
+                        exception=exception)) from exception
+
+
+class Message(metaclass=PoolMeta):
+    __name__ = 'marketing.email.message'
+
+    template = fields.Many2One('mons.crm.email.template', "Template",
+        ondelete='SET NULL',
+        states={'readonly': Eval('state') != 'draft'})
+    recipients = fields.One2Many('marketing.email.message.recipient',
+        'message', "Recipients", readonly=True)
+    progress = fields.Function(fields.Float("Progress", digits=(1, 2)),
+        'get_counts')
+    count_total = fields.Function(fields.Integer("Recipients"), 'get_counts')
+    count_sent = fields.Function(fields.Integer("Sent"), 'get_counts')
+    count_bounced = fields.Function(fields.Integer("Bounced"), 'get_counts')
+    count_unsubscribed = fields.Function(
+        fields.Integer("Unsubscribed"), 'get_counts')
+    count_pending = fields.Function(fields.Integer("Pending"), 'get_counts')
+
+    @fields.depends('template', 'title', 'content')
+    def on_change_template(self):
+        if self.template:
+            self.title = self.template.title
+            self.content = self.template.content
+
+    @classmethod
+    def get_counts(cls, messages, names):
+        pool = Pool()
+        Recipient = pool.get('marketing.email.message.recipient')
+        table = Recipient.__table__()
+        cursor = Transaction().connection.cursor()
+        counts = {m.id: {} for m in messages}
+        for sub_ids in grouped_slice([m.id for m in messages], 1000):
+            cursor.execute(*table.select(
+                    table.message, table.state, Count(table.id),
+                    where=table.message.in_(list(sub_ids)),
+                    group_by=[table.message, table.state]))
+            for message_id, state, count in cursor:
+                counts[message_id][state] = count
+        result = {n: {} for n in names}
+        for message in messages:
+            c = counts[message.id]
+            total = sum(c.values())
+            done = total - c.get('pending', 0)
+            values = {
+                'count_total': total,
+                'count_sent': c.get('sent', 0),
+                'count_bounced': c.get('bounced', 0),
+                'count_unsubscribed': c.get('unsubscribed', 0),
+                'count_pending': c.get('pending', 0),
+                'progress': (done / total) if total else 0.0,
+                }
+            for name in names:
+                result[name][message.id] = values[name]
+        return result
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('sending')
+    def send(cls, messages):
+        """Freeze the recipients and queue the sending in throttled
+        batches."""
+        pool = Pool()
+        Recipient = pool.get('marketing.email.message.recipient')
+        Email = pool.get('marketing.email')
+        Configuration = pool.get('mons.crm.configuration')
+        super().send(messages)
+        config_ = Configuration(1)
+        for message in messages:
+            if not message.content:
+                raise MailingError(gettext(
+                        'mons_crm.msg_message_no_content',
+                        message=message.rec_name))
+            if message.recipients:
+                continue
+            emails = Email.search([
+                    ('list_', '=', message.list_.id),
+                    ('active', '=', True),
+                    ])
+            Recipient.create([{
+                        'message': message.id,
+                        'email': e.id,
+                        'address': e.email,
+                        'party': e.contact.id if e.contact else None,
+                        } for e in emails])
+        cls.schedule(messages, config_.send_batch_size,
+            config_.send_interval)
+
+    @classmethod
+    def schedule(cls, messages, batch_size, interval):
+        "Queue batches of pending recipients spaced by interval seconds"
+        pool = Pool()
+        Recipient = pool.get('marketing.email.message.recipient')
+        transaction = Transaction()
+        for message in messages:
+            pending = Recipient.search([
+                    ('message', '=', message.id),
+                    ('state', '=', 'pending'),
+                    ], order=[('id', 'ASC')])
+            ids = [r.id for r in pending]
+            for i, start in enumerate(range(0, len(ids), batch_size)):
+                with transaction.set_context(
+                        queue_name='mons_crm_mailing',
+                        queue_scheduled_at=dt.timedelta(
+                            seconds=i * interval)):
+                    cls.__queue__.send_batch(
+                        [message], ids[start:start + batch_size])
+            if not ids:
+                cls.sent([message])
+
+    @classmethod
+    def process(cls, messages=None, emails=None, smtpd_datamanager=None):
+        # The cron of marketing_email would send again to every address:
+        # our messages are sent through their recipients; a test send
+        # (emails given) is rendered like the real one.
+        pool = Pool()
+        Configuration = pool.get('mons.crm.configuration')
+        if emails:
+            for message in messages:
+                message.deliver(emails)
+            return
+        if messages is None:
+            messages = cls.search([('state', '=', 'sending')])
+        # Only the messages whose batches were lost (no task waiting)
+        Queue = pool.get('ir.queue')
+        busy = set()
+        for task in Queue.search([
+                    ('name', '=', 'mons_crm_mailing'),
+                    ('finished_at', '=', None),
+                    ]):
+            if task.data.get('method') == 'send_batch':
+                busy.update(task.data.get('instances') or [])
+        messages = [m for m in messages if m.id not in busy]
+        config_ = Configuration(1)
+        cls.schedule(messages, config_.send_batch_size, 0)
+
+    @classmethod
+    def send_batch(cls, messages, recipient_ids):
+        pool = Pool()
+        Recipient = pool.get('marketing.email.message.recipient')
+        for message in messages:
+            if message.state != 'sending':
+                continue
+            recipients = Recipient.search([
+                    ('id', 'in', recipient_ids),
+                    ('message', '=', message.id),
+                    ('state', '=', 'pending'),
+                    ])
+            message.deliver_recipients(recipients)
+            if not Recipient.search([
+                        ('message', '=', message.id),
+                        ('state', '=', 'pending'),
+                        ], limit=1):
+                cls.sent([message])
+
+    def _template(self):
+        try:
+            return MarkupTemplate(self.content)
+        except GenshiTemplateError as exception:
+            raise MailingError(gettext(
+                    'marketing_email.msg_message_invalid_content',
+                    message=self.rec_name,
+                    exception=exception)) from exception
+
+    def render(self, email, template=None):
+        "Personalised (subject, html) for a subscription"
+        template = template or self._template()
+        party = email.contact
+        language = party.language if party else 'fr'
+        greeting = party.get_greeting(language) if party else (
+            GREETINGS['fr'][None])
+        content = template.generate(
+            email=email,
+            party=party,
+            greeting=greeting,
+            first_name=(party.first_name or '') if party else '',
+            last_name=(party.last_name or '') if party else '',
+            unsubscribe_url=email.get_email_unsubscribe_url(),
+            preferences_url=email.get_preferences_url(),
+            ).render()
+        return self.title, content
+
+    def build_email(self, email, template=None):
+        title, content = self.render(email, template=template)
+        from_cfg = (config.get('marketing', 'email_from')
+            or config.get('email', 'from'))
+        msg = EmailMessage()
+        set_from_header(msg, from_cfg, self.from_ or from_cfg)
+        name = email.contact.rec_name if email.contact else ''
+        msg['To'] = format_address(email.email, name)
+        msg['Subject'] = title
+        msg['List-Unsubscribe'] = f'<{email.get_email_unsubscribe_url()}>'
+        msg['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click'
+        if content_text := html_to_text(content):
+            msg.add_alternative(content_text, subtype='plain')
+        if msg.is_multipart():
+            msg.add_alternative(content, subtype='html')
+        else:
+            msg.set_content(content, subtype='html')
+        return msg
+
+    def deliver(self, emails):
+        "Send now to the given subscriptions (test send)"
+        template = self._template()
+        server = get_smtp_server(strict=True)
+        try:
+            for email in emails:
+                msg = self.build_email(email, template=template)
+                server.send_message(msg)
+        finally:
+            server.quit()
+
+    def deliver_recipients(self, recipients):
+        pool = Pool()
+        Recipient = pool.get('marketing.email.message.recipient')
+        Email = pool.get('marketing.email')
+        template = self._template()
+        server = None
+        now = dt.datetime.now
+        to_write = []
+        bounced = []
+        try:
+            for recipient in recipients:
+                email = recipient.email
+                # Unsubscribing is honoured up to the last moment
+                if not email or not email.active:
+                    to_write.extend([[recipient], {
+                                'state': 'unsubscribed'}])
+                    continue
+                msg = self.build_email(email, template=template)
+                if server is None:
+                    server = get_smtp_server(strict=True)
+                try:
+                    server.send_message(msg)
+                except smtplib.SMTPRecipientsRefused as exception:
+                    to_write.extend([[recipient], {
+                                'state': 'bounced',
+                                'error': str(exception)[:500],
+                                }])
+                    bounced.append(email)
+                except smtplib.SMTPException as exception:
+                    to_write.extend([[recipient], {
+                                'state': 'failed',
+                                'error': str(exception)[:500],
+                                }])
+                else:
+                    to_write.extend([[recipient], {
+                                'state': 'sent', 'sent_at': now()}])
+        finally:
+            if server is not None:
+                try:
+                    server.quit()
+                except smtplib.SMTPException:
+                    pass
+            if to_write:
+                Recipient.write(*to_write)
+        for email in bounced:
+            Email.write([email], {'bounces': (email.bounces or 0) + 1})
+
+
+class MessageRecipient(ModelSQL, ModelView):
+    "Delivery of a mass email to one address"
+    __name__ = 'marketing.email.message.recipient'
+    _rec_name = 'address'
+
+    message = fields.Many2One('marketing.email.message', "Message",
+        required=True, ondelete='CASCADE', readonly=True)
+    email = fields.Many2One('marketing.email', "Subscription",
+        ondelete='SET NULL', readonly=True)
+    address = fields.Char("Address", readonly=True)
+    party = fields.Many2One('party.party', "Contact", ondelete='SET NULL',
+        readonly=True)
+    state = fields.Selection([
+            ('pending', "Pending"),
+            ('sent', "Sent"),
+            ('bounced', "Bounced"),
+            ('unsubscribed', "Unsubscribed"),
+            ('failed', "Failed"),
+            ], "State", readonly=True, required=True)
+    sent_at = fields.DateTime("Sent at", readonly=True)
+    error = fields.Char("Error", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t,
+                (t.message, Index.Range()),
+                (t.state, Index.Equality(cardinality='low'))))
+        cls.__rpc__.update({
+                'record_bounce': RPC(readonly=False),
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'pending'
+
+    @classmethod
+    def record_bounce(cls, address, message=None):
+        """Mark as bounced the last delivery to address (called by the
+        bounce processing of the mail server)."""
+        pool = Pool()
+        Email = pool.get('marketing.email')
+        domain = [('address', '=', address.lower()),
+            ('state', '=', 'sent')]
+        if message:
+            domain.append(('message', '=', message))
+        recipients = cls.search(domain, order=[('sent_at', 'DESC')], limit=1)
+        if recipients:
+            recipient, = recipients
+            cls.write(recipients, {'state': 'bounced'})
+            if recipient.email:
+                Email.write([recipient.email], {
+                        'bounces': (recipient.email.bounces or 0) + 1})
+        return len(recipients)
+

@@ -1,0 +1,167 @@
+"Mass email tests against a real local SMTP server."
+import socket
+import email as email_lib
+from email import policy
+
+from aiosmtpd.controller import Controller
+
+import trytond.config as config
+from trytond.exceptions import UserError
+from trytond.pool import Pool
+from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction
+
+from .tools import create_person, setup_city
+
+CONTENT = ('<html><body><p>${greeting}</p>'
+    '<p>Programme du Doudou pour ${party.name if party else email.email}.</p>'
+    '<p><a href="${unsubscribe_url}">Se désabonner</a></p>'
+    '</body></html>')
+
+
+class Mailbox:
+    "SMTP handler keeping messages and refusing some recipients"
+
+    def __init__(self, refused=()):
+        self.messages = []
+        self.refused = set(refused)
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        if address in self.refused:
+            return '550 5.1.1 Mailbox unavailable'
+        envelope.rcpt_tos.append(address)
+        return '250 OK'
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((list(envelope.rcpt_tos),
+                email_lib.message_from_bytes(
+                    envelope.content, policy=policy.default)))
+        return '250 Message accepted'
+
+
+class MailingTests:
+
+    def start_smtp(self):
+        "Real SMTP server on a free local port for the test"
+        with socket.socket() as sock:
+            sock.bind(('127.0.0.1', 0))
+            port = sock.getsockname()[1]
+        self.mailbox = Mailbox(refused={'bounce@example.be'})
+        self.smtp = Controller(self.mailbox, hostname='127.0.0.1', port=port)
+        self.smtp.start()
+        email_uri = config.get('email', 'uri')
+        config.set('email', 'uri', f'smtp://127.0.0.1:{port}')
+
+        def stop():
+            try:
+                self.smtp.stop(no_assert=True)
+            except RuntimeError:
+                # The loop of the server thread may already be closed
+                pass
+            config.set('email', 'uri', email_uri)
+        self.addCleanup(stop)
+
+    def body(self, message):
+        return message.get_body(('html',)).get_content()
+
+    @with_transaction()
+    def test_mass_email(self):
+        "Personalised, throttled queue, statuses, unsubscribe at once"
+        pool = Pool()
+        EmailList = pool.get('marketing.email.list')
+        Email = pool.get('marketing.email')
+        Message = pool.get('marketing.email.message')
+        Template = pool.get('mons.crm.email.template')
+        Recipient = pool.get('marketing.email.message.recipient')
+        Configuration = pool.get('mons.crm.configuration')
+        Queue = pool.get('ir.queue')
+        SendTest = pool.get('marketing.email.send_test', type='wizard')
+        self.start_smtp()
+        city = setup_city()
+        Configuration.create([{'send_batch_size': 2, 'send_interval': 30}])
+        helene = create_person("Hélène", "Dupont", civility='mrs',
+            email='helene@example.be')
+        jan = create_person("Jan", "Peeters", civility='mr', language='nl',
+            email='jan@example.be')
+        leaver = create_person("Luc", "Depart", civility='mr',
+            email='luc@example.be')
+        list_, = EmailList.create([{'name': "Doudou",
+                    'service': city['cult'].id}])
+        subs = Email.create([
+                {'list_': list_.id, 'contact': helene.id},
+                {'list_': list_.id, 'contact': jan.id},
+                {'list_': list_.id, 'contact': leaver.id},
+                {'list_': list_.id, 'email': 'bounce@example.be'},
+                ])
+        template, = Template.create([{'name': "Doudou",
+                    'title': "Le Doudou 2026", 'content': CONTENT}])
+        message = Message(list_=list_, template=template)
+        message.on_change_template()
+        message.save()
+        self.assertEqual(message.title, "Le Doudou 2026")
+
+        # Test send to one address, personalised like the real one
+        session_id, _, _ = SendTest.create()
+        send_test = SendTest(session_id)
+        send_test.start.message = message
+        send_test.start.email = subs[1]
+        send_test.transition_send()
+        (to, mail), = self.mailbox.messages
+        self.assertEqual(to, ['jan@example.be'])
+        self.assertIn("Geachte heer Peeters,", self.body(mail))
+        self.assertIn('/portal/listes/desabonner?token=', mail['List-Unsubscribe'])
+        self.mailbox.messages.clear()
+
+        Message.send([message])
+        message = Message(message.id)
+        self.assertEqual(message.state, 'sending')
+        self.assertEqual(message.count_total, 4)
+        self.assertEqual(message.progress, 0)
+        tasks = Queue.search([('name', '=', 'mons_crm_mailing')],
+            order=[('id', 'ASC')])
+        self.assertEqual(len(tasks), 2)
+        self.assertEqual(
+            (tasks[1].scheduled_at - tasks[0].scheduled_at).seconds, 30)
+
+        # Unsubscribing after the message is queued is honoured
+        Email.unsubscribe([subs[2].email_token])
+
+        first, second = [t.data['args'][0] for t in tasks]
+        Message.send_batch([message], first)
+        message = Message(message.id)
+        self.assertEqual(message.state, 'sending')
+        self.assertEqual(message.progress, 0.5)
+        Message.send_batch([message], second)
+        message = Message(message.id)
+        self.assertEqual(message.state, 'sent')
+        states = {r.address: r.state for r in message.recipients}
+        self.assertEqual(states, {
+                'helene@example.be': 'sent', 'jan@example.be': 'sent',
+                'luc@example.be': 'unsubscribed',
+                'bounce@example.be': 'bounced'})
+        self.assertEqual((message.count_sent, message.count_bounced,
+                message.count_unsubscribed), (2, 1, 1))
+        self.assertEqual(Email(subs[3].id).bounces, 1)
+        bodies = {tuple(to): self.body(m) for to, m in self.mailbox.messages}
+        self.assertIn("Madame Dupont,", bodies[('helene@example.be',)])
+        self.assertIn("Programme du Doudou pour Hélène Dupont",
+            bodies[('helene@example.be',)])
+        self.assertEqual(len(bodies), 2)
+
+        # A bounce reported later by the mail server
+        self.assertEqual(Recipient.record_bounce('jan@example.be'), 1)
+        self.assertEqual(Message(message.id).count_bounced, 2)
+
+        # marketing_email's cron does not send a second time
+        Message.process()
+        self.assertEqual(len(self.mailbox.messages), 2)
+
+    @with_transaction()
+    def test_mass_email_bad_template(self):
+        "A broken template is refused with its name"
+        pool = Pool()
+        Template = pool.get('mons.crm.email.template')
+        with self.assertRaisesRegex(UserError, "Broken"):
+            Template.create([{'name': "Broken", 'title': "x",
+                        'content': '<p>${greeting</p>'}])
+        self.assertTrue(Transaction().database)
