@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+import traceback
 
 from .site import DEMO_PASSWORD, Site, SiteError, mons_modules
 
@@ -104,8 +105,22 @@ def cmd_demo(args):
     def load(pool, txn):
         companies = fixtures.load_reference(site, pool)
         with txn.set_context(company_context(pool)):
-            demo.load_demo(site, pool, companies)
+            demo.load_base(site, pool, companies)
     run(site, load)
+    failed = []
+    # One transaction per module: a failing demo keeps the others' data
+    for module, module_demo in demo.module_demos():
+        def load_module(pool, txn):
+            with txn.set_context(company_context(pool)):
+                demo.load_module(module, module_demo)
+        try:
+            run(site, load_module)
+        except Exception:
+            traceback.print_exc()
+            failed.append(module)
+    if failed:
+        raise SiteError(f"The demo data of {', '.join(failed)} failed "
+            "(see above); the rest is loaded.")
     print(f"Site '{site.name}': demo data loaded in "
         f"{time.monotonic() - start:.1f} s.")
     state_path.parent.mkdir(exist_ok=True)

@@ -90,10 +90,16 @@ def slug(text):
     return ''.join(c for c in text if c.isalnum() and c.isascii()).lower()
 
 
-def load_demo(site, pool, companies):
+def load_base(site, pool, companies):
+    "Staff with their users and the contacts, before the modules' demo"
     rng = random.Random(SEED)
     staff = load_staff(pool, companies, rng)
     load_contacts(pool, rng)
+    return staff
+
+
+def module_demos():
+    "(module, its demo module) of the installed modules that have one"
     for module in mons_modules():
         try:
             demo = importlib.import_module(f'trytond.modules.{module}.demo')
@@ -101,8 +107,11 @@ def load_demo(site, pool, companies):
             if exception.name != f'trytond.modules.{module}.demo':
                 raise
             continue
-        demo.load_demo(random.Random(f'{SEED}-{module}'))
-    return staff
+        yield module, demo
+
+
+def load_module(module, demo):
+    demo.load_demo(random.Random(f'{SEED}-{module}'))
 
 
 def load_staff(pool, companies, rng):
