@@ -1,10 +1,375 @@
+# This file is part of the Mons Digital Suite. See the README at the top
+# of the repository for the licence and the authors.
+import io
+import json
+import os
+import tempfile
+import zipfile
+
+import numpy as np
+import shapely
+
+from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import CompanyTestMixin
-from trytond.tests.test_tryton import ModuleTestCase
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+from ..exceptions import (
+    FeatureValidationError, ImportError_, LayerValidationError)
+
+# Grand-Place of Mons in WGS84 and in Belgian Lambert 72 / 2008
+MONS = (3.9523, 50.4542)
+MONS_31370 = (120426.689, 127122.268)
+MONS_3812 = (620431.724, 627119.500)
+
+
+def feature_collection(features, crs=None):
+    document = {'type': 'FeatureCollection', 'features': features}
+    if crs:
+        document['crs'] = {'type': 'name', 'properties': {'name': crs}}
+    return json.dumps(document).encode()
+
+
+def point(x, y, **properties):
+    return {'type': 'Feature', 'properties': properties,
+        'geometry': {'type': 'Point', 'coordinates': [x, y]}}
+
+
+def polygon(ring, **properties):
+    return {'type': 'Feature', 'properties': properties,
+        'geometry': {'type': 'Polygon', 'coordinates': [ring]}}
+
+
+def create_layer(**values):
+    Layer = Pool().get('carto.layer')
+    defaults = {'name': 'Test', 'code': 'test', 'geometry_type': 'point'}
+    defaults.update(values)
+    layer, = Layer.create([defaults])
+    return layer
 
 
 class MonsCartoTestCase(CompanyTestMixin, ModuleTestCase):
     "Test mons_carto module"
     module = 'mons_carto'
+
+    @with_transaction()
+    def test_import_geojson_lambert72(self):
+        "GeoJSON in Lambert 72 is stored in WGS84 with its bbox"
+        layer = create_layer(source_crs='EPSG:31370')
+        count = layer.import_data(feature_collection([
+                    point(*MONS_31370, nom="Grand-Place", kind='place'),
+                    point(MONS_31370[0] + 1000, MONS_31370[1],
+                        nom="Est", kind='x'),
+                    ]), 'points.geojson')
+        self.assertEqual(count, 2)
+        feature, = [f for f in layer.features if f.name == "Grand-Place"]
+        x, y = json.loads(feature.geometry)['coordinates']
+        self.assertAlmostEqual(x, MONS[0], places=5)
+        self.assertAlmostEqual(y, MONS[1], places=5)
+        self.assertEqual((feature.minx, feature.miny), (x, y))
+        self.assertEqual(feature.properties['kind'], 'place')
+        self.assertIn('kind', layer.property_names)
+
+    @with_transaction()
+    def test_import_geojson_declared_crs(self):
+        "The crs member of a GeoJSON file overrides the layer CRS"
+        layer = create_layer(source_crs='EPSG:4326')
+        layer.import_data(feature_collection([point(*MONS_3812)],
+                crs='urn:ogc:def:crs:EPSG::3812'), 'points.geojson')
+        feature, = layer.features
+        self.assertAlmostEqual(feature.minx, MONS[0], places=5)
+        self.assertAlmostEqual(feature.miny, MONS[1], places=5)
+
+    @with_transaction()
+    def test_import_invalid_geometry_nothing_imported(self):
+        "An invalid polygon is reported with its number; nothing imported"
+        layer = create_layer(geometry_type='polygon')
+        square = [[3.95, 50.45], [3.96, 50.45], [3.96, 50.46],
+            [3.95, 50.46], [3.95, 50.45]]
+        bowtie = [[3.95, 50.45], [3.96, 50.46], [3.96, 50.45],
+            [3.95, 50.46], [3.95, 50.45]]
+        with self.assertRaises(ImportError_) as cm:
+            layer.import_data(feature_collection([
+                        polygon(square, nom="ok"),
+                        polygon(bowtie, nom="noeud"),
+                        ]), 'zones.geojson')
+        self.assertIn('Feature 2', cm.exception.description)
+        self.assertIn('Self-intersection', cm.exception.description)
+        self.assertEqual(len(layer.features), 0)
+
+    @with_transaction()
+    def test_import_wrong_geometry_type(self):
+        "Lines are refused in a point layer"
+        layer = create_layer(geometry_type='point')
+        line = {'type': 'Feature', 'properties': {}, 'geometry': {
+                'type': 'LineString',
+                'coordinates': [[3.95, 50.45], [3.96, 50.46]]}}
+        with self.assertRaises(ImportError_) as cm:
+            layer.import_data(feature_collection([point(*MONS), line]),
+                'x.geojson')
+        self.assertIn('Feature 2', cm.exception.description)
+        self.assertEqual(len(layer.features), 0)
+
+    @with_transaction()
+    def test_import_unknown_crs(self):
+        "A file in a CRS outside the suite's list is refused"
+        layer = create_layer()
+        with self.assertRaises(ImportError_) as cm:
+            layer.import_data(feature_collection([point(*MONS)],
+                    crs='urn:ogc:def:crs:EPSG::2154'), 'x.geojson')
+        self.assertIn('EPSG::2154', cm.exception.message)
+        self.assertEqual(len(layer.features), 0)
+
+    @with_transaction()
+    def test_import_coordinates_not_in_crs(self):
+        "Lambert coordinates declared as WGS84 are refused"
+        layer = create_layer(source_crs='EPSG:4326')
+        with self.assertRaises(ImportError_) as cm:
+            layer.import_data(feature_collection([point(*MONS),
+                        point(*MONS_31370)]), 'x.geojson')
+        self.assertIn('EPSG:4326', cm.exception.message)
+        self.assertEqual(len(layer.features), 0)
+
+    @with_transaction()
+    def test_import_csv(self):
+        "CSV with ; delimiter, decimal commas and guessed columns"
+        layer = create_layer()
+        data = ('nom;latitude;longitude\n'
+            '"Beffroi";50,4540;3,9490\n'
+            '"Gare";50,4531;3,9420\n').encode('utf-8')
+        self.assertEqual(layer.import_data(data, 'poi.csv'), 2)
+        names = sorted(f.name for f in layer.features)
+        self.assertEqual(names, ['Beffroi', 'Gare'])
+        feature = [f for f in layer.features if f.name == 'Beffroi'][0]
+        self.assertEqual(feature.minx, 3.949)
+
+    @with_transaction()
+    def test_import_csv_text_coordinates(self):
+        "CSV coordinate columns holding text: line and value are named"
+        layer = create_layer(source_crs='EPSG:31370')
+        data = ('id,x,y\n1,120426.7,127122.3\n2,abc,127122.3\n'
+            '3,120000,\n').encode('utf-8')
+        with self.assertRaises(ImportError_) as cm:
+            layer.import_data(data, 'poi.csv')
+        description = cm.exception.description
+        self.assertIn('Line 3', description)
+        self.assertIn('abc', description)
+        self.assertIn('Line 4', description)
+        self.assertEqual(len(layer.features), 0)
+
+    @with_transaction()
+    def test_import_csv_missing_column(self):
+        layer = create_layer()
+        with self.assertRaises(ImportError_) as cm:
+            layer.import_data(b'nom,adresse\nA,B\n', 'poi.csv')
+        self.assertIn('adresse', cm.exception.message)
+
+    @with_transaction()
+    def test_import_geopackage_and_shapefile(self):
+        "GeoPackage and zipped Shapefile through pyogrio, CRS read"
+        import pyogrio.raw
+        layer = create_layer(code='gpkg')
+        geometries = shapely.points([MONS_31370, (121000, 127500)])
+        fields = [np.array(['Grand-Place', 'Nord'], dtype=object)]
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, 'poi.gpkg')
+            pyogrio.raw.write(path, shapely.to_wkb(geometries), fields,
+                fields=['nom'], geometry_type='Point', crs='EPSG:31370',
+                driver='GPKG')
+            with open(path, 'rb') as file:
+                gpkg = file.read()
+            shp_dir = os.path.join(directory, 'shp')
+            os.mkdir(shp_dir)
+            pyogrio.raw.write(os.path.join(shp_dir, 'poi.shp'),
+                shapely.to_wkb(geometries), fields, fields=['nom'],
+                geometry_type='Point', crs='EPSG:31370',
+                driver='ESRI Shapefile')
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, 'w') as archive:
+                for name in os.listdir(shp_dir):
+                    archive.write(os.path.join(shp_dir, name), name)
+        self.assertEqual(layer.import_data(gpkg, 'poi.gpkg'), 2)
+        feature, = [f for f in layer.features if f.name == 'Grand-Place']
+        self.assertAlmostEqual(feature.minx, MONS[0], places=5)
+
+        layer2 = create_layer(code='shp')
+        self.assertEqual(layer2.import_data(buffer.getvalue(), 'poi.zip'), 2)
+        feature, = [f for f in layer2.features if f.name == 'Grand-Place']
+        self.assertAlmostEqual(feature.miny, MONS[1], places=5)
+
+        with self.assertRaises(ImportError_):
+            layer2.import_data(b'not a zip', 'poi.zip')
+
+    @with_transaction()
+    def test_import_replace(self):
+        layer = create_layer()
+        layer.import_data(feature_collection([point(*MONS)]), 'a.geojson')
+        layer.import_data(feature_collection([point(*MONS), point(*MONS)]),
+            'a.geojson', replace=True)
+        self.assertEqual(layer.feature_count, 2)
+
+    @with_transaction()
+    def test_feature_create_computes_bbox(self):
+        "A feature created through the ORM (REST API) gets its bbox"
+        pool = Pool()
+        Feature = pool.get('carto.feature')
+        layer = create_layer(geometry_type='line')
+        feature, = Feature.create([{
+                    'layer': layer.id,
+                    'geometry': json.dumps({'type': 'LineString',
+                            'coordinates': [[3.9, 50.4], [3.95, 50.5]]}),
+                    'properties': {'rue': 'Rue de Nimy'},
+                    }])
+        self.assertEqual((feature.minx, feature.miny, feature.maxx,
+                feature.maxy), (3.9, 50.4, 3.95, 50.5))
+        layer = layer.__class__(layer.id)
+        self.assertAlmostEqual(layer.max_width, 0.05)
+        with self.assertRaises(FeatureValidationError):
+            Feature.create([{'layer': layer.id, 'geometry': json.dumps({
+                            'type': 'Point',
+                            'coordinates': list(MONS_31370)})}])
+        with self.assertRaises(FeatureValidationError):
+            Feature.write([feature], {'geometry': '{"type": "Polygon"'})
+
+    @with_transaction()
+    def test_bbox_query(self):
+        "The bbox, date and property filters select the right features"
+        layer = create_layer(date_field='date')
+        layer.import_data(feature_collection([
+                    point(3.95, 50.45, nom='a', date='2026-01-10', n=1),
+                    point(3.99, 50.47, nom='b', date='2026-03-01', n=2),
+                    point(4.20, 50.60, nom='c', n=2),
+                    ]), 'a.geojson')
+        matched, rows = layer.query_features(bbox=(3.9, 50.4, 4.0, 50.5))
+        self.assertEqual(matched, 2)
+        matched, rows = layer.query_features(
+            interval=(None, __import__('datetime').date(2026, 2, 1)))
+        self.assertEqual(matched, 1)
+        matched, _ = layer.query_features(filters={'n': '2'})
+        self.assertEqual(matched, 2)
+        matched, _ = layer.query_features(filters={'nom': 'c'})
+        self.assertEqual(matched, 1)
+        matched, rows = layer.query_features(offset=1, limit=1)
+        self.assertEqual((matched, len(rows)), (3, 1))
+
+    @with_transaction()
+    def test_model_layer(self):
+        "A layer reading mons.section live from its coordinates"
+        pool = Pool()
+        Section = pool.get('mons.section')
+        Model = pool.get('ir.model')
+        Section.create([
+                {'name': 'Mons', 'code': 'MONS', 'postal_code': '7000',
+                    'latitude': 50.4542, 'longitude': 3.9523},
+                {'name': 'Nimy', 'code': 'NIMY', 'postal_code': '7020',
+                    'latitude': 50.4736, 'longitude': 3.9531},
+                ])
+        model, = Model.search([('name', '=', 'mons.section')])
+        layer = create_layer(source='model', model=model.id,
+            longitude_field='longitude', latitude_field='latitude',
+            model_fields='name,postal_code', label_field='name')
+        matched, rows = layer.query_features(bbox=(3.9, 50.44, 4.0, 50.46))
+        self.assertEqual(matched, 1)
+        self.assertEqual(rows[0][2]['postal_code'], '7000')
+        Section.create([{'name': 'Jemappes', 'code': 'JEM',
+                    'postal_code': '7012', 'latitude': 50.452,
+                    'longitude': 3.89}])
+        matched, _ = layer.query_features(filters={'postal_code': '7012'})
+        self.assertEqual(matched, 1)
+        with self.assertRaises(LayerValidationError):
+            create_layer(code='bad', source='model', model=model.id,
+                longitude_field='nowhere', latitude_field='latitude')
+
+    @with_transaction()
+    def test_layer_code_and_colour(self):
+        with self.assertRaises(LayerValidationError):
+            create_layer(code='Pas Bon')
+        with self.assertRaises(LayerValidationError):
+            create_layer(code='ok', colour='red')
+
+    @with_transaction()
+    def test_rights(self):
+        "Internal layers only for their groups; only GIS editors write"
+        pool = Pool()
+        User = pool.get('res.user')
+        Group = pool.get('res.group')
+        Layer = pool.get('carto.layer')
+        Feature = pool.get('carto.feature')
+        ModelData = pool.get('ir.model.data')
+        urbanism = Group(ModelData.get_id('mons_base', 'group_urbanism'))
+        editor = Group(ModelData.get_id('mons_base', 'group_gis_editor'))
+        public = create_layer(code='public', public=True)
+        internal = create_layer(code='internal', groups=[('add', [urbanism.id])])
+        secret = create_layer(code='secret')
+        for layer in [public, internal, secret]:
+            layer.import_data(feature_collection([point(*MONS)]), 'a.geojson')
+        agent, planner, gis = User.create([
+                {'name': 'Agent', 'login': 'agent'},
+                {'name': 'Urbanisme', 'login': 'urb',
+                    'groups': [('add', [urbanism.id])]},
+                {'name': 'SIG', 'login': 'sig',
+                    'groups': [('add', [editor.id])]},
+                ])
+
+        def codes(user):
+            with Transaction().set_user(user.id), \
+                    Transaction().set_context(_check_access=True):
+                layers = Layer.search([])
+                features = Feature.search([])
+                return (sorted(l.code for l in layers),
+                    sorted(f.layer.code for f in features))
+        self.assertEqual(codes(agent), (['public'], ['public']))
+        self.assertEqual(codes(planner),
+            (['internal', 'public'], ['internal', 'public']))
+        self.assertEqual(codes(gis)[0], ['internal', 'public', 'secret'])
+        self.assertEqual(sorted(l.code for l in Layer.visible(None)),
+            ['public'])
+        self.assertEqual(sorted(l.code for l in Layer.visible(planner.id)),
+            ['internal', 'public'])
+
+        with Transaction().set_user(planner.id), \
+                Transaction().set_context(_check_access=True):
+            with self.assertRaises(AccessError):
+                Layer.create([{'name': 'X', 'code': 'x',
+                            'geometry_type': 'point'}])
+            with self.assertRaises(AccessError):
+                Layer.write([Layer(internal.id)], {'public': True})
+            with self.assertRaises(AccessError):
+                Feature.delete(Feature.search([]))
+            # Reading a secret feature by id is refused too
+            with self.assertRaises(AccessError):
+                Feature.read([secret.features[0].id], ['geometry'])
+        with Transaction().set_user(gis.id), \
+                Transaction().set_context(_check_access=True):
+            layer, = Layer.create([{'name': 'Y', 'code': 'y',
+                        'geometry_type': 'point'}])
+            Layer.write([layer], {'public': True})
+
+    @with_transaction()
+    def test_demo(self):
+        "Demo data loads, is valid and idempotent"
+        import random
+        from ..demo import LOAD_POINTS, load_demo
+        pool = Pool()
+        Layer = pool.get('carto.layer')
+        Feature = pool.get('carto.feature')
+        load_demo(random.Random(42))
+        layers = {l.code: l for l in Layer.search([])}
+        self.assertEqual(set(layers), {'sections', 'poi', 'chantiers',
+                'eclairage', 'sections-centres'})
+        self.assertEqual(layers['sections'].feature_count, 19)
+        self.assertEqual(layers['eclairage'].feature_count, LOAD_POINTS)
+        count = Feature.search([], count=True)
+        load_demo(random.Random(42))
+        self.assertEqual(Feature.search([], count=True), count)
+        self.assertEqual(Layer.search([], count=True), 5)
+        # Sections do not overlap and cover Mons
+        sections = [shapely.from_geojson(f.geometry)
+            for f in layers['sections'].features]
+        union = shapely.union_all(sections)
+        self.assertAlmostEqual(union.area, sum(s.area for s in sections))
+        self.assertTrue(union.contains(shapely.Point(*MONS)))
 
 
 del ModuleTestCase

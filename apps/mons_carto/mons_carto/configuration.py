@@ -1,0 +1,41 @@
+# This file is part of the Mons Digital Suite. See the README at the top
+# of the repository for the licence and the authors.
+from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
+
+
+class Configuration(ModelSingleton, ModelSQL, ModelView):
+    __name__ = 'carto.configuration'
+
+    basemap_url = fields.Char("Basemap URL",
+        help="XYZ tile URL template such as "
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty for a plain "
+        "background.")
+    basemap_attribution = fields.Char("Basemap Attribution")
+    basemap_max_zoom = fields.Integer("Basemap Maximum Zoom")
+    centre_latitude = fields.Float("Centre Latitude", digits=(3, 6))
+    centre_longitude = fields.Float("Centre Longitude", digits=(3, 6))
+    zoom = fields.Integer("Initial Zoom")
+
+    @classmethod
+    def default_basemap_url(cls):
+        return 'https://tile.openstreetmap.org/{z}/{x}/{y}.png'
+
+    @classmethod
+    def default_basemap_attribution(cls):
+        return '© OpenStreetMap contributors'
+
+    @classmethod
+    def default_basemap_max_zoom(cls):
+        return 19
+
+    @classmethod
+    def default_centre_latitude(cls):
+        return 50.4542
+
+    @classmethod
+    def default_centre_longitude(cls):
+        return 3.9523
+
+    @classmethod
+    def default_zoom(cls):
+        return 12

@@ -1,0 +1,151 @@
+# This file is part of the Mons Digital Suite. See the README at the top
+# of the repository for the licence and the authors.
+import json
+
+import numpy as np
+import shapely
+
+from sql.functions import CurrentTimestamp
+
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
+
+from .exceptions import FeatureValidationError
+
+
+class Feature(ModelSQL, ModelView):
+    __name__ = 'carto.feature'
+
+    layer = fields.Many2One('carto.layer', "Layer", required=True,
+        ondelete='CASCADE',
+        domain=[('source', '=', 'features')])
+    name = fields.Char("Name")
+    geometry = fields.Text("Geometry", required=True,
+        help="GeoJSON geometry in WGS84 (longitude, latitude).")
+    properties = fields.Dict(None, "Properties")
+    date = fields.Date("Date")
+    # Bounding box in WGS84: plain indexed columns give fast bbox queries
+    # on SQLite and PostgreSQL alike
+    minx = fields.Float("Minimum Longitude", readonly=True)
+    miny = fields.Float("Minimum Latitude", readonly=True)
+    maxx = fields.Float("Maximum Longitude", readonly=True)
+    maxy = fields.Float("Maximum Latitude", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t,
+                    (t.layer, Index.Equality()),
+                    (t.minx, Index.Range()),
+                    (t.miny, Index.Range())),
+                Index(t,
+                    (t.layer, Index.Equality()),
+                    (t.name, Index.Similarity())),
+                Index(t,
+                    (t.layer, Index.Equality()),
+                    (t.date, Index.Range())),
+                })
+
+    def get_rec_name(self, name):
+        return self.name or str(self.id)
+
+    @classmethod
+    def _bounds_values(cls, geometry):
+        "Parse, check and return the bbox of a GeoJSON geometry text"
+        try:
+            shape = shapely.from_geojson(geometry)
+        except Exception as exception:
+            raise FeatureValidationError(gettext(
+                    'mons_carto.msg_feature_geometry_unreadable',
+                    error=str(exception)))
+        if shape is None or shape.is_empty:
+            raise FeatureValidationError(gettext(
+                    'mons_carto.msg_import_no_geometry'))
+        if not shape.is_valid:
+            raise FeatureValidationError(gettext(
+                    'mons_carto.msg_feature_geometry_invalid',
+                    reason=shapely.is_valid_reason(shape)))
+        minx, miny, maxx, maxy = shape.bounds
+        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+            raise FeatureValidationError(gettext(
+                    'mons_carto.msg_feature_not_wgs84'))
+        return {'minx': minx, 'miny': miny, 'maxx': maxx, 'maxy': maxy}
+
+    @classmethod
+    def _normalise(cls, values):
+        values = values.copy()
+        geometry = values.get('geometry')
+        if isinstance(geometry, dict):
+            values['geometry'] = geometry = json.dumps(geometry)
+        if geometry:
+            values.update(cls._bounds_values(geometry))
+        return values
+
+    @classmethod
+    def create(cls, vlist):
+        checked = Transaction().context.get('_carto_checked')
+        if not checked:
+            # Features created one by one (desk, REST API): the import has
+            # checked its own already, in one vectorised pass
+            vlist = [cls._normalise(v) for v in vlist]
+        features = super().create(vlist)
+        if not checked:
+            for layer in {f.layer for f in features}:
+                layer.update_statistics([f.properties or {}
+                        for f in features if f.layer == layer])
+        return features
+
+    @classmethod
+    def write(cls, *args):
+        actions = iter(args)
+        args = []
+        for records, values in zip(actions, actions):
+            args.extend((records, cls._normalise(values)))
+        super().write(*args)
+        layers = {r.layer for r in sum(args[::2], [])}
+        for layer in layers:
+            layer.update_statistics()
+
+    @classmethod
+    def bulk_insert(cls, rows):
+        """Insert checked rows (see carto.layer.import_data) with
+        multi-row INSERTs: the ORM create costs ~1 ms per feature, too slow
+        for files of 10^5-10^6 features"""
+        table = cls.__table__()
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        names = ['layer', 'name', 'geometry', 'properties', 'date',
+            'minx', 'miny', 'maxx', 'maxy']
+        columns = [getattr(table, n) for n in names] + [
+            table.create_uid, table.create_date]
+        properties = cls.properties.sql_format
+        now = CurrentTimestamp()
+        for sub in grouped_slice(rows, 500):
+            cursor.execute(*table.insert(columns, [
+                        [r['layer'], r['name'], r['geometry'],
+                            properties(r['properties']), r['date'],
+                            r['minx'], r['miny'], r['maxx'], r['maxy'],
+                            transaction.user, now]
+                        for r in sub]))
+
+    def to_geojson(self):
+        return {
+            'type': 'Feature',
+            'id': self.id,
+            'geometry': json.loads(self.geometry),
+            'properties': dict(self.properties or {}),
+            }
+
+
+def simplify(texts, tolerance):
+    "Simplify GeoJSON texts for display at a zoom level (viewer only)"
+    geometries = shapely.from_geojson(np.asarray(texts, dtype=object))
+    simple = shapely.simplify(geometries, tolerance, preserve_topology=True)
+    # Keep the original when simplification empties a small polygon
+    keep = shapely.is_empty(simple)
+    simple[keep] = geometries[keep]
+    return shapely.to_geojson(simple)

@@ -1,0 +1,670 @@
+/* Map viewer of the Mons Digital Suite (Leaflet, bundled from npm).
+ *
+ * Layers come from /<db>/carto/map/layers (only those the visitor may see)
+ * and their features from /<db>/carto/map/data/<code> for the current view
+ * only (bbox), simplified by the server for the zoom level; dense point
+ * layers are clustered. The view is kept in the URL hash so that a copied
+ * link restores it. */
+(function () {
+    'use strict';
+
+    var element = document.getElementById('carto-map');
+    var api = element.dataset.api;
+    var database = element.dataset.database;
+    var root = api.replace(/\/carto$/, '');
+    var statusElement = document.getElementById('carto-status');
+    var map = null;
+    var config = null;
+    var overlays = {};  // code -> {config, group, visible, opacity, request}
+    var restoring = true;
+
+    function fetchJSON(url, options) {
+        options = options || {};
+        options.credentials = 'same-origin';
+        return fetch(url, options).then(function (response) {
+            if (!response.ok) {
+                throw new Error('HTTP ' + response.status);
+            }
+            return response.json();
+        });
+    }
+
+    function status(text) {
+        statusElement.textContent = text || '';
+    }
+
+    function escapeHtml(value) {
+        return String(value === null || value === undefined ? '' : value)
+            .replace(/[&<>"']/g, function (c) {
+                return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;',
+                    "'": '&#39;'}[c];
+            });
+    }
+
+    // --- URL hash: #carte=zoom/lat/lon&couches=a,b&opacite=a:0.5 ---------
+
+    function readHash() {
+        var result = {};
+        location.hash.replace(/^#/, '').split('&').forEach(function (part) {
+            var index = part.indexOf('=');
+            if (index > 0) {
+                result[decodeURIComponent(part.slice(0, index))] =
+                    decodeURIComponent(part.slice(index + 1));
+            }
+        });
+        return result;
+    }
+
+    function writeHash() {
+        if (restoring || !map) {
+            return;
+        }
+        var centre = map.getCenter();
+        var visible = [];
+        var opacities = [];
+        Object.keys(overlays).forEach(function (code) {
+            var overlay = overlays[code];
+            if (overlay.visible) {
+                visible.push(code);
+            }
+            if (overlay.opacity < 1) {
+                opacities.push(code + ':' + overlay.opacity);
+            }
+        });
+        var hash = 'carte=' + map.getZoom() + '/' + centre.lat.toFixed(5) +
+            '/' + centre.lng.toFixed(5) + '&couches=' + visible.join(',');
+        if (opacities.length) {
+            hash += '&opacite=' + opacities.join(',');
+        }
+        history.replaceState(null, '', '#' + hash);
+    }
+
+    // --- styles and legend -----------------------------------------------
+
+    function colourOf(layerConfig, properties) {
+        if (layerConfig.classify_field && properties) {
+            var value = properties[layerConfig.classify_field];
+            for (var i = 0; i < layerConfig.classes.length; i++) {
+                if (String(layerConfig.classes[i].value) === String(value)) {
+                    return layerConfig.classes[i].colour;
+                }
+            }
+        }
+        return layerConfig.colour;
+    }
+
+    function dashOf(layerConfig) {
+        return {dashed: '8 6', dotted: '2 6'}[layerConfig.line_style] || null;
+    }
+
+    function styleOf(overlay, feature) {
+        var c = overlay.config;
+        var colour = colourOf(c, feature && feature.properties);
+        return {
+            color: colour,
+            weight: c.line_width,
+            dashArray: dashOf(c),
+            opacity: overlay.opacity,
+            fillColor: colour,
+            fillOpacity: c.fill_opacity * overlay.opacity
+        };
+    }
+
+    function pointOf(overlay, feature, latlng) {
+        var c = overlay.config;
+        var colour = colourOf(c, feature.properties);
+        if (c.symbol === 'square' || c.symbol === 'triangle') {
+            return L.marker(latlng, {
+                opacity: overlay.opacity,
+                icon: L.divIcon({
+                    className: 'carto-symbol',
+                    html: c.symbol === 'square' ?
+                        '<span style="display:block;width:12px;height:12px;border:1px solid #222;background:' + colour + '"></span>' :
+                        '<span style="display:block;width:0;height:0;border-left:7px solid transparent;border-right:7px solid transparent;border-bottom:13px solid ' + colour + '"></span>',
+                    iconSize: [14, 14]
+                })
+            });
+        }
+        if (overlay.clustered) {
+            // markercluster expects markers: a small round icon
+            return L.marker(latlng, {
+                opacity: overlay.opacity,
+                icon: L.divIcon({
+                    className: 'carto-symbol',
+                    html: '<span style="display:block;width:12px;height:12px;border-radius:50%;border:1px solid #222;background:' + colour + '"></span>',
+                    iconSize: [14, 14]
+                })
+            });
+        }
+        var style = styleOf(overlay, feature);
+        style.radius = 6;
+        style.weight = 1;
+        style.color = '#222';
+        style.fillOpacity = 0.85 * overlay.opacity;
+        return L.circleMarker(latlng, style);
+    }
+
+    function popupOf(overlay, feature) {
+        var c = overlay.config;
+        var properties = feature.properties || {};
+        var title = c.label_field ? properties[c.label_field] : null;
+        var names = c.popup_fields.length ? c.popup_fields :
+            Object.keys(properties);
+        var html = '<div class="carto-popup"><strong>' +
+            escapeHtml(title || c.name) + '</strong><br><small>' +
+            escapeHtml(c.name) + '</small><dl>';
+        names.forEach(function (name) {
+            if (properties[name] !== undefined && properties[name] !== null &&
+                    properties[name] !== '') {
+                html += '<dt>' + escapeHtml(name) + '</dt><dd>' +
+                    escapeHtml(properties[name]) + '</dd>';
+            }
+        });
+        return html + '</dl></div>';
+    }
+
+    function legendOf(c) {
+        var kind = c.geometry_type === 'line' ? 'line' :
+            (c.geometry_type === 'point' ? 'point' : 'polygon');
+        function swatch(colour) {
+            return '<span class="carto-swatch carto-swatch--' + kind +
+                '" style="background:' + escapeHtml(colour) + '"></span>';
+        }
+        var html = '<ul class="carto-legend">';
+        if (c.classes.length) {
+            c.classes.forEach(function (klass) {
+                html += '<li>' + swatch(klass.colour) +
+                    escapeHtml(klass.label) + '</li>';
+            });
+            html += '<li>' + swatch(c.colour) + 'Autres</li>';
+        } else {
+            html += '<li>' + swatch(c.colour) + escapeHtml(
+                {point: 'Points', line: 'Lignes', polygon: 'Surfaces'}[kind]) +
+                '</li>';
+        }
+        return html + '</ul>';
+    }
+
+    // --- layers ------------------------------------------------------------
+
+    function makeGroup(c) {
+        if (c.cluster && c.geometry_type === 'point' && L.markerClusterGroup) {
+            return L.markerClusterGroup({
+                chunkedLoading: true,
+                showCoverageOnHover: false,
+                maxClusterRadius: 50
+            });
+        }
+        return L.featureGroup();
+    }
+
+    var pending = 0;
+
+    function loading(change) {
+        // Requests in flight, read by the browser tests
+        pending += change;
+        element.dataset.pending = pending;
+    }
+
+    function loadOverlay(code) {
+        var overlay = overlays[code];
+        if (!overlay || !overlay.visible) {
+            return;
+        }
+        if (overlay.request) {
+            overlay.request.abort();
+        }
+        var bounds = map.getBounds().pad(0.2);
+        var bbox = [
+            Math.max(bounds.getWest(), -180), Math.max(bounds.getSouth(), -90),
+            Math.min(bounds.getEast(), 180), Math.min(bounds.getNorth(), 90)
+        ].map(function (v) { return v.toFixed(6); }).join(',');
+        var controller = new AbortController();
+        overlay.request = controller;
+        overlay.item.classList.add('carto-loading');
+        loading(1);
+        var finished = false;
+        function finish() {
+            if (!finished) {
+                finished = true;
+                loading(-1);
+            }
+        }
+        fetchJSON(api + '/map/data/' + encodeURIComponent(code) + '?bbox=' +
+                bbox + '&zoom=' + map.getZoom(), {signal: controller.signal})
+            .then(function (collection) {
+                finish();
+                overlay.request = null;
+                overlay.item.classList.remove('carto-loading');
+                overlay.group.clearLayers();
+                var layer = L.geoJSON(collection, {
+                    style: function (feature) {
+                        return styleOf(overlay, feature);
+                    },
+                    pointToLayer: function (feature, latlng) {
+                        return pointOf(overlay, feature, latlng);
+                    },
+                    onEachFeature: function (feature, layer) {
+                        layer.bindPopup(function () {
+                            return popupOf(overlay, feature);
+                        });
+                    }
+                });
+                if (overlay.group.addLayers) {
+                    overlay.group.addLayers(layer.getLayers());
+                } else {
+                    layer.getLayers().forEach(function (l) {
+                        overlay.group.addLayer(l);
+                    });
+                }
+                overlay.count.textContent = collection.numberMatched >
+                    collection.numberReturned ?
+                    ' (' + collection.numberReturned + ' / ' +
+                    collection.numberMatched + ', zoomez pour tout voir)' :
+                    ' (' + collection.numberReturned + ')';
+                // Read by the browser tests
+                element.dataset['loaded_' + code.replace(/[^a-z0-9]/g, '_')] =
+                    collection.numberReturned;
+            })
+            .catch(function (error) {
+                if (overlay.request === controller) {
+                    overlay.request = null;
+                }
+                finish();
+                if (error.name !== 'AbortError') {
+                    window.console.error(error);
+                    overlay.item.classList.remove('carto-loading');
+                    status('Impossible de charger la couche « ' +
+                        overlay.config.name + ' ».');
+                }
+            });
+    }
+
+    function setVisible(code, visible) {
+        var overlay = overlays[code];
+        overlay.visible = visible;
+        overlay.checkbox.checked = visible;
+        if (visible) {
+            overlay.group.addTo(map);
+            loadOverlay(code);
+        } else {
+            map.removeLayer(overlay.group);
+            overlay.count.textContent = '';
+        }
+        writeHash();
+    }
+
+    function setOpacity(code, opacity) {
+        var overlay = overlays[code];
+        overlay.opacity = opacity;
+        overlay.slider.value = opacity;
+        overlay.group.eachLayer(function (layer) {
+            if (layer.setStyle) {
+                layer.setStyle(layer.feature && layer instanceof L.CircleMarker ?
+                    {opacity: opacity, fillOpacity: 0.85 * opacity} :
+                    styleOf(overlay, layer.feature));
+            } else if (layer.setOpacity) {
+                layer.setOpacity(opacity);
+            }
+        });
+        writeHash();
+    }
+
+    function buildLayers(layers, hash) {
+        var list = document.getElementById('carto-layers');
+        list.innerHTML = '';
+        // Layers appearing after a staff login are shown at once
+        var previous = Object.keys(overlays).length ? overlays : null;
+        Object.keys(overlays).forEach(function (code) {
+            map.removeLayer(overlays[code].group);
+        });
+        overlays = {};
+        var wanted = hash.couches !== undefined ?
+            hash.couches.split(',') : null;
+        var opacities = {};
+        (hash.opacite || '').split(',').forEach(function (part) {
+            var pieces = part.split(':');
+            if (pieces.length === 2) {
+                opacities[pieces[0]] = parseFloat(pieces[1]);
+            }
+        });
+        if (!layers.length) {
+            list.innerHTML = '<li>Aucune couche disponible.</li>';
+        }
+        layers.forEach(function (c) {
+            var item = document.createElement('li');
+            item.dataset.code = c.code;
+            var id = 'carto-layer-' + c.code;
+            item.innerHTML = '<input type="checkbox" id="' + id + '"> ' +
+                '<label for="' + id + '">' + escapeHtml(c.name) + '</label>' +
+                (c.public ? '' : '<span class="carto-badge" title="Couche interne">interne</span>') +
+                '<span class="carto-count"></span>' + legendOf(c) +
+                '<label class="carto-opacity-label">Opacité <input type="range" class="carto-opacity" min="0.1" max="1" step="0.1" value="1" aria-label="Opacité de ' +
+                escapeHtml(c.name) + '"></label>' +
+                ' <a href="' + escapeHtml(root + '/carto/download/' + c.code + '.geojson') + '">GeoJSON</a>' +
+                ' <a href="' + escapeHtml(root + '/carto/download/' + c.code + '.csv') + '">CSV</a>';
+            list.appendChild(item);
+            var overlay = {
+                config: c,
+                group: makeGroup(c),
+                clustered: Boolean(c.cluster && c.geometry_type === 'point' &&
+                    L.markerClusterGroup),
+                visible: false,
+                opacity: opacities[c.code] || 1,
+                item: item,
+                checkbox: item.querySelector('input[type=checkbox]'),
+                slider: item.querySelector('.carto-opacity'),
+                count: item.querySelector('.carto-count'),
+                request: null
+            };
+            overlays[c.code] = overlay;
+            overlay.slider.value = overlay.opacity;
+            overlay.checkbox.addEventListener('change', function () {
+                setVisible(c.code, overlay.checkbox.checked);
+            });
+            overlay.slider.addEventListener('input', function () {
+                setOpacity(c.code, parseFloat(overlay.slider.value));
+            });
+            var on = wanted ? (wanted.indexOf(c.code) >= 0 ||
+                Boolean(previous && !previous[c.code])) : true;
+            if (on) {
+                setVisible(c.code, true);
+            }
+        });
+    }
+
+    // --- basemap -----------------------------------------------------------
+
+    function setBasemap(basemap) {
+        if (!basemap.url) {
+            element.classList.add('carto-plain');
+            status('Fond de plan : aucun (fond uni).');
+            return;
+        }
+        var loaded = 0;
+        var failed = 0;
+        var tiles = L.tileLayer(basemap.url, {
+            attribution: basemap.attribution,
+            maxZoom: basemap.max_zoom
+        });
+        function fallBack() {
+            if (loaded === 0 && map.hasLayer(tiles)) {
+                map.removeLayer(tiles);
+                element.classList.add('carto-plain');
+                element.dataset.basemap = 'none';
+                status('Fond de plan injoignable : les couches sont ' +
+                    'affichées sur un fond uni.');
+            }
+        }
+        tiles.on('tileload', function () {
+            loaded += 1;
+            element.dataset.basemap = 'ok';
+        });
+        tiles.on('tileerror', function () {
+            failed += 1;
+            if (failed >= 3) {
+                fallBack();
+            }
+        });
+        tiles.addTo(map);
+        // Tiles that never answer (closed networks) count as unreachable
+        setTimeout(fallBack, 6000);
+    }
+
+    // --- tools ---------------------------------------------------------------
+
+    function geodesicArea(latlngs) {
+        var radius = 6378137;
+        var area = 0;
+        var rad = Math.PI / 180;
+        for (var i = 0; i < latlngs.length; i++) {
+            var p1 = latlngs[i];
+            var p2 = latlngs[(i + 1) % latlngs.length];
+            area += (p2.lng - p1.lng) * rad *
+                (2 + Math.sin(p1.lat * rad) + Math.sin(p2.lat * rad));
+        }
+        return Math.abs(area * radius * radius / 2);
+    }
+
+    function formatLength(metres) {
+        return metres >= 1000 ?
+            (metres / 1000).toFixed(2).replace('.', ',') + ' km' :
+            Math.round(metres) + ' m';
+    }
+
+    function formatArea(squareMetres) {
+        if (squareMetres >= 1e6) {
+            return (squareMetres / 1e6).toFixed(3).replace('.', ',') + ' km²';
+        }
+        if (squareMetres >= 1e4) {
+            return (squareMetres / 1e4).toFixed(2).replace('.', ',') + ' ha';
+        }
+        return Math.round(squareMetres) + ' m²';
+    }
+
+    var measure = {mode: null, points: [], shape: null};
+    var measureOutput = document.getElementById('carto-measure');
+
+    function updateMeasure() {
+        if (measure.shape) {
+            map.removeLayer(measure.shape);
+        }
+        var points = measure.points;
+        if (!points.length) {
+            measureOutput.textContent = 'Cliquez sur la carte pour ' +
+                'placer les points.';
+            return;
+        }
+        if (measure.mode === 'area') {
+            measure.shape = L.polygon(points, {color: '#a3122b'}).addTo(map);
+            measureOutput.textContent = 'Surface : ' + formatArea(
+                points.length > 2 ? geodesicArea(points) : 0);
+        } else {
+            measure.shape = L.polyline(points, {color: '#a3122b'}).addTo(map);
+            var total = 0;
+            for (var i = 1; i < points.length; i++) {
+                total += map.distance(points[i - 1], points[i]);
+            }
+            measureOutput.textContent = 'Distance : ' + formatLength(total);
+        }
+    }
+
+    function startMeasure(mode) {
+        var buttons = {
+            distance: document.getElementById('carto-measure-distance'),
+            area: document.getElementById('carto-measure-area')
+        };
+        var stop = measure.mode === mode;
+        if (measure.shape) {
+            map.removeLayer(measure.shape);
+        }
+        measure = {mode: stop ? null : mode, points: [], shape: null};
+        Object.keys(buttons).forEach(function (key) {
+            buttons[key].setAttribute('aria-pressed',
+                String(measure.mode === key));
+        });
+        measureOutput.hidden = !measure.mode;
+        if (measure.mode) {
+            map.doubleClickZoom.disable();
+            updateMeasure();
+        } else {
+            map.doubleClickZoom.enable();
+        }
+    }
+
+    function search(text) {
+        var results = document.getElementById('carto-results');
+        results.innerHTML = '';
+        if (text.length < 2) {
+            return;
+        }
+        fetchJSON(api + '/map/search?q=' + encodeURIComponent(text))
+            .then(function (data) {
+                if (!data.results.length) {
+                    results.innerHTML = '<li>Aucun résultat.</li>';
+                }
+                data.results.forEach(function (result) {
+                    var item = document.createElement('li');
+                    var button = document.createElement('button');
+                    button.type = 'button';
+                    button.textContent = (result.name || '?') + ' — ' +
+                        result.layer_name;
+                    button.addEventListener('click', function () {
+                        var b = result.bbox;
+                        if (b[0] === b[2] && b[1] === b[3]) {
+                            map.setView([b[1], b[0]], 18);
+                        } else {
+                            map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
+                        }
+                        L.popup().setLatLng(result.point)
+                            .setContent('<strong>' + escapeHtml(result.name) +
+                                '</strong><br>' + escapeHtml(result.layer_name))
+                            .openOn(map);
+                    });
+                    item.appendChild(button);
+                    results.appendChild(item);
+                });
+            });
+    }
+
+    // --- staff session (Tryton cookie) --------------------------------------
+
+    function setStaff(staff) {
+        document.getElementById('carto-staff-in').hidden = !staff;
+        document.getElementById('carto-staff-out').hidden = staff;
+    }
+
+    function login(event) {
+        event.preventDefault();
+        var form = event.target;
+        var error = document.getElementById('carto-login-error');
+        error.textContent = '';
+        fetch(root + '/session/login', {
+            method: 'POST',
+            credentials: 'same-origin',
+            headers: {'Content-Type': 'application/json'},
+            body: JSON.stringify({
+                id: 1, method: 'common.db.login',
+                params: [form.login.value, {password: form.password.value}]
+            })
+        }).then(function (response) {
+            return response.json();
+        }).then(function (data) {
+            if (data.error || !data.result) {
+                error.textContent = 'Identifiant ou mot de passe incorrect.';
+                return;
+            }
+            form.password.value = '';
+            reload();
+        }).catch(function () {
+            error.textContent = 'Connexion impossible.';
+        });
+    }
+
+    function logout() {
+        fetch(root + '/session/logout', {
+            method: 'POST', credentials: 'same-origin',
+            headers: {'Content-Type': 'application/json'},
+            body: JSON.stringify({id: 1, method: 'common.db.logout', params: []})
+        }).then(reload, reload);
+    }
+
+    // --- start -----------------------------------------------------------------
+
+    function reload() {
+        return fetchJSON(api + '/map/layers').then(function (data) {
+            config = data;
+            restoring = true;
+            var hash = readHash();
+            if (!map) {
+                // maxZoom on the map itself: the clusters need it even when the
+                // basemap (which usually gives it) is missing
+                map = L.map(element, {preferCanvas: true, zoomControl: true,
+                    maxZoom: data.basemap.max_zoom || 19});
+                L.control.scale({imperial: false}).addTo(map);
+                var view = (hash.carte || '').split('/').map(parseFloat);
+                if (view.length === 3 && view.every(isFinite)) {
+                    map.setView([view[1], view[2]], view[0]);
+                } else {
+                    map.setView(data.centre, data.zoom);
+                }
+                setBasemap(data.basemap);
+                map.on('moveend', function () {
+                    Object.keys(overlays).forEach(loadOverlay);
+                    writeHash();
+                });
+                map.on('click', function (event) {
+                    if (measure.mode) {
+                        measure.points.push(event.latlng);
+                        updateMeasure();
+                    }
+                });
+                map.on('dblclick', function () {
+                    if (measure.mode) {
+                        startMeasure(measure.mode);
+                    }
+                });
+                var select = document.getElementById('carto-section');
+                data.sections.forEach(function (section, index) {
+                    var option = document.createElement('option');
+                    option.value = index;
+                    option.textContent = section.name + ' (' +
+                        section.postal_code + ')';
+                    select.appendChild(option);
+                });
+                select.addEventListener('change', function () {
+                    var section = data.sections[select.value];
+                    if (section && section.latitude) {
+                        map.setView([section.latitude, section.longitude], 14);
+                    }
+                });
+            }
+            setStaff(data.staff);
+            buildLayers(data.layers, hash);
+            restoring = false;
+            writeHash();
+            element.dataset.ready = '1';
+        }).catch(function () {
+            status('La carte ne peut pas être chargée.');
+        });
+    }
+
+    document.getElementById('carto-home').addEventListener('click',
+        function () {
+            map.setView(config.centre, config.zoom);
+        });
+    document.getElementById('carto-measure-distance').addEventListener(
+        'click', function () { startMeasure('distance'); });
+    document.getElementById('carto-measure-area').addEventListener(
+        'click', function () { startMeasure('area'); });
+    document.getElementById('carto-share').addEventListener('click',
+        function () {
+            writeHash();
+            var done = function () {
+                status('Lien de cette vue copié : ' + location.href);
+            };
+            if (navigator.clipboard && window.isSecureContext) {
+                navigator.clipboard.writeText(location.href).then(done, done);
+            } else {
+                done();
+            }
+        });
+    document.getElementById('carto-print').addEventListener('click',
+        function () { window.print(); });
+    document.getElementById('carto-search-form').addEventListener('submit',
+        function (event) {
+            event.preventDefault();
+            search(document.getElementById('carto-search').value.trim());
+        });
+    document.getElementById('carto-login').addEventListener('submit', login);
+    document.getElementById('carto-logout').addEventListener('click', logout);
+    document.addEventListener('keydown', function (event) {
+        if (event.key === 'Escape' && measure.mode) {
+            startMeasure(measure.mode);
+        }
+    });
+    window.addEventListener('beforeprint', function () {
+        if (map) { map.invalidateSize(); }
+    });
+    reload();
+}());

@@ -1,0 +1,179 @@
+"""Map viewer in a real browser: layers, legend, popups, search, sections,
+measurement, shareable URL, print view, staff login and basemap fallback.
+
+Tile requests are cut (no internet here): the viewer must still draw the
+layers on a plain background."""
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={'width': 1280, 'height': 900},
+        locale='fr-BE')
+    page = context.new_page()
+    # No basemap reachable, as on a closed network
+    page.route(re.compile(r'.*tile\.openstreetmap\.org.*'),
+        lambda route: route.abort())
+    errors = []
+    page.on('pageerror', lambda error: errors.append(str(error)))
+    page.errors = errors
+    yield page
+    context.close()
+
+
+def open_map(site, page, fragment=''):
+    response = page.goto(f'{site.url}/{site.db}/portal/carte{fragment}')
+    assert response.status == 200
+    page.wait_for_selector('#carto-map[data-ready="1"]')
+    return response
+
+
+def choose_section(page, name):
+    value = page.eval_on_selector('#carto-section', """(select, name) =>
+        [...select.options].find(o => o.text.startsWith(name)).value""", name)
+    page.select_option('#carto-section', value=value)
+
+
+def settle(page):
+    "Wait until the features of the current view are drawn"
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "document.getElementById('carto-map').dataset.pending === '0'")
+    page.wait_for_timeout(300)
+
+
+def layer_codes(page):
+    return page.eval_on_selector_all('#carto-layers li[data-code]',
+        'items => items.map(i => i.dataset.code)')
+
+
+def test_viewer_public(site, page):
+    open_map(site, page)
+    assert page.get_attribute('html', 'lang') == 'fr'
+    codes = layer_codes(page)
+    assert {'sections', 'poi', 'chantiers'} <= set(codes)
+    assert 'eclairage' not in codes
+    # Legend of the classified layer lists its classes
+    legend = page.inner_text('#carto-layers li[data-code="poi"]')
+    assert 'Culture' in legend and 'Patrimoine' in legend
+    # Features are loaded for the view
+    page.wait_for_function(
+        "document.getElementById('carto-map').dataset.loaded_sections > 0")
+    # Plain background when the basemap cannot be reached
+    page.wait_for_selector('#carto-map.carto-plain', timeout=15000)
+    assert 'fond uni' in page.inner_text('#carto-status')
+    # Vendor files come from the bundled npm packages, no CDN
+    sources = page.eval_on_selector_all('script[src]',
+        'nodes => nodes.map(n => n.src)')
+    assert all(s.startswith(site.url) for s in sources)
+    assert not page.errors
+
+
+def test_toggle_opacity_and_share(site, page):
+    open_map(site, page)
+    page.uncheck('#carto-layer-chantiers')
+    page.fill('#carto-layers li[data-code="sections"] .carto-opacity', '0.5')
+    page.dispatch_event(
+        '#carto-layers li[data-code="sections"] .carto-opacity', 'input')
+    choose_section(page, 'Nimy')
+    page.wait_for_function("location.hash.includes('carte=14/')")
+    url = page.url
+    assert 'couches=' in url and 'chantiers' not in url.split('couches=')[1]
+    assert 'opacite=sections:0.5' in url
+    page.click('#carto-share')
+    assert 'copié' in page.inner_text('#carto-status')
+    # The link restores the same view in a new page
+    other = page.context.new_page()
+    other.goto(url)
+    other.wait_for_selector('#carto-map[data-ready="1"]')
+    assert not other.is_checked('#carto-layer-chantiers')
+    assert other.is_checked('#carto-layer-sections')
+    assert other.input_value(
+        '#carto-layers li[data-code="sections"] .carto-opacity') == '0.5'
+    other.wait_for_function("location.hash.includes('carte=14/')")
+    assert other.url.split('carte=')[1].split('&')[0] == url.split(
+        'carte=')[1].split('&')[0]
+
+
+def test_search_and_popup(site, page):
+    open_map(site, page)
+    page.fill('#carto-search', 'Beffroi')
+    page.click('#carto-search-form button[type=submit]')
+    page.wait_for_selector('#carto-results button')
+    page.click('#carto-results button >> nth=0')
+    popup = page.wait_for_selector('.leaflet-popup-content')
+    assert 'Beffroi' in popup.inner_text()
+    # Clicking a section polygon opens its popup with the layer's fields
+    # Hide the points and lines drawn above the polygons
+    for code in ['poi', 'chantiers', 'sections-centres']:
+        page.uncheck(f'#carto-layer-{code}')
+    choose_section(page, 'Spiennes')
+    settle(page)
+    page.locator('#carto-map').scroll_into_view_if_needed()
+    box = page.locator('#carto-map').bounding_box()
+    page.mouse.click(box['x'] + box['width'] / 2,
+        box['y'] + box['height'] / 2)
+    popup = page.wait_for_selector('.carto-popup')
+    text = popup.inner_text()
+    assert 'Spiennes' in text and 'code_postal' in text
+
+
+def test_measure(site, page):
+    open_map(site, page)
+    page.uncheck('#carto-layer-sections')
+    settle(page)
+    page.click('#carto-measure-distance')
+    page.locator('#carto-map').scroll_into_view_if_needed()
+    box = page.locator('#carto-map').bounding_box()
+    x, y = box['x'] + 300, box['y'] + 300
+    page.mouse.click(x, y)
+    page.mouse.click(x + 200, y)
+    text = page.inner_text('#carto-measure')
+    assert re.search(r'Distance : [\d,]+ (m|km)', text), text
+    page.click('#carto-measure-distance')
+    page.click('#carto-measure-area')
+    page.mouse.click(x, y)
+    page.mouse.click(x + 200, y)
+    page.mouse.click(x + 200, y + 200)
+    text = page.inner_text('#carto-measure')
+    assert re.search(r'Surface : [\d,]+ (m²|ha|km²)', text), text
+
+
+def test_print_view(site, page):
+    open_map(site, page)
+    page.emulate_media(media='print')
+    assert not page.is_visible('.site-header')
+    assert not page.is_visible('.carto-tools')
+    assert page.is_visible('#carto-map')
+    assert page.is_visible('#carto-layers')
+
+
+def test_staff_login_shows_internal_layer(site, page):
+    open_map(site, page)
+    assert 'eclairage' not in layer_codes(page)
+    page.click('#carto-staff summary')
+    page.fill('#carto-login-name', 'employe')
+    page.fill('#carto-login-password', site.password)
+    page.click('#carto-login button[type=submit]')
+    page.wait_for_selector('#carto-staff-in:not([hidden])')
+    # employe is staff but not in the layer's groups
+    assert 'eclairage' not in layer_codes(page)
+    page.click('#carto-logout')
+    page.wait_for_selector('#carto-staff-out:not([hidden])')
+    page.fill('#carto-login-name', 'urbanisme')
+    page.fill('#carto-login-password', site.password)
+    page.click('#carto-login button[type=submit]')
+    page.wait_for_function("""() => [...document.querySelectorAll(
+        '#carto-layers li[data-code]')].some(i => i.dataset.code ==
+        'eclairage')""")
+    # Thousands of points are clustered, not drawn one by one
+    page.wait_for_function(
+        "document.getElementById('carto-map').dataset.loaded_eclairage > 0")
+    assert page.locator('.marker-cluster').count() > 0
+    page.click('#carto-logout')
+    page.wait_for_selector('#carto-staff-out:not([hidden])')
+    assert 'eclairage' not in layer_codes(page)

@@ -1,0 +1,203 @@
+"""Maps over real HTTP on the demo site: OGC API Features, rights by group
+with the demo users' REST keys and desk sessions, downloads, bad input."""
+import base64
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+
+CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84'
+LAMBERT72 = 'http://www.opengis.net/def/crs/EPSG/0/31370'
+
+
+def get(site, path, headers=None, **query):
+    from urllib.parse import urlencode
+    url = f'{site.url}/{site.db}/carto/{path.lstrip("/")}'
+    if query:
+        url += '?' + urlencode(query)
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def get_json(site, path, headers=None, **query):
+    status, headers_, body = get(site, path, headers, **query)
+    return status, headers_, json.loads(body) if body else None
+
+
+def bearer(site, login):
+    return {'Authorization': f'bearer {site.api_key(login)}'}
+
+
+def test_landing_and_conformance(site):
+    status, headers, landing = get_json(site, 'ogc/')
+    assert status == 200
+    assert headers['Content-Type'].startswith('application/json')
+    assert {'self', 'service-desc', 'conformance', 'data'} <= {
+        l['rel'] for l in landing['links']}
+    status, _, conformance = get_json(site, 'ogc/conformance')
+    assert ('http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs'
+        in conformance['conformsTo'])
+    status, headers, api = get_json(site, 'ogc/api')
+    assert headers['Content-Type'].startswith(
+        'application/vnd.oai.openapi+json')
+    assert api['openapi'].startswith('3.0')
+    assert '"$ref": "http' not in json.dumps(api)
+
+
+def test_public_collections_for_anonymous(site):
+    status, _, document = get_json(site, 'ogc/collections')
+    assert status == 200
+    ids = {c['id'] for c in document['collections']}
+    assert {'sections', 'poi', 'chantiers', 'sections-centres'} <= ids
+    # The internal street-light layer stays internal
+    assert 'eclairage' not in ids
+    for path in ['ogc/collections/eclairage',
+            'ogc/collections/eclairage/items',
+            'download/eclairage.geojson', 'download/eclairage.csv',
+            'map/data/eclairage']:
+        status, _, _ = get(site, path)
+        assert status == 404, path
+
+
+def test_sections_items_crs_and_paging(site):
+    status, headers, page = get_json(site, 'ogc/collections/sections/items',
+        limit='5')
+    assert status == 200
+    assert headers['Content-Type'].startswith('application/geo+json')
+    assert headers['Content-Crs'] == f'<{CRS84}>'
+    assert page['numberMatched'] == 19
+    assert page['numberReturned'] == 5
+    assert 'next' in {l['rel'] for l in page['links']}
+    status, headers, page = get_json(site, 'ogc/collections/sections/items',
+        limit='19', crs=LAMBERT72)
+    assert headers['Content-Crs'] == f'<{LAMBERT72}>'
+    ring = page['features'][0]['geometry']['coordinates'][0]
+    # Lambert 72 metres around Mons, not degrees
+    assert all(90000 < x < 150000 and 100000 < y < 150000 for x, y in ring)
+    names = {f['properties']['nom'] for f in page['features']}
+    assert 'Mons' in names and 'Saint-Symphorien' in names
+
+
+def test_works_datetime_and_filter(site):
+    status, _, page = get_json(site, 'ogc/collections/chantiers/items',
+        statut='en_cours', limit='100')
+    assert status == 200
+    assert page['numberMatched'] >= 1
+    assert all(f['properties']['statut'] == 'en_cours'
+        for f in page['features'])
+    status, _, page = get_json(site, 'ogc/collections/chantiers/items',
+        datetime='2026-01-01/2026-12-31', limit='100')
+    assert page['numberMatched'] == 10
+
+
+@pytest.mark.parametrize('query', [
+        {'bbox': '4,51,3,50'},
+        {'bbox': '3.9,50.4,4.0'},
+        {'limit': '10001'},
+        {'couleur': 'rouge'},
+        {'datetime': 'demain'},
+        {'crs': 'EPSG:2154'},
+        ])
+def test_bad_input_400_json(site, query):
+    status, headers, body = get_json(site, 'ogc/collections/poi/items',
+        **query)
+    assert status == 400
+    assert headers['Content-Type'].startswith('application/json')
+    assert body['code'] == 'InvalidParameterValue'
+    assert body['description']
+
+
+def test_unknown_collection_404_json(site):
+    status, headers, body = get_json(site, 'ogc/collections/inconnue/items')
+    assert status == 404
+    assert body['code'] == 'NotFound'
+    assert 'inconnue' in body['description']
+
+
+def test_internal_layer_rights_by_group(site):
+    # urbanisme is in the layer's groups; employe and courrier are not
+    for login, allowed in [('urbanisme', True), ('agent', True),
+            ('sig', True), ('employe', False), ('courrier', False)]:
+        status, _, page = get_json(site, 'ogc/collections/eclairage/items',
+            headers=bearer(site, login), limit='3')
+        assert (status == 200) is allowed, login
+        if allowed:
+            assert page['numberMatched'] == 4000
+    status, _, _ = get(site, 'ogc/collections', headers={
+            'Authorization': 'bearer not-a-key'})
+    assert status == 401
+
+
+def desk_login(site, login):
+    "Log in as the desk does; return the session cookie and header"
+    body = json.dumps({'id': 1, 'method': 'common.db.login',
+            'params': [login, {'password': site.password}, 'fr']}).encode()
+    request = urllib.request.Request(
+        f'{site.url}/{site.db}/session/login', data=body, method='POST',
+        headers={'Content-Type': 'application/json'})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        cookie = response.headers['Set-Cookie'].split(';')[0]
+    request = urllib.request.Request(f'{site.url}/{site.db}/rpc/',
+        data=body, method='POST', headers={'Content-Type': 'application/json'})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        user_id, session = json.loads(response.read())['result'][:2]
+    token = base64.b64encode(f'{login}:{user_id}:{session}'.encode()).decode()
+    return {'Cookie': cookie}, {'Authorization': f'Session {token}'}
+
+
+def test_internal_layer_desk_session(site):
+    for headers in desk_login(site, 'urbanisme'):
+        status, _, page = get_json(site, 'ogc/collections/eclairage/items',
+            headers=headers, limit='1')
+        assert status == 200, headers
+    for headers in desk_login(site, 'employe'):
+        status, _, _ = get_json(site, 'ogc/collections/eclairage/items',
+            headers=headers, limit='1')
+        assert status == 404
+    # A forged cookie is an anonymous visitor
+    status, _, _ = get(site, 'ogc/collections/eclairage/items', headers={
+            'Cookie': 'tryton_session=urbanisme:2:forged'})
+    assert status == 404
+
+
+def test_rest_contract(site):
+    status, layers = site.rest('model/carto.layer?f=name&f=code&f=public'
+        '&f=groups', login='sig')
+    assert status == 200
+    codes = {l['code']: l for l in layers}
+    assert not codes['eclairage']['public']
+    assert codes['eclairage']['groups']
+    # A non-editor does not see the internal layer through REST either
+    status, layers = site.rest('model/carto.layer?f=code', login='employe')
+    assert status == 200
+    assert 'eclairage' not in {l['code'] for l in layers}
+    # ...and cannot create one (trytond answers access errors with 400)
+    status, body = site.rest('model/carto.layer', method='POST',
+        login='employe', data={'name': 'X', 'code': 'x-employe',
+            'geometry_type': 'point'})
+    assert status in {400, 401, 403}
+    status, layers = site.rest('model/carto.layer?f=code', login='sig')
+    assert 'x-employe' not in {l['code'] for l in layers}
+
+
+def test_bbox_large_layer_and_downloads(site):
+    headers = bearer(site, 'sig')
+    status, _, page = get_json(site, 'ogc/collections/eclairage/items',
+        headers=headers, bbox='3.94,50.44,3.96,50.46', limit='1000')
+    assert status == 200
+    assert 0 < page['numberReturned'] <= 1000
+    for feature in page['features']:
+        x, y = feature['geometry']['coordinates']
+        assert 3.94 <= x <= 3.96 and 50.44 <= y <= 50.46
+    status, headers_, body = get(site, 'download/poi.csv')
+    assert status == 200
+    assert headers_['Content-Type'].startswith('text/csv')
+    assert 'Beffroi' in body.decode()
+    status, headers_, body = get(site, 'download/sections.geojson')
+    assert headers_['Content-Type'].startswith('application/geo+json')
+    assert len(json.loads(body)['features']) == 19
