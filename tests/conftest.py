@@ -116,7 +116,9 @@ class LiveSite:
             f'{self.url}/{self.db}/rest/{path.lstrip("/")}', method=method,
             data=json.dumps(data).encode() if data is not None else None,
             headers={'Authorization': f'bearer {key}',
-                'Content-Type': 'application/json', **(headers or {})})
+                **({'Content-Type': 'application/json'}
+                    if data is not None else {}),
+                **(headers or {})})
         try:
             with urllib.request.urlopen(request, timeout=120) as response:
                 status, body = response.status, response.read()

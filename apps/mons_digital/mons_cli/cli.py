@@ -71,6 +71,9 @@ def cmd_update(args):
     if unknown:
         raise SiteError(f"Unknown module(s): {', '.join(sorted(unknown))} "
             f"(installed: {', '.join(mons_modules())}).")
+    if site.backend == 'postgresql':
+        # Trigram indexes of the text searches (mail) need it
+        site.create_extensions('pg_trgm')
     site.trytond_admin('-u', *modules, '--activate-dependencies',
         '-l', 'fr')
     run(site, lambda pool, txn: fixtures.load_reference(site, pool))

@@ -156,6 +156,16 @@ class Site:
             conn.execute(f'CREATE DATABASE "{self.database}" '
                 "ENCODING 'UTF8' TEMPLATE template0")
 
+    def create_extensions(self, *names):
+        import psycopg
+        parsed = urlparse(self.uri)
+        with psycopg.connect(
+                host=parsed.hostname or None, port=parsed.port or None,
+                user=parsed.username or None, password=parsed.password or None,
+                dbname=self.database, autocommit=True) as conn:
+            for name in names:
+                conn.execute(f'CREATE EXTENSION IF NOT EXISTS "{name}"')
+
     def check_port_free(self):
         host, port = self.listen.rsplit(':', 1)
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

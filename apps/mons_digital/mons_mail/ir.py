@@ -1,0 +1,124 @@
+"Attachments of mail items (scans) and the scheduled jobs of the module."
+import io
+import logging
+
+from trytond.i18n import gettext
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+from .exceptions import AttachmentError
+
+logger = logging.getLogger(__name__)
+
+IMAGE_SIGNATURES = [
+    b'\x89PNG\r\n\x1a\n', b'\xff\xd8\xff', b'II*\x00', b'MM\x00*',
+    b'GIF87a', b'GIF89a',
+    ]
+
+
+def file_kind(data):
+    "'pdf', 'image' or None from the first bytes of the content"
+    head = bytes(data[:1024])
+    if b'%PDF-' in head:
+        return 'pdf'
+    if any(head.startswith(s) for s in IMAGE_SIGNATURES):
+        return 'image'
+    return None
+
+
+def pdf_text(data, max_pages=20):
+    "Text layer of a PDF (empty for image-only scans)"
+    from pypdf import PdfReader
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        return '\n'.join(
+            (page.extract_text() or '') for page in reader.pages[:max_pages])
+    except Exception:
+        logger.info('could not extract the text of a PDF', exc_info=True)
+        return ''
+
+
+class Attachment(metaclass=PoolMeta):
+    __name__ = 'ir.attachment'
+
+    @classmethod
+    def create(cls, vlist):
+        # Check before storing anything: a refused scan leaves no trace
+        cls._mail_check_values([v for v in vlist])
+        attachments = super().create(vlist)
+        cls._mail_attachments_changed(attachments)
+        return attachments
+
+    @classmethod
+    def _mail_check_values(cls, vlist):
+        pool = Pool()
+        Item = pool.get('mail.item')
+        for values in vlist:
+            resource = values.get('resource')
+            if isinstance(resource, (list, tuple)):
+                resource = '%s,%s' % tuple(resource)
+            if (not isinstance(resource, str)
+                    or not resource.startswith('mail.item,')
+                    or values.get('type', 'data') != 'data'):
+                continue
+            item = Item(int(resource.split(',')[1]))
+            cls._mail_check_data(
+                values.get('name') or '', values.get('data') or b'', item)
+
+    @classmethod
+    def _mail_check_data(cls, name, data, item):
+        Configuration = Pool().get('mail.configuration')
+        if isinstance(data, str):
+            data = data.encode()
+        # Annexes of emails are kept as they came: only scans are checked
+        if not Transaction().context.get('_mail_inbound') and not file_kind(
+                data):
+            raise AttachmentError(gettext('mons_mail.msg_attachment_type',
+                    name=name, item=item.rec_name))
+        limit = Configuration(1).max_attachment_size
+        size = len(data) / (1024 * 1024)
+        if limit and size > limit:
+            raise AttachmentError(gettext('mons_mail.msg_attachment_size',
+                    name=name, item=item.rec_name,
+                    size=f'{size:.1f}', limit=limit))
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        actions = iter(args)
+        changed = []
+        for attachments, values in zip(actions, actions):
+            if {'data', 'resource'} & set(values):
+                changed.extend(attachments)
+        if changed:
+            cls._mail_attachments_changed(changed)
+
+    @classmethod
+    def _mail_attachments_changed(cls, attachments):
+        pool = Pool()
+        Item = pool.get('mail.item')
+        items = set()
+        for attachment in attachments:
+            resource = attachment.resource
+            if (resource is None or not hasattr(resource, '__name__')
+                    or resource.__name__ != 'mail.item'
+                    or attachment.type != 'data'):
+                continue
+            items.add(resource.id)
+            cls._mail_check_data(
+                attachment.name, attachment.data or b'', resource)
+        if items:
+            Item.update_scan_text(Item.browse(list(items)))
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.extend([
+                ('mail.item|send_reminders', "Send Mail Reminders"),
+                ('mail.scan|process_drop_folder',
+                    "Process the Scanner Drop Folder"),
+                ])

@@ -1,0 +1,161 @@
+"""Mail (mons_mail) through the REST API of a live site, with the demo users'
+API keys: registration, bad input in French, confidentiality, reports."""
+import base64
+import datetime as dt
+import json
+
+import pytest
+
+YEAR = dt.date.today().year
+
+
+def domain(d):
+    return base64.urlsafe_b64encode(json.dumps(d).encode()).decode()
+
+
+def french(body):
+    return body.decode('utf-8') if isinstance(body, bytes) else str(body)
+
+
+@pytest.fixture(scope='module')
+def services(site):
+    status, rows = site.rest('model/mons.service?f=code&s=200',
+        login='courrier')
+    assert status == 200, rows
+    return {r['code']: r['id'] for r in rows}
+
+
+@pytest.fixture(scope='module')
+def sender(site):
+    status, rows = site.rest('model/party.party?s=1&d=' + domain(
+            [['addresses', '!=', None]]), login='courrier')
+    assert status == 200, rows
+    return rows[0]['id']
+
+
+def create(site, login, **values):
+    status, body = site.rest('model/mail.item', 'POST', login=login,
+        data=values)
+    assert status == 200, body
+    return body['id']
+
+
+def test_register_over_rest(site, sender):
+    item = create(site, 'courrier', direction='incoming', medium='paper',
+        party=sender, subject="Demande de subside (REST)",
+        keywords="subside, REST")
+    status, body = site.rest(f'model/mail.item/{item}/register', 'POST',
+        login='courrier', data={})
+    assert status == 200, body
+    status, body = site.rest(
+        f'model/mail.item/{item}?f=number&f=state&f=due_date',
+        login='courrier')
+    assert body['state'] == 'registered'
+    assert body['number'].startswith(f'E/{YEAR}/')
+    assert body['due_date']
+    # A second registration is refused in French, the number is kept
+    status, error = site.rest(f'model/mail.item/{item}/register', 'POST',
+        login='courrier', data={})
+    assert status == 400
+    assert 'déjà enregistré' in french(error)
+    status, again = site.rest(f'model/mail.item/{item}?f=number',
+        login='courrier')
+    assert again['number'] == body['number']
+
+
+def test_bad_input_messages_in_french(site, sender):
+    item = create(site, 'courrier', direction='incoming', subject="Sans "
+        "expéditeur")
+    status, error = site.rest(f'model/mail.item/{item}/register', 'POST',
+        login='courrier', data={})
+    assert status == 400
+    assert "l'expéditeur" in french(error)
+    status, error = site.rest('model/mail.item', 'POST', login='courrier',
+        data={'party': sender, 'subject': "x",
+            'classification_code': 'ZZ.99.404'})
+    assert status == 400
+    assert 'ZZ.99.404' in french(error)
+    # Taking in charge a draft is not a transition of the workflow
+    status, error = site.rest(f'model/mail.item/{item}/take', 'POST',
+        login='agent', data={})
+    assert status in {400, 403}
+
+
+def test_confidential_item_hidden_from_other_services(site, sender,
+        services):
+    item = create(site, 'courrier', direction='incoming', party=sender,
+        subject="Plainte confidentielle zorglub", confidential=True,
+        service=services['CULT'])
+    for action in ['register', 'assign']:
+        status, body = site.rest(f'model/mail.item/{item}/{action}', 'POST',
+            login='courrier', data={})
+        assert status == 200, body
+    pdf = b'%PDF-1.4\n% zorglub\n'
+    status, body = site.rest('model/ir.attachment', 'POST', login='courrier',
+        data={'resource': f'mail.item,{item}', 'name': 'plainte.pdf',
+            'data': {'__class__': 'bytes',
+                'base64': base64.b64encode(pdf).decode()}})
+    assert status == 200, body
+    attachment = body['id']
+    search = 'model/mail.item?f=subject&d=' + domain(
+        [['text', 'ilike', 'zorglub']])
+    for login in ['courrier', 'agent', 'chef', 'direction']:
+        status, rows = site.rest(search, login=login)
+        assert status == 200 and [r['id'] for r in rows] == [item], login
+    for login in ['employe', 'urbanisme', 'cpas', 'api']:
+        status, rows = site.rest(search, login=login)
+        assert status in {200, 403}, (login, rows)
+        if status == 200:
+            assert rows == [], login
+        status, _ = site.rest(f'model/mail.item/{item}', login=login)
+        assert status in {403, 404}, login
+        status, _ = site.rest(f'model/ir.attachment/{attachment}',
+            login=login)
+        assert status in {403, 404}, login
+        # The report endpoint answers an access error with 400
+        status, body = site.rest(f'report/mail.item.label/{item}',
+            login=login, data={})
+        assert status in {400, 403, 404}, login
+        assert not (isinstance(body, bytes) and body.startswith(b'%PDF'))
+        status, _ = site.rest(f'model/mail.item/{item}', 'PUT', login=login,
+            data={'subject': "piraté"})
+        assert status in {403, 404}, login
+    # Being put in copy opens it to that service
+    status, body = site.rest(f'model/mail.item/{item}', 'PUT',
+        login='courrier', data={'copy_services': [
+                ['add', [services['TRAV-VOI']]]]})
+    assert status == 200, body
+    status, rows = site.rest(search, login='employe')
+    assert [r['id'] for r in rows] == [item]
+
+
+def test_label_and_letter_reports(site, sender, services):
+    item = create(site, 'courrier', direction='incoming', party=sender,
+        subject="Demande de salle", service=services['CULT'])
+    for login, action in [('courrier', 'register'), ('courrier', 'assign'),
+            ('agent', 'take')]:
+        status, body = site.rest(f'model/mail.item/{item}/{action}', 'POST',
+            login=login, data={})
+        assert status == 200, body
+    # data={}: the report endpoint parses the body as JSON when the request
+    # says it is JSON, and the helper always says so
+    status, label = site.rest(f'report/mail.item.label/{item}',
+        login='courrier', data={})
+    assert status == 200 and label.startswith(b'%PDF'), label[:500]
+    status, reply = site.rest(f'model/mail.item/{item}/reply', 'POST',
+        login='agent', data={})
+    assert status == 200, reply
+    status, body = site.rest(
+        f'model/mail.item/{reply}?f=direction&f=links&f=subject',
+        login='agent')
+    assert body['direction'] == 'outgoing'
+    status, body = site.rest(f'model/mail.item/{reply}/register', 'POST',
+        login='agent', data={})
+    assert status == 200, body
+    status, letter = site.rest(f'report/mail.item.letter/{reply}',
+        login='agent', data={})
+    assert status == 200 and letter.startswith(b'%PDF'), letter[:500]
+    status, body = site.rest(f'model/mail.item/{item}?f=state&f=backlinks',
+        login='agent')
+    assert body['state'] == 'answered'
+    assert len(body['backlinks']) == 1
