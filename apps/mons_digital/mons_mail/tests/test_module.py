@@ -16,10 +16,7 @@ from trytond.sendmail import SMTPDataManager
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
-try:
-    from trytond.modules.mons_base.tests import FrenchTranslationTestMixin
-except ImportError:
-    FrenchTranslationTestMixin = object
+from trytond.modules.mons_base.tests import FrenchTranslationTestMixin
 
 YEAR = dt.date.today().year
 
