@@ -14,7 +14,14 @@ def test_rest_lists_services(site):
     status, services = site.rest('model/mons.service?f=code&f=name')
     assert status == 200
     codes = {s['code'] for s in services}
-    assert {'DG', 'URB', 'TRAV', 'CPAS-SOC'} <= codes
+    assert {'DG', 'COUR', 'URB', 'URB-PU', 'TRAV', 'CULT'} <= codes
+
+
+def test_cpas_agent_sees_the_cpas_tree_only(site):
+    status, services = site.rest('model/mons.service?f=code', login='cpas')
+    assert status == 200
+    codes = {s['code'] for s in services}
+    assert 'CPAS-SOC' in codes and 'CULT' not in codes
 
 
 def test_rest_without_key_is_refused(site):
@@ -38,9 +45,14 @@ def test_services_of_cpas_hidden_from_city_agent(site):
 
 
 def test_agent_cannot_create_a_service(site):
-    status, _ = site.rest('model/mons.service', method='POST',
+    status, body = site.rest('model/mons.service', method='POST',
         login='agent', data={'name': 'Pirate', 'code': 'PIR'})
-    assert status == 403
+    # Tryton answers an access error with 400 and its message
+    assert status == 400
+    assert "pas autorisé à accéder" in body['message']
+    status, found = site.rest('model/mons.service?f=id&d=' + domain(
+            [('code', '=', 'PIR')]))
+    assert found == []
 
 
 def test_desk_login_and_menu(site):
