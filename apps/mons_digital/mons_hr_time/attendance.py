@@ -1,0 +1,540 @@
+"""Clock events: Tryton's attendance lines extended with badge, device and
+source, the idempotent device API and the review of unmatched events."""
+import datetime as dt
+import hashlib
+import json
+
+from sql import Null
+from sql.operators import Equal
+
+from trytond.i18n import gettext
+from trytond.model import Exclude, ModelSQL, ModelView, Workflow, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.rpc import RPC
+from trytond.tools import timezone as tz
+from trytond.transaction import Transaction, without_check_access
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from .exceptions import ClockAccessError, ClockError
+
+# Devices clocks drift: accept events slightly ahead of the server clock
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+MAX_BATCH = 5000
+CLOCK_GROUPS = [
+    ('mons_base', 'group_api'),
+    ('mons_base', 'group_hr_officer'),
+    ('mons_base', 'group_hr_manager'),
+    ('attendance', 'group_attendance_admin'),
+    ]
+
+
+def to_utc(value):
+    "Naive UTC datetime (Tryton's storage) of an aware datetime"
+    return value.astimezone(tz.UTC).replace(tzinfo=None)
+
+
+def local_datetime(at, company):
+    "Aware local datetime of a stored (naive UTC) datetime"
+    zone = tz.ZoneInfo(company.timezone) if company.timezone else tz.UTC
+    return at.replace(tzinfo=tz.UTC).astimezone(zone)
+
+
+def clock_key(badge, at, device):
+    return f'{badge}|{at.isoformat()}|{device}'
+
+
+class Line(metaclass=PoolMeta):
+    __name__ = 'attendance.line'
+
+    badge = fields.Char("Badge", readonly=True)
+    device = fields.Many2One('hr.time.device', "Device", readonly=True,
+        ondelete='RESTRICT')
+    source = fields.Selection([
+            ('desk', "Desk"),
+            ('device', "Device"),
+            ('web', "Web Page"),
+            ('correction', "Correction"),
+            ('import', "Import"),
+            ], "Source", required=True, readonly=True)
+    clock_key = fields.Char("External Event Key", readonly=True,
+        help="Badge, time and device of the event: each event is stored "
+        "once.")
+    received_at = fields.DateTime("Received at", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.type.selection.append(('unknown', "Unknown"))
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('clock_key_unique', Exclude(t, (t.clock_key, Equal),
+                    where=t.clock_key != Null),
+                'mons_hr_time.msg_clock_key_unique'),
+            ]
+        cls.__rpc__.update({
+                'clock': RPC(readonly=False, instantiate=None),
+                'clock_self': RPC(readonly=False, instantiate=None),
+                })
+
+    @classmethod
+    def default_source(cls):
+        return 'desk'
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        pool = Pool()
+        Company = pool.get('company.company')
+        values = super().preprocess_values(mode, values)
+        # The desk fills the date through on_change; integrators and
+        # corrections give only the time
+        if (mode == 'create' and not values.get('date')
+                and isinstance(values.get('at'), dt.datetime)
+                and values.get('company')):
+            values['date'] = local_datetime(
+                values['at'], Company(values['company'])).date()
+        return values
+
+    @classmethod
+    def _check_clock_access(cls):
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        transaction = Transaction()
+        if not transaction.user or not transaction.check_access:
+            return
+        groups = set(User.get_groups())
+        allowed = {ModelData.get_id(m, x) for m, x in CLOCK_GROUPS}
+        if not groups & allowed:
+            raise ClockAccessError(gettext('mons_hr_time.msg_clock_access'))
+
+    @classmethod
+    def _parse_event(cls, event, now):
+        """Return (values, None) or (partial values, (code, message))"""
+        if not isinstance(event, dict):
+            return {}, ('malformed', gettext(
+                    'mons_hr_time.msg_clock_event_malformed'))
+        badge = str(event.get('badge') or '').strip()
+        device = str(event.get('device') or '').strip()
+        direction = event.get('direction') or 'unknown'
+        if not isinstance(direction, str):
+            direction = repr(direction)
+        raw_at = event.get('at')
+        values = {'badge': badge, 'device_code': device,
+            'direction': direction if direction in {'in', 'out', 'unknown'}
+            else 'unknown'}
+        if not badge:
+            return values, ('malformed', gettext(
+                    'mons_hr_time.msg_clock_badge_missing'))
+        if not isinstance(raw_at, str):
+            return values, ('malformed', gettext(
+                    'mons_hr_time.msg_clock_at_missing'))
+        try:
+            at = dt.datetime.fromisoformat(raw_at.strip())
+        except ValueError:
+            return values, ('malformed', gettext(
+                    'mons_hr_time.msg_clock_at_malformed', at=raw_at))
+        if at.tzinfo is None or at.utcoffset() is None:
+            return values, ('timezone', gettext(
+                    'mons_hr_time.msg_clock_at_no_timezone', at=raw_at))
+        at = to_utc(at).replace(microsecond=0)
+        values['at'] = at
+        if direction not in {'in', 'out', 'unknown'}:
+            return values, ('malformed', gettext(
+                    'mons_hr_time.msg_clock_direction', direction=direction))
+        if at > now + FUTURE_TOLERANCE:
+            return values, ('future', gettext(
+                    'mons_hr_time.msg_clock_future', at=raw_at))
+        if not device:
+            return values, ('device', gettext(
+                    'mons_hr_time.msg_clock_device_missing'))
+        return values, None
+
+    @classmethod
+    def clock(cls, events=None):
+        """Store a batch of device events once each.
+
+        Returns one status per event, in order: created, duplicate,
+        unknown_badge or rejected (with a reason)."""
+        pool = Pool()
+        Device = pool.get('hr.time.device')
+        Employee = pool.get('company.employee')
+        Review = pool.get('attendance.clock.review')
+        Period = pool.get('attendance.period')
+        Day = pool.get('attendance.day')
+
+        cls._check_clock_access()
+        if not isinstance(events, list):
+            raise ClockError(gettext('mons_hr_time.msg_clock_events_list'))
+        if len(events) > MAX_BATCH:
+            raise ClockError(gettext('mons_hr_time.msg_clock_batch_size',
+                    size=len(events), maximum=MAX_BATCH))
+        now = dt.datetime.utcnow()
+
+        parsed = []
+        for event in events:
+            values, error = cls._parse_event(event, now)
+            if error is None:
+                values['key'] = clock_key(
+                    values['badge'], values['at'], values['device_code'])
+            else:
+                values['key'] = 'raw:' + hashlib.sha1(json.dumps(
+                        event, sort_keys=True, default=str).encode()
+                    ).hexdigest()
+            values['raw'] = json.dumps(event, default=str, sort_keys=True)
+            parsed.append((values, error))
+
+        with without_check_access(), \
+                Transaction().set_context(active_test=False):
+            codes = {v['device_code'] for v, _ in parsed
+                if v.get('device_code')}
+            devices = {d.code: d for d in Device.search(
+                    [('code', 'in', list(codes))])} if codes else {}
+            badges = {v['badge'] for v, _ in parsed if v.get('badge')}
+            employees = {e.badge: e for e in Employee.search(
+                    [('badge', 'in', list(badges))])} if badges else {}
+            keys = [v['key'] for v, _ in parsed]
+            existing = {}
+            for sub in _chunks(keys, 1000):
+                existing.update((line.clock_key, line.id) for line in
+                    cls.search([('clock_key', 'in', sub)]))
+            reviewed = {}
+            for sub in _chunks(keys, 1000):
+                reviewed.update((r.key, r) for r in Review.search(
+                        [('key', 'in', sub)]))
+
+            results = []
+            to_create, to_create_index = [], []
+            to_review = []
+            seen = {}
+            period_dates = {}
+            for index, (values, error) in enumerate(parsed):
+                key = values['key']
+                if error is None:
+                    device = devices.get(values['device_code'])
+                    if not device or not device.active:
+                        error = ('device', gettext(
+                                'mons_hr_time.msg_clock_device_unknown',
+                                device=values['device_code']))
+                if error is None and key in existing:
+                    results.append(_status('duplicate', existing[key]))
+                    continue
+                if error is None and key in seen:
+                    results.append(seen[key])
+                    continue
+                employee = employees.get(values.get('badge'))
+                if error is None and employee is None:
+                    status = _status('unknown_badge', reason=gettext(
+                            'mons_hr_time.msg_clock_badge_unknown',
+                            badge=values['badge']))
+                    if key not in reviewed:
+                        to_review.append(_review_values(
+                                values, 'unknown_badge', status['reason'],
+                                devices.get(values['device_code']), now))
+                        reviewed[key] = True
+                    seen[key] = status
+                    results.append(status)
+                    continue
+                if error is None:
+                    company = employee.company
+                    if company.id not in period_dates:
+                        period_dates[company.id] = (
+                            Period.get_last_period_date(company))
+                    closed = period_dates[company.id]
+                    at = values['at']
+                    local_date = local_datetime(at, company).date()
+                    if closed and closed > at:
+                        error = ('closed', gettext(
+                                'mons_hr_time.msg_clock_period_closed',
+                                at=values['at'], period=closed))
+                    elif ((employee.start_date
+                                and employee.start_date > local_date)
+                            or (employee.end_date
+                                and employee.end_date < local_date)):
+                        error = ('inactive', gettext(
+                                'mons_hr_time.msg_clock_employee_inactive',
+                                employee=employee.rec_name,
+                                date=local_date))
+                if error is not None:
+                    code, reason = error
+                    status = _status('rejected', reason=reason, code=code)
+                    if key not in reviewed:
+                        to_review.append(_review_values(values, code, reason,
+                                devices.get(values.get('device_code')), now))
+                        reviewed[key] = True
+                    seen[key] = status
+                    results.append(status)
+                    continue
+                device = devices[values['device_code']]
+                to_create.append({
+                        'company': employee.company.id,
+                        'employee': employee.id,
+                        'at': values['at'],
+                        'date': local_date,
+                        'type': values['direction'],
+                        'badge': values['badge'],
+                        'device': device.id,
+                        'source': 'device',
+                        'clock_key': key,
+                        'received_at': now,
+                        })
+                status = _status('created')
+                to_create_index.append(status)
+                seen[key] = _status('duplicate')
+                results.append(status)
+
+            with Transaction().set_context(_hr_time_no_touch=True):
+                lines = cls.create(to_create) if to_create else []
+            touched = set()
+            for status, line in zip(to_create_index, lines):
+                status['id'] = line.id
+                touched.add((line.employee.id, line.date))
+            for key, status in seen.items():
+                if status['status'] == 'duplicate' and status['id'] is None:
+                    status['id'] = next((s['id'] for s, v in zip(
+                                to_create_index, to_create)
+                            if v['clock_key'] == key), None)
+            if to_review:
+                Review.create(to_review)
+            used = {}
+            for values in to_create:
+                used[values['device']] = max(
+                    used.get(values['device'], values['at']), values['at'])
+            for device_id, last in used.items():
+                device = Device(device_id)
+                if not device.last_event_at or device.last_event_at < last:
+                    Device.write([device], {'last_event_at': last})
+            Day.touch(touched)
+        return results
+
+    @classmethod
+    def clock_self(cls, direction='unknown'):
+        """Clock the current user's own employee now (web page of
+        teleworkers, desk button)."""
+        pool = Pool()
+        User = pool.get('res.user')
+        Day = pool.get('attendance.day')
+        user = User(Transaction().user)
+        employee = user.employee
+        if not employee:
+            raise ClockError(gettext('mons_hr_time.msg_clock_no_employee'))
+        if not isinstance(direction, str) or direction not in {
+                'in', 'out', 'unknown'}:
+            raise ClockError(gettext('mons_hr_time.msg_clock_direction',
+                    direction=direction))
+        now = dt.datetime.utcnow().replace(microsecond=0)
+        if direction == 'unknown':
+            last = cls.search([('employee', '=', employee.id)],
+                order=[('at', 'DESC')], limit=1)
+            direction = 'out' if last and last[0].type == 'in' else 'in'
+        with without_check_access(), \
+                Transaction().set_context(_hr_time_no_touch=True):
+            line, = cls.create([{
+                        'company': employee.company.id,
+                        'employee': employee.id,
+                        'at': now,
+                        'date': local_datetime(now, employee.company).date(),
+                        'type': direction,
+                        'badge': employee.badge,
+                        'source': 'web',
+                        'clock_key': f'web|{employee.id}|{now.isoformat()}',
+                        'received_at': now,
+                        }])
+            Day.touch({(employee.id, line.date)})
+        return {'id': line.id, 'type': line.type, 'at': line.at}
+
+    @classmethod
+    def on_modification(cls, mode, lines, field_names=None):
+        pool = Pool()
+        Day = pool.get('attendance.day')
+        super().on_modification(mode, lines, field_names=field_names)
+        if (mode in {'create', 'write'}
+                and not Transaction().context.get('_hr_time_no_touch')):
+            Day.touch({(l.employee.id, l.date) for l in lines})
+
+    @classmethod
+    def on_write(cls, lines, values):
+        pool = Pool()
+        Day = pool.get('attendance.day')
+        callbacks = super().on_write(lines, values)
+        keys = {(l.employee.id, l.date) for l in lines}
+        if keys:
+            callbacks.append(lambda: Day.touch(keys))
+        return callbacks
+
+    @classmethod
+    def on_delete(cls, lines):
+        pool = Pool()
+        Day = pool.get('attendance.day')
+        callbacks = super().on_delete(lines)
+        keys = {(l.employee.id, l.date) for l in lines}
+        if keys:
+            callbacks.append(lambda: Day.touch(keys))
+        return callbacks
+
+
+def _chunks(items, size):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _status(status, id=None, reason=None, code=None):
+    return {'status': status, 'id': id, 'reason': reason, 'code': code}
+
+
+def _review_values(values, kind, reason, device, now):
+    return {
+        'key': values['key'],
+        'kind': kind,
+        'badge': values.get('badge'),
+        'device_code': values.get('device_code'),
+        'device': device.id if device else None,
+        'at': values.get('at'),
+        'direction': values.get('direction') or 'unknown',
+        'raw': values.get('raw'),
+        'reason': reason,
+        'received_at': now,
+        }
+
+
+class ClockReview(Workflow, ModelSQL, ModelView):
+    "Clock event kept for review (unknown badge, unregistered device...)"
+    __name__ = 'attendance.clock.review'
+
+    key = fields.Char("Key", required=True, readonly=True)
+    kind = fields.Selection([
+            ('unknown_badge', "Unknown Badge"),
+            ('device', "Unregistered Device"),
+            ('closed', "Closed Period"),
+            ('inactive', "Employee Not Active"),
+            ('future', "Future Event"),
+            ('timezone', "Time Without Time Zone"),
+            ('malformed', "Malformed Event"),
+            ], "Kind", required=True, readonly=True)
+    badge = fields.Char("Badge", readonly=True)
+    device_code = fields.Char("Device Code", readonly=True)
+    device = fields.Many2One('hr.time.device', "Device", readonly=True)
+    at = fields.DateTime("At", readonly=True)
+    direction = fields.Selection([
+            ('in', "In"),
+            ('out', "Out"),
+            ('unknown', "Unknown"),
+            ], "Direction", readonly=True)
+    raw = fields.Text("Received Data", readonly=True)
+    reason = fields.Char("Reason", readonly=True)
+    received_at = fields.DateTime("Received at", readonly=True)
+    employee = fields.Many2One('company.employee', "Employee",
+        states={
+            'readonly': Eval('state') != 'to_review',
+            'required': Eval('state') == 'resolved',
+            })
+    line = fields.Many2One('attendance.line', "Clocking", readonly=True)
+    state = fields.Selection([
+            ('to_review', "To Review"),
+            ('resolved', "Resolved"),
+            ('ignored', "Ignored"),
+            ], "State", readonly=True, required=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('key_unique', Exclude(t, (t.key, Equal)),
+                'mons_hr_time.msg_clock_key_unique'),
+            ]
+        cls._order.insert(0, ('received_at', 'DESC'))
+        cls._transitions |= {
+            ('to_review', 'resolved'),
+            ('to_review', 'ignored'),
+            ('ignored', 'to_review'),
+            }
+        cls._buttons.update({
+                'resolve': {
+                    'invisible': Eval('state') != 'to_review',
+                    'depends': ['state'],
+                    },
+                'ignore': {
+                    'invisible': Eval('state') != 'to_review',
+                    'depends': ['state'],
+                    },
+                'reopen': {
+                    'invisible': Eval('state') != 'ignored',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'to_review'
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('resolved')
+    def resolve(cls, reviews):
+        "Create the clocking for the chosen employee"
+        pool = Pool()
+        Line = pool.get('attendance.line')
+        for review in reviews:
+            if not review.employee or not review.at:
+                raise ClockError(gettext(
+                        'mons_hr_time.msg_review_employee_required',
+                        review=review.rec_name))
+        with without_check_access():
+            lines = Line.create([{
+                        'company': r.employee.company.id,
+                        'employee': r.employee.id,
+                        'at': r.at,
+                        'date': local_datetime(r.at, r.employee.company
+                            ).date(),
+                        'type': r.direction or 'unknown',
+                        'badge': r.badge,
+                        'device': r.device.id if r.device else None,
+                        'source': 'correction',
+                        'clock_key': r.key,
+                        'received_at': r.received_at,
+                        } for r in reviews])
+        for review, line in zip(reviews, lines):
+            review.line = line
+        cls.save(reviews)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('ignored')
+    def ignore(cls, reviews):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('to_review')
+    def reopen(cls, reviews):
+        pass
+
+    def get_rec_name(self, name):
+        return f'{self.badge or "?"} @ {self.at or self.received_at}'
+
+
+class ClockSelfStart(ModelView):
+    "Clock In or Out"
+    __name__ = 'attendance.clock_self.start'
+
+
+class ClockSelf(Wizard):
+    "Clock In or Out"
+    __name__ = 'attendance.clock_self'
+    start = StateView('attendance.clock_self.start',
+        'mons_hr_time.clock_self_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Clock Out", 'clock_out', 'tryton-back'),
+            Button("Clock In", 'clock_in', 'tryton-forward', default=True),
+            ])
+    clock_in = StateTransition()
+    clock_out = StateTransition()
+
+    def transition_clock_in(self):
+        Pool().get('attendance.line').clock_self('in')
+        return 'end'
+
+    def transition_clock_out(self):
+        Pool().get('attendance.line').clock_self('out')
+        return 'end'

@@ -1,0 +1,827 @@
+"""Daily computation: worked time from the clockings, expected time from the
+schedule, leave and telework, difference, overtime and anomalies."""
+import datetime as dt
+from collections import defaultdict
+
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.model.fields import SQL_OPERATORS
+from trytond.tools import grouped_slice
+from trytond.tools import timezone as tz
+from trytond.transaction import Transaction, without_check_access
+
+from .attendance import local_datetime
+from .exceptions import ApprovalError, ClosedDayError
+
+SYNC_LIMIT = 200
+SIX_HOURS = 6 * 3600
+ANOMALIES = [
+    ('missing_out', "Missing clock-out"),
+    ('missing_in', "Missing clock-in"),
+    ('no_schedule', "Clocking without schedule"),
+    ('unjustified_absence', "Unjustified absence"),
+    ('core_breach', "Core period not respected"),
+    ('short_break', "Break shorter than the minimum"),
+    ('balance_limit', "Balance beyond the limits"),
+    ]
+
+
+def _as_date(value):
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    return value
+
+
+def _as_datetime(value):
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value)
+    return value
+
+
+def _clip(intervals, start, end):
+    return [(max(s, start), min(e, end)) for s, e in intervals
+        if min(e, end) > max(s, start)]
+
+
+def compute_day(date, events, zone, line=None, fraction=1.0, schedule=None,
+        holiday=False, leaves=(), telework=False, telework_clocking=False,
+        rule=None, today=None):
+    """Pure computation of one day (durations in seconds).
+
+    events: sorted (naive UTC datetime, type) pairs;
+    leaves: (amount kind, seconds or fraction, counts as worked, half)
+    where kind is 'hours' or 'day'."""
+    midnight = dt.datetime.combine(date, dt.time(0), tzinfo=zone)
+    anomalies = []
+    intervals = []
+    opened = None
+    for at, type_ in events:
+        local = at.replace(tzinfo=tz.UTC).astimezone(zone)
+        secs = int((local - midnight).total_seconds())
+        if type_ == 'unknown':
+            # Terminals without direction keys alternate within the day
+            type_ = 'out' if opened is not None else 'in'
+        if type_ == 'in':
+            if opened is not None:
+                anomalies.append('missing_out')
+            opened = secs
+        else:
+            if opened is None:
+                anomalies.append('missing_in')
+            else:
+                intervals.append((opened, secs))
+                opened = None
+    if opened is not None:
+        anomalies.append('missing_out')
+
+    flexi = schedule is not None and schedule.kind == 'flexitime'
+    if flexi and schedule.band_start and schedule.band_end:
+        intervals = _clip(intervals,
+            _secs(schedule.band_start), _secs(schedule.band_end))
+    worked = sum(e - s for s, e in intervals)
+    break_taken = sum(intervals[i + 1][0] - intervals[i][1]
+        for i in range(len(intervals) - 1))
+    minimum_break = (int(schedule.minimum_break.total_seconds())
+        if schedule and schedule.minimum_break else 0)
+    if minimum_break and worked > SIX_HOURS and break_taken < minimum_break:
+        worked -= minimum_break - break_taken
+        anomalies.append('short_break')
+
+    scheduled = int(line.expected_seconds() * fraction) if line else 0
+    expected = 0 if holiday else scheduled
+    leave_seconds = 0
+    leave_credit = 0
+    full_day_leave = False
+    halves = set()
+    hourly = False
+    for kind, amount, as_worked, half in leaves:
+        if kind == 'hours':
+            seconds = int(amount)
+            hourly = True
+        else:
+            seconds = int(expected * amount)
+            if amount >= 1:
+                full_day_leave = True
+            elif half:
+                halves.add(half)
+        leave_seconds += seconds
+        if as_worked:
+            leave_credit += seconds
+    reduction = leave_seconds - leave_credit
+    expected = max(expected - reduction, 0)
+    worked += leave_credit
+
+    if telework and expected and not telework_clocking:
+        worked = max(worked, expected + leave_credit)
+
+    if events and not scheduled and not holiday:
+        anomalies.append('no_schedule')
+    if (expected and not events and not telework and not leave_credit
+            and (today is None or date < today)):
+        anomalies.append('unjustified_absence')
+    if flexi and intervals and not full_day_leave and not hourly:
+        for (start, end), half in zip(schedule.core_periods(),
+                ['morning', 'afternoon']):
+            if half in halves:
+                continue
+            covered = sum(e - s for s, e in _clip(intervals, start, end))
+            if covered < end - start:
+                anomalies.append('core_breach')
+                break
+
+    # An unpaired clocking leaves the day's worked time unknown: it is an
+    # anomaly to correct, never a guessed 0 or full day
+    complete = not ({'missing_out', 'missing_in'} & set(anomalies))
+    difference = worked - expected if complete else None
+    overtime = []
+    if complete and rule is not None and not flexi:
+        excess = max(difference, 0) if scheduled and not holiday else worked
+        if excess and excess >= rule.threshold_seconds():
+            if rule.daily_cap:
+                excess = min(excess, int(rule.daily_cap.total_seconds()))
+            if holiday:
+                overtime.append(('holiday', excess))
+            elif date.weekday() == 6:
+                overtime.append(('sunday', excess))
+            elif date.weekday() == 5:
+                overtime.append(('saturday', excess))
+            else:
+                evening = 0
+                if rule.evening_start:
+                    evening = sum(e - s for s, e in _clip(
+                            intervals, _secs(rule.evening_start), 86400 * 2))
+                evening = min(evening, excess)
+                if excess - evening:
+                    overtime.append(('normal', excess - evening))
+                if evening:
+                    overtime.append(('evening', evening))
+    seen = set()
+    anomalies = [a for a in anomalies if not (a in seen or seen.add(a))]
+    return {
+        'worked': worked if complete else None,
+        'paired': worked,
+        'expected': expected,
+        'leave': leave_seconds,
+        'difference': difference,
+        'break_taken': break_taken,
+        'telework': bool(telework),
+        'overtime_parts': overtime,
+        'overtime': sum(s for _, s in overtime) if complete else None,
+        'anomalies': anomalies,
+        }
+
+
+_COMPARED = ('worked', 'expected', 'leave', 'difference', 'overtime',
+    'break_taken', 'paired', 'telework', 'anomalies')
+
+
+class DayRow:
+    "What the synchronisation of anomalies and overtime needs of a day"
+    __slots__ = ('id', 'employee', 'date', 'company', 'state', 'values')
+
+    def __init__(self, id, employee, date, company, state, values):
+        self.id, self.employee, self.date = id, employee, date
+        self.company, self.state, self.values = company, state, values
+
+
+def _differs(row, values):
+    "Whether a stored day differs from freshly computed values"
+    for name in ('company', 'schedule') + _COMPARED:
+        if row.get(name) != values.get(name):
+            return True
+    return False
+
+
+def _secs(value):
+    return value.hour * 3600 + value.minute * 60 + value.second
+
+
+class Day(ModelSQL, ModelView):
+    "Attendance Day"
+    __name__ = 'attendance.day'
+
+    company = fields.Many2One('company.company', "Organisation",
+        required=True, readonly=True)
+    employee = fields.Many2One('company.employee', "Employee",
+        required=True, readonly=True, ondelete='CASCADE')
+    date = fields.Date("Date", required=True, readonly=True)
+    schedule = fields.Many2One('hr.time.schedule', "Schedule", readonly=True)
+    worked = fields.Integer("Worked (s)", readonly=True)
+    expected = fields.Integer("Expected (s)", readonly=True)
+    leave = fields.Integer("Leave (s)", readonly=True)
+    difference = fields.Integer("Difference (s)", readonly=True)
+    overtime = fields.Integer("Overtime (s)", readonly=True)
+    break_taken = fields.Integer("Break (s)", readonly=True)
+    paired = fields.Integer("Paired Time (s)", readonly=True,
+        help="Time of the complete in/out pairs, also when the day has an "
+        "unpaired clocking (then the worked time stays empty).")
+    telework = fields.Boolean("Telework", readonly=True)
+    anomalies = fields.Char("Anomalies", readonly=True,
+        help="Codes of the anomalies of the day, comma-separated.")
+    anomaly_lines = fields.One2Many('attendance.anomaly', 'day',
+        "Anomalies", readonly=True)
+    state = fields.Selection([
+            ('open', "Open"),
+            ('closed', "Closed"),
+            ], "State", required=True, readonly=True)
+    computed_at = fields.DateTime("Computed at", readonly=True)
+    worked_time = fields.Function(fields.TimeDelta("Worked"), 'get_times')
+    expected_time = fields.Function(fields.TimeDelta("Expected"),
+        'get_times')
+    difference_time = fields.Function(fields.TimeDelta("Difference"),
+        'get_times')
+    overtime_time = fields.Function(fields.TimeDelta("Overtime"),
+        'get_times')
+    lines = fields.Function(fields.Many2Many('attendance.line', None, None,
+            "Clockings"), 'get_lines')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('employee_date_unique', Unique(t, t.employee, t.date),
+                'mons_hr_time.msg_day_unique'),
+            ]
+        cls._sql_indexes.add(Index(t,
+                (t.date, Index.Range()), (t.company, Index.Equality())))
+        cls._order = [('date', 'DESC'), ('employee', 'ASC'), ('id', 'ASC')]
+
+    @staticmethod
+    def default_state():
+        return 'open'
+
+    def get_rec_name(self, name):
+        return f'{self.employee.rec_name} {self.date}'
+
+    @classmethod
+    def get_times(cls, days, names):
+        result = {}
+        for name in names:
+            field = name[:-len('_time')]
+            result[name] = {d.id: dt.timedelta(seconds=getattr(d, field))
+                if getattr(d, field) is not None else None for d in days}
+        return result
+
+    def get_lines(self, name):
+        Line = Pool().get('attendance.line')
+        return [l.id for l in Line.search([
+                    ('employee', '=', self.employee.id),
+                    ('date', '=', self.date),
+                    ], order=[('at', 'ASC')])]
+
+    @classmethod
+    def check_open(cls, employee, start, end=None):
+        "Raise if a day of employee between start and end is closed"
+        pool = Pool()
+        Period = pool.get('attendance.period')
+        closed = Period.last_closed_date(employee.company)
+        if closed and start and start <= closed:
+            raise ClosedDayError(gettext('mons_hr_time.msg_day_closed',
+                    employee=employee.rec_name, date=start, closed=closed))
+
+    @classmethod
+    def set_state(cls, company, after, end, state):
+        """Open or close the days of a company in (after, end]: one SQL
+        update, as a month holds tens of thousands of days"""
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        where = (table.company == int(company)) & (table.date <= end)
+        if after:
+            where &= table.date > after
+        cursor.execute(*table.update([table.state], [state], where=where))
+        cls._cache_clear()
+
+    @classmethod
+    def _cache_clear(cls):
+        # Records read before the SQL update must not keep the old state
+        for cache in Transaction().cache.values():
+            cache.clear()
+
+    @classmethod
+    def touch(cls, keys):
+        """Recompute the days of (employee id, date) keys: now when few,
+        through the queue when many."""
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        keys = {(int(e), _as_date(d)) for e, d in keys if d}
+        if not keys or Transaction().context.get('_hr_time_defer'):
+            return
+        if len(keys) <= SYNC_LIMIT:
+            cls.compute(keys)
+            return
+        by_employee = defaultdict(list)
+        for employee, date in keys:
+            by_employee[employee].append(date.isoformat())
+        employees = sorted(by_employee)
+        for i in range(0, len(employees), 100):
+            chunk = employees[i:i + 100]
+            Employee.__queue__.hr_time_recompute(
+                Employee.browse(chunk),
+                {str(e): by_employee[e] for e in chunk})
+
+    @classmethod
+    def compute_month(cls, company, year, month, employees=None):
+        "Compute every day of a month for the employees of a company"
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        start = dt.date(year, month, 1)
+        end = (start + dt.timedelta(days=32)).replace(day=1) - \
+            dt.timedelta(days=1)
+        if employees is None:
+            with without_check_access():
+                employees = Employee.search([
+                        ('company', '=', int(company)),
+                        ['OR', ('start_date', '=', None),
+                            ('start_date', '<=', end)],
+                        ['OR', ('end_date', '=', None),
+                            ('end_date', '>=', start)],
+                        ])
+        keys = set()
+        for employee in employees:
+            date = max(start, employee.start_date or start)
+            last = min(end, employee.end_date or end)
+            while date <= last:
+                keys.add((employee.id, date))
+                date += dt.timedelta(days=1)
+        cls.compute(keys)
+        return len(keys)
+
+    @classmethod
+    def compute(cls, keys):
+        "Compute and store the days of (employee id, date) keys"
+        by_employee = defaultdict(set)
+        for employee, date in keys:
+            by_employee[int(employee)].add(_as_date(date))
+        ids = sorted(by_employee)
+        with without_check_access(), \
+                Transaction().set_context(active_test=False):
+            # Small chunks: see _compute_chunk about record instantiation
+            for i in range(0, len(ids), 10):
+                cls._compute_chunk({e: by_employee[e]
+                        for e in ids[i:i + 10]})
+
+    @classmethod
+    def _compute_chunk(cls, by_employee):
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        Line = pool.get('attendance.line')
+        Holiday = pool.get('mons.holiday')
+        Leave = pool.get('attendance.leave')
+        Telework = pool.get('attendance.telework')
+        Rule = pool.get('attendance.overtime.rule')
+        Overtime = pool.get('attendance.overtime')
+        Anomaly = pool.get('attendance.anomaly')
+        Configuration = pool.get('hr.time.configuration')
+        cursor = Transaction().connection.cursor()
+
+        config = Configuration(1)
+        employees = Employee.browse(list(by_employee))
+        all_dates = set().union(*by_employee.values())
+        dmin, dmax = min(all_dates), max(all_dates)
+
+        line = Line.__table__()
+        events = defaultdict(list)
+        for sub in grouped_slice(list(by_employee), 500):
+            cursor.execute(*line.select(
+                    line.employee, line.date, line.at, line.type,
+                    where=SQL_OPERATORS['in'](line.employee, list(sub))
+                    & (line.date >= dmin) & (line.date <= dmax),
+                    order_by=[line.at.asc, line.id.asc]))
+            for employee, date, at, type_ in cursor:
+                events[(employee, _as_date(date))].append(
+                    (_as_datetime(at), type_))
+
+        leaves = defaultdict(list)
+        for leave in Leave.search([
+                    ('employee', 'in', list(by_employee)),
+                    ('state', '=', 'approved'),
+                    ('start', '<=', dmax),
+                    ('end', '>=', dmin),
+                    ]):
+            for date in leave.dates():
+                leaves[(leave.employee.id, date)].append(
+                    leave.day_amount(date))
+        teleworks = set()
+        for telework in Telework.search([
+                    ('employee', 'in', list(by_employee)),
+                    ('state', '=', 'approved'),
+                    ('start', '<=', dmax),
+                    ['OR', ('end', '=', None), ('end', '>=', dmin)],
+                    ]):
+            for date in telework.dates(dmin, dmax):
+                teleworks.add((telework.employee.id, date))
+
+        companies = {e.company for e in employees}
+        holidays = {c.id: Holiday.dates(dmin, dmax, c) for c in companies}
+        rules = {c.id: Rule.for_company(c) for c in companies}
+        zones = {c.id: tz.ZoneInfo(c.timezone) if c.timezone else tz.UTC
+            for c in companies}
+        today = dt.date.today()
+
+        # Plain rows rather than records: instantiating thousands of
+        # records of one browse list costs quadratic time in trytond
+        table = cls.__table__()
+        columns = ['id', 'state', 'company', 'schedule'] + list(_COMPARED)
+        existing = {}
+        for sub in grouped_slice(list(by_employee), 500):
+            cursor.execute(*table.select(table.employee, table.date,
+                    *[getattr(table, c) for c in columns],
+                    where=SQL_OPERATORS['in'](table.employee, list(sub))
+                    & (table.date >= dmin) & (table.date <= dmax)))
+            for employee_id, date, *values in cursor:
+                row = dict(zip(columns, values))
+                row['telework'] = bool(row['telework'])
+                existing[(employee_id, _as_date(date))] = DayRow(
+                    row['id'], employee_id, _as_date(date), row['company'],
+                    row['state'], row)
+
+        to_create, to_write = [], []
+        computed = []
+        now = dt.datetime.now()
+        for employee in employees:
+            company = employee.company
+            for date in sorted(by_employee[employee.id]):
+                key = (employee.id, date)
+                day = existing.get(key)
+                if day and day.state == 'closed':
+                    continue
+                assignment = employee.schedule_at(date)
+                schedule = assignment.schedule if assignment else None
+                sline = schedule.line_for(date) if schedule else None
+                result = compute_day(date, events.get(key, []),
+                    zones[company.id], line=sline,
+                    fraction=assignment.fraction if assignment else 1.0,
+                    schedule=schedule,
+                    holiday=date in holidays[company.id],
+                    leaves=leaves.get(key, []),
+                    telework=key in teleworks,
+                    telework_clocking=config.telework_needs_clocking,
+                    rule=rules[company.id], today=today)
+                if (schedule and schedule.kind == 'flexitime'
+                        and date >= today - dt.timedelta(days=31)
+                        and result['difference'] is not None
+                        and cls._beyond_limits(employee, schedule, date,
+                            result['difference'])):
+                    result['anomalies'].append('balance_limit')
+                values = {
+                    'company': company.id,
+                    'schedule': schedule.id if schedule else None,
+                    'worked': result['worked'],
+                    'expected': result['expected'],
+                    'leave': result['leave'],
+                    'difference': result['difference'],
+                    'overtime': result['overtime'],
+                    'break_taken': result['break_taken'],
+                    'paired': result['paired'],
+                    'telework': result['telework'],
+                    'anomalies': ','.join(result['anomalies']) or None,
+                    'computed_at': now,
+                    }
+                if day:
+                    if _differs(day.values, values):
+                        to_write.extend(([cls(day.id)], values))
+                else:
+                    values.update({'employee': employee.id, 'date': date})
+                    to_create.append(values)
+                computed.append((key, result))
+        if to_write:
+            cls.write(*to_write)
+        if to_create:
+            created = cls.create(to_create)
+            for day, values in zip(created, to_create):
+                key = (values['employee'], values['date'])
+                existing[key] = DayRow(day.id, key[0], key[1],
+                    values['company'], 'open', values)
+        days = [existing[k] for k, _ in computed]
+        if days:
+            Anomaly.sync(days, [r['anomalies'] for _, r in computed])
+            Overtime.sync(days, [r['overtime_parts'] for _, r in computed],
+                rules)
+
+    @classmethod
+    def _beyond_limits(cls, employee, schedule, date, difference):
+        "Whether the flexitime balance of date leaves the carry-over limits"
+        balance = cls.flexitime_balance(
+            employee, date - dt.timedelta(days=1)) + difference
+        if (schedule.carry_over_max is not None
+                and balance > schedule.carry_over_max.total_seconds()):
+            return True
+        if (schedule.carry_over_min is not None
+                and balance < -schedule.carry_over_min.total_seconds()):
+            return True
+        return False
+
+    @classmethod
+    def compute_recent(cls):
+        """Cron: compute yesterday and today of every employee, so that
+        absences and forgotten clock-outs are listed every day"""
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        today = dt.date.today()
+        dates = [today - dt.timedelta(days=1), today]
+        domain = [
+            ['OR', ('start_date', '=', None), ('start_date', '<=', today)],
+            ['OR', ('end_date', '=', None),
+                ('end_date', '>=', dates[0])],
+            ]
+        company = Transaction().context.get('company')
+        if company:
+            domain.append(('company', '=', company))
+        with without_check_access():
+            employees = Employee.search(domain)
+        cls.compute({(e.id, d) for e in employees for d in dates})
+
+    @classmethod
+    def flexitime_balance(cls, employee, date):
+        """Flexitime balance at date: the differences of the current
+        balance period plus what was carried from the previous periods
+        within the carry-over limits (from the start of the year)."""
+        assignment = employee.schedule_at(date)
+        if not assignment or assignment.schedule.kind != 'flexitime':
+            return 0
+        schedule = assignment.schedule
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        start = dt.date(date.year, 1, 1)
+        cursor.execute(*table.select(table.date, table.difference,
+                where=(table.employee == employee.id)
+                & (table.date >= start) & (table.date <= date)
+                & (table.schedule == schedule.id),
+                order_by=[table.date.asc]))
+        maximum = (schedule.carry_over_max.total_seconds()
+            if schedule.carry_over_max is not None else None)
+        minimum = (schedule.carry_over_min.total_seconds()
+            if schedule.carry_over_min is not None else None)
+
+        def period_of(day):
+            if schedule.balance_period == 'week':
+                return day.isocalendar()[:2]
+            return (day.year, day.month)
+
+        carry, current, period = 0, 0, None
+        for day, difference in cursor:
+            day = _as_date(day)
+            if period is not None and period_of(day) != period:
+                carry += current
+                if maximum is not None:
+                    carry = min(carry, maximum)
+                if minimum is not None:
+                    carry = max(carry, -minimum)
+                current = 0
+            period = period_of(day)
+            current += difference or 0
+        if period is not None and period != period_of(date):
+            carry += current
+            if maximum is not None:
+                carry = min(carry, maximum)
+            if minimum is not None:
+                carry = max(carry, -minimum)
+            current = 0
+        return int(carry + current)
+
+
+class Employee(metaclass=PoolMeta):
+    __name__ = 'company.employee'
+
+    @classmethod
+    def hr_time_recompute(cls, employees, dates):
+        "Queue task: recompute days of employees"
+        Day = Pool().get('attendance.day')
+        Day.compute({(e.id, d) for e in employees
+                for d in dates.get(str(e.id), [])})
+
+
+class Anomaly(Workflow, ModelSQL, ModelView):
+    "Attendance Anomaly"
+    __name__ = 'attendance.anomaly'
+
+    day = fields.Many2One('attendance.day', "Day", required=True,
+        readonly=True, ondelete='CASCADE')
+    employee = fields.Many2One('company.employee', "Employee",
+        required=True, readonly=True)
+    date = fields.Date("Date", required=True, readonly=True)
+    kind = fields.Selection(ANOMALIES, "Kind", required=True, readonly=True)
+    description = fields.Function(fields.Char("Description"),
+        'get_description')
+    state = fields.Selection([
+            ('open', "Open"),
+            ('correction', "Correction Requested"),
+            ('resolved', "Resolved"),
+            ], "State", required=True, readonly=True)
+    corrections = fields.One2Many('attendance.correction', 'anomaly',
+        "Corrections", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('date', 'DESC'), ('employee', 'ASC'), ('id', 'ASC')]
+        cls._transitions |= {
+            ('open', 'correction'),
+            ('correction', 'open'),
+            ('correction', 'resolved'),
+            ('open', 'resolved'),
+            }
+        cls._buttons.update({
+                'request_correction': {
+                    'invisible': Eval('state') != 'open',
+                    'depends': ['state'],
+                    },
+                })
+
+    @staticmethod
+    def default_state():
+        return 'open'
+
+    def get_description(self, name):
+        return gettext(f'mons_hr_time.msg_anomaly_{self.kind}',
+            date=self.date)
+
+    def get_rec_name(self, name):
+        return f'{self.employee.rec_name} {self.date}: {self.description}'
+
+    @classmethod
+    def sync(cls, days, kinds):
+        "Keep one anomaly per kind per day; gone anomalies are resolved"
+        existing = defaultdict(dict)
+        for sub in grouped_slice([d.id for d in days], 500):
+            for anomaly in cls.search([('day', 'in', list(sub))]):
+                existing[anomaly.day.id][anomaly.kind] = anomaly
+        to_create, resolved, reopened = [], [], []
+        for day, day_kinds in zip(days, kinds):
+            current = existing.get(day.id, {})
+            for kind in day_kinds:
+                anomaly = current.get(kind)
+                if anomaly is None:
+                    to_create.append({'day': day.id,
+                            'employee': day.employee, 'date': day.date,
+                            'kind': kind})
+                elif anomaly.state == 'resolved':
+                    reopened.append(anomaly)
+            for kind, anomaly in current.items():
+                if kind not in day_kinds and anomaly.state != 'resolved':
+                    resolved.append(anomaly)
+        if to_create:
+            cls.create(to_create)
+        if resolved:
+            cls.write(resolved, {'state': 'resolved'})
+        if reopened:
+            cls.write(reopened, {'state': 'open'})
+
+    @classmethod
+    @ModelView.button_action('mons_hr_time.act_correction_from_anomaly')
+    def request_correction(cls, anomalies):
+        pass
+
+
+class Correction(Workflow, ModelSQL, ModelView):
+    "Correction request of the clockings of a day"
+    __name__ = 'attendance.correction'
+    _states = {'readonly': Eval('state') != 'draft'}
+
+    employee = fields.Many2One('company.employee', "Employee", required=True,
+        states=_states)
+    anomaly = fields.Many2One('attendance.anomaly', "Anomaly",
+        domain=[('employee', '=', Eval('employee', -1))], states=_states)
+    kind = fields.Selection([
+            ('add', "Add a Clocking"),
+            ('justify', "Justify"),
+            ], "Kind", required=True, states=_states)
+    at = fields.DateTime("At", states={
+            'readonly': Eval('state') != 'draft',
+            'required': Eval('kind') == 'add',
+            'invisible': Eval('kind') != 'add',
+            })
+    direction = fields.Selection([
+            ('in', "In"),
+            ('out', "Out"),
+            ], "Direction", states={
+            'readonly': Eval('state') != 'draft',
+            'required': Eval('kind') == 'add',
+            'invisible': Eval('kind') != 'add',
+            })
+    reason = fields.Text("Reason", required=True, states=_states)
+    line = fields.Many2One('attendance.line', "Clocking", readonly=True)
+    decided_by = fields.Many2One('res.user', "Decided by", readonly=True)
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('requested', "Requested"),
+            ('approved', "Approved"),
+            ('refused', "Refused"),
+            ], "State", required=True, readonly=True)
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('create_date', 'DESC'))
+        cls._transitions |= {
+            ('draft', 'requested'),
+            ('requested', 'approved'),
+            ('requested', 'refused'),
+            ('requested', 'draft'),
+            }
+        cls._buttons.update({
+                'request': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'approve': {
+                    'invisible': Eval('state') != 'requested',
+                    'depends': ['state'],
+                    },
+                'refuse': {
+                    'invisible': Eval('state') != 'requested',
+                    'depends': ['state'],
+                    },
+                })
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    @staticmethod
+    def default_kind():
+        return 'add'
+
+    @staticmethod
+    def default_employee():
+        return Transaction().context.get('employee')
+
+    @fields.depends('anomaly')
+    def on_change_anomaly(self):
+        if self.anomaly:
+            self.employee = self.anomaly.employee
+            if self.anomaly.kind in {'missing_out', 'missing_in'}:
+                self.kind = 'add'
+                self.direction = ('out' if self.anomaly.kind == 'missing_out'
+                    else 'in')
+            else:
+                self.kind = 'justify'
+
+    def get_rec_name(self, name):
+        return f'{self.employee.rec_name} ({self.reason or ""})'[:80]
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('requested')
+    def request(cls, corrections):
+        pool = Pool()
+        Anomaly = pool.get('attendance.anomaly')
+        with without_check_access():
+            Anomaly.write([c.anomaly for c in corrections
+                    if c.anomaly and c.anomaly.state == 'open'],
+                {'state': 'correction'})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('approved')
+    def approve(cls, corrections):
+        pool = Pool()
+        Line = pool.get('attendance.line')
+        Anomaly = pool.get('attendance.anomaly')
+        Approver = pool.get('hr.time.approver')
+        user = Transaction().user
+        for correction in corrections:
+            if not Approver.may_approve(correction.employee):
+                raise ApprovalError(gettext(
+                        'mons_hr_time.msg_not_approver',
+                        record=correction.rec_name))
+        with without_check_access():
+            for correction in corrections:
+                if correction.kind == 'add':
+                    line, = Line.create([{
+                                'company': correction.employee.company.id,
+                                'employee': correction.employee.id,
+                                'at': correction.at,
+                                'date': local_datetime(correction.at,
+                                    correction.employee.company).date(),
+                                'type': correction.direction,
+                                'source': 'correction',
+                                }])
+                    correction.line = line
+                elif correction.anomaly:
+                    Anomaly.write([correction.anomaly],
+                        {'state': 'resolved'})
+                correction.decided_by = user
+            cls.save(corrections)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('refused')
+    def refuse(cls, corrections):
+        pool = Pool()
+        Anomaly = pool.get('attendance.anomaly')
+        Approver = pool.get('hr.time.approver')
+        for correction in corrections:
+            if not Approver.may_approve(correction.employee):
+                raise ApprovalError(gettext(
+                        'mons_hr_time.msg_not_approver',
+                        record=correction.rec_name))
+        with without_check_access():
+            Anomaly.write([c.anomaly for c in corrections
+                    if c.anomaly and c.anomaly.state == 'correction'],
+                {'state': 'open'})
+            cls.write(corrections, {'decided_by': Transaction().user})

@@ -1,0 +1,34 @@
+from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError, ValidationError
+
+
+class ClockError(UserError):
+    pass
+
+
+class ClockAccessError(AccessError):
+    pass
+
+
+class ScheduleValidationError(ValidationError):
+    pass
+
+
+class ClosedDayError(UserError):
+    pass
+
+
+class LeaveValidationError(ValidationError):
+    pass
+
+
+class TeleworkValidationError(ValidationError):
+    pass
+
+
+class ApprovalError(UserError):
+    pass
+
+
+class PayrollError(UserError):
+    pass

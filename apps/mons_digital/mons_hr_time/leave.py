@@ -1,0 +1,636 @@
+"""Leave: types configured by HR, yearly allocations (pro rata, carry-over
+with a cap and an expiry), requests with several approval levels and
+substitute approvers, balances."""
+import datetime as dt
+import math
+
+from sql.operators import Equal
+
+from trytond.i18n import gettext
+from trytond.model import (
+    DeactivableMixin, Exclude, ModelSQL, ModelView, Workflow, fields)
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction, without_check_access
+
+from .exceptions import LeaveValidationError
+
+
+class LeaveType(DeactivableMixin, ModelSQL, ModelView):
+    "Leave Type"
+    __name__ = 'attendance.leave.type'
+
+    name = fields.Char("Name", required=True, translate=True)
+    code = fields.Char("Code", required=True, strip=True,
+        help="Short code, also used by the payroll export.")
+    unit = fields.Selection([
+            ('day', "Days"),
+            ('hour', "Hours"),
+            ], "Unit", required=True)
+    half_day = fields.Boolean("Half Days Allowed",
+        states={'invisible': Eval('unit') != 'day'})
+    paid = fields.Boolean("Paid")
+    certificate_required = fields.Boolean("Certificate Required")
+    counts_as_worked = fields.Boolean("Counts as Worked Time",
+        help="If checked, the leave adds to the worked time instead of "
+        "reducing the expected time (training, mission...).")
+    needs_allocation = fields.Boolean("Needs Allocation",
+        help="If checked, a request may not exceed the balance of the "
+        "allocations.")
+    recovery = fields.Boolean("Recovery",
+        help="Taken from the recovery hours earned by overtime.")
+    approval_levels = fields.Integer("Approval Levels", required=True,
+        help="1: the service manager; 2: then the manager above.")
+    carry_over_cap = fields.Float("Carry-over Cap", digits=(16, 1),
+        help="Largest balance carried to the next year (empty: none).")
+    carry_over_months = fields.Integer("Carry-over Validity (months)",
+        help="Months of the next year during which the carried balance "
+        "may be used.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('code_unique', Exclude(t, (t.code, Equal)),
+                'mons_hr_time.msg_leave_type_code_unique'),
+            ]
+        cls._order.insert(0, ('name', 'ASC'))
+
+    @staticmethod
+    def default_unit():
+        return 'day'
+
+    @staticmethod
+    def default_paid():
+        return True
+
+    @staticmethod
+    def default_approval_levels():
+        return 1
+
+    @staticmethod
+    def default_half_day():
+        return True
+
+
+class Allocation(ModelSQL, ModelView):
+    "Leave Allocation"
+    __name__ = 'attendance.leave.allocation'
+
+    employee = fields.Many2One('company.employee', "Employee", required=True,
+        ondelete='CASCADE')
+    type = fields.Many2One('attendance.leave.type', "Type", required=True,
+        domain=[('needs_allocation', '=', True)])
+    year = fields.Integer("Year", required=True)
+    base = fields.Float("Full-time Entitlement", digits=(16, 1),
+        help="Entitlement of a full-time employee present all the year.")
+    quantity = fields.Float("Allocated", digits=(16, 1), required=True,
+        help="Entitlement after pro rata for part-time work and joiners.")
+    carried_over = fields.Float("Carried Over", digits=(16, 1),
+        help="Balance brought from the previous year.")
+    carry_expiry = fields.Date("Carry-over Expiry")
+    balance = fields.Function(fields.Float("Balance", digits=(16, 1)),
+        'get_balance')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('employee_type_year_unique', Exclude(t, (t.employee, Equal),
+                    (t.type, Equal), (t.year, Equal)),
+                'mons_hr_time.msg_allocation_unique'),
+            ]
+        cls._order = [('year', 'DESC'), ('employee', 'ASC'), ('id', 'ASC')]
+
+    @staticmethod
+    def default_year():
+        return dt.date.today().year
+
+    @staticmethod
+    def default_carried_over():
+        return 0.0
+
+    def get_rec_name(self, name):
+        return f'{self.type.rec_name} {self.year} - {self.employee.rec_name}'
+
+    def get_balance(self, name):
+        date = min(dt.date.today(), dt.date(self.year, 12, 31))
+        date = max(date, dt.date(self.year, 1, 1))
+        return self.balance_at(self.employee, self.type, date)
+
+    @classmethod
+    def pro_rata(cls, employee, year, base):
+        """Entitlement for a year: base × part-time fraction × presence,
+        rounded up to the half day."""
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        total = (end - start).days + 1
+        weighted = 0.0
+        date = start
+        while date <= end:
+            if ((not employee.start_date or employee.start_date <= date)
+                    and (not employee.end_date or employee.end_date >= date)):
+                assignment = employee.schedule_at(date)
+                weighted += assignment.fraction if assignment else 1.0
+            date += dt.timedelta(days=1)
+        return math.ceil(base * weighted / total * 2) / 2
+
+    @classmethod
+    def allocate(cls, type_, year, base, employees):
+        "Create the missing allocations of a year with pro rata"
+        existing = {a.employee.id for a in cls.search([
+                    ('type', '=', type_.id), ('year', '=', year),
+                    ('employee', 'in', [e.id for e in employees])])}
+        return cls.create([{
+                    'employee': e.id, 'type': type_.id, 'year': year,
+                    'base': base,
+                    'quantity': cls.pro_rata(e, year, base),
+                    } for e in employees if e.id not in existing])
+
+    @classmethod
+    def carry_over(cls, allocations):
+        """Bring the balances of the allocations to the next year, within
+        the cap of the type and with its expiry."""
+        created = []
+        for allocation in allocations:
+            type_ = allocation.type
+            remaining = cls.balance_at(allocation.employee, type_,
+                dt.date(allocation.year, 12, 31))
+            if type_.carry_over_cap is not None:
+                remaining = min(remaining, type_.carry_over_cap)
+            if remaining <= 0:
+                continue
+            expiry = None
+            if type_.carry_over_months:
+                month = type_.carry_over_months + 1
+                expiry = dt.date(allocation.year + 1 + (month - 1) // 12,
+                    (month - 1) % 12 + 1, 1) - dt.timedelta(days=1)
+            nexts = cls.search([('employee', '=', allocation.employee.id),
+                    ('type', '=', type_.id),
+                    ('year', '=', allocation.year + 1)])
+            if nexts:
+                cls.write(nexts, {'carried_over': remaining,
+                        'carry_expiry': expiry})
+            else:
+                created.extend(cls.create([{
+                            'employee': allocation.employee.id,
+                            'type': type_.id,
+                            'year': allocation.year + 1,
+                            'base': allocation.base,
+                            'quantity': cls.pro_rata(allocation.employee,
+                                allocation.year + 1, allocation.base or 0),
+                            'carried_over': remaining,
+                            'carry_expiry': expiry,
+                            }]))
+        return created
+
+    @classmethod
+    def balance_at(cls, employee, type_, date, exclude=None):
+        """Balance of a type at date: allocations of the year and the
+        carry-over still valid, minus the leave requested or approved."""
+        pool = Pool()
+        Leave = pool.get('attendance.leave')
+        with without_check_access():
+            allocations = cls.search([('employee', '=', employee.id),
+                    ('type', '=', type_.id), ('year', '=', date.year)])
+            leaves = Leave.search([('employee', '=', employee.id),
+                    ('type', '=', type_.id),
+                    ('state', 'in', ['requested', 'approved']),
+                    ('start', '>=', dt.date(date.year, 1, 1)),
+                    ('start', '<=', dt.date(date.year, 12, 31)),
+                    ])
+        taken = sum(l.duration for l in leaves if l != exclude)
+        quantity = sum(a.quantity for a in allocations)
+        for allocation in allocations:
+            carried = allocation.carried_over or 0
+            if allocation.carry_expiry and date > allocation.carry_expiry:
+                # After expiry only what was used before it stays counted
+                used = sum(l.duration for l in leaves
+                    if l.start <= allocation.carry_expiry and l != exclude)
+                carried = min(carried, used)
+            quantity += carried
+        return round(quantity - taken, 2)
+
+    @classmethod
+    def balance_of_code(cls, employee, code, date):
+        "Balance of the type with code (0 when none)"
+        Type = Pool().get('attendance.leave.type')
+        with without_check_access():
+            types = Type.search([('code', '=', code)], limit=1)
+        if not types:
+            return 0.0
+        return cls.balance_at(employee, types[0], date)
+
+
+class Leave(Workflow, ModelSQL, ModelView):
+    "Leave Request"
+    __name__ = 'attendance.leave'
+    _states = {'readonly': Eval('state') != 'draft'}
+
+    employee = fields.Many2One('company.employee', "Employee", required=True,
+        states=_states)
+    type = fields.Many2One('attendance.leave.type', "Type", required=True,
+        states=_states)
+    unit = fields.Function(fields.Selection('get_units', "Unit"),
+        'on_change_with_unit')
+    start = fields.Date("Start", required=True, states=_states)
+    end = fields.Date("End", required=True, states=_states,
+        domain=[('end', '>=', Eval('start', None))])
+    half = fields.Selection([
+            (None, ""),
+            ('morning', "Morning"),
+            ('afternoon', "Afternoon"),
+            ], "Half Day", states={
+            'readonly': Eval('state') != 'draft',
+            'invisible': Eval('unit') != 'day',
+            })
+    hours = fields.TimeDelta("Hours", states={
+            'readonly': Eval('state') != 'draft',
+            'invisible': Eval('unit') != 'hour',
+            'required': Eval('unit') == 'hour',
+            }, help="Time taken each day of the request.")
+    duration = fields.Float("Duration", digits=(16, 2), readonly=True,
+        help="In days or hours, as the unit of the type.")
+    reason = fields.Text("Reason", states=_states)
+    certificate_received = fields.Boolean("Certificate Received",
+        states={'invisible': ~Eval('certificate_required')})
+    certificate_required = fields.Function(
+        fields.Boolean("Certificate Required"), 'on_change_with_'
+        'certificate_required')
+    level = fields.Integer("Approval Level", readonly=True)
+    approvals = fields.One2Many('attendance.leave.approval', 'leave',
+        "Approvals", readonly=True)
+    substitute_approvers = fields.Function(fields.Many2Many(
+            'company.employee', None, None, "Substitute Approvers",
+            help="Employees standing in today for the approvers."),
+        'get_substitute_approvers',
+        searcher='search_substitute_approvers')
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('requested', "Requested"),
+            ('approved', "Approved"),
+            ('refused', "Refused"),
+            ('cancelled', "Cancelled"),
+            ], "State", required=True, readonly=True)
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('start', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('draft', 'requested'),
+            ('requested', 'approved'),
+            ('requested', 'refused'),
+            ('requested', 'cancelled'),
+            ('approved', 'cancelled'),
+            ('requested', 'draft'),
+            }
+        cls._buttons.update({
+                'request': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'approve': {
+                    'invisible': Eval('state') != 'requested',
+                    'depends': ['state'],
+                    },
+                'refuse': {
+                    'invisible': Eval('state') != 'requested',
+                    'depends': ['state'],
+                    },
+                'cancel': {
+                    'invisible': ~Eval('state').in_(
+                        ['requested', 'approved']),
+                    'depends': ['state'],
+                    },
+                'draft': {
+                    'invisible': Eval('state') != 'requested',
+                    'depends': ['state'],
+                    },
+                })
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    @staticmethod
+    def default_employee():
+        return Transaction().context.get('employee')
+
+    @staticmethod
+    def default_level():
+        return 0
+
+    @classmethod
+    def get_units(cls):
+        Type = Pool().get('attendance.leave.type')
+        return Type.fields_get(['unit'])['unit']['selection']
+
+    @fields.depends('type')
+    def on_change_with_unit(self, name=None):
+        return self.type.unit if self.type else None
+
+    @fields.depends('type')
+    def on_change_with_certificate_required(self, name=None):
+        return bool(self.type and self.type.certificate_required)
+
+    def get_rec_name(self, name):
+        return f'{self.type.rec_name} {self.employee.rec_name} {self.start}'
+
+    def get_substitute_approvers(self, name):
+        Approver = Pool().get('hr.time.approver')
+        managers = Approver.managers_of(self.employee, self.level or 1)
+        return sorted(Approver.substitutes_of(managers))
+
+    @classmethod
+    def search_substitute_approvers(cls, name, clause):
+        pool = Pool()
+        Approver = pool.get('hr.time.approver')
+        Service = pool.get('mons.service')
+        value = clause[2]
+        ids = list(value) if isinstance(value, (list, tuple)) else [value]
+        today = dt.date.today()
+        with without_check_access():
+            managers = [a.approver.id for a in Approver.search([
+                        ('substitute', 'in', ids),
+                        ('start', '<=', today), ('end', '>=', today)])]
+            managed = Service.search([('manager', 'in', managers)]
+                ) if managers else []
+            services = Service.search([('parent', 'child_of',
+                        [s.id for s in managed])]) if managed else []
+        if not services:
+            return [('id', '=', -1)]
+        return [('employee.time_services', 'in', [s.id for s in services])]
+
+    def dates(self):
+        "Working dates of the employee covered by the request"
+        pool = Pool()
+        Holiday = pool.get('mons.holiday')
+        holidays = Holiday.dates(self.start, self.end, self.employee.company)
+        result = []
+        date = self.start
+        while date <= self.end:
+            if date not in holidays:
+                assignment = self.employee.schedule_at(date)
+                if assignment:
+                    line = assignment.schedule.line_for(date)
+                    working = bool(line and line.expected_seconds())
+                else:
+                    working = date.weekday() < 5
+                if working:
+                    result.append(date)
+            date += dt.timedelta(days=1)
+        return result
+
+    def compute_duration(self):
+        dates = self.dates()
+        if self.type.unit == 'hour':
+            hours = self.hours.total_seconds() / 3600 if self.hours else 0
+            return round(hours * len(dates), 2)
+        if self.half and len(dates) == 1:
+            return 0.5
+        return float(len(dates))
+
+    def day_amount(self, date):
+        "Amount of a date for the daily computation"
+        if self.type.unit == 'hour':
+            return ('hours', int(self.hours.total_seconds())
+                if self.hours else 0, self.type.counts_as_worked, None)
+        if self.half and self.start == self.end:
+            return ('day', 0.5, self.type.counts_as_worked, self.half)
+        return ('day', 1.0, self.type.counts_as_worked, None)
+
+    @classmethod
+    def validate(cls, leaves):
+        super().validate(leaves)
+        for leave in leaves:
+            leave.check_dates()
+            if leave.state in {'draft', 'requested', 'approved'}:
+                leave.check_overlap()
+
+    def check_dates(self):
+        if self.half and (self.start != self.end or not self.type.half_day):
+            raise LeaveValidationError(gettext(
+                    'mons_hr_time.msg_leave_half_day', leave=self.rec_name))
+        if self.type.unit == 'hour' and (
+                not self.hours or self.hours <= dt.timedelta(0)
+                or self.hours > dt.timedelta(hours=12)):
+            raise LeaveValidationError(gettext(
+                    'mons_hr_time.msg_leave_hours', leave=self.rec_name))
+
+    def check_overlap(self):
+        others = self.search([
+                ('id', '!=', self.id),
+                ('employee', '=', self.employee.id),
+                ('state', 'in', ['draft', 'requested', 'approved']),
+                ('start', '<=', self.end),
+                ('end', '>=', self.start),
+                ])
+        for other in others:
+            # Hourly leave and complementary half days may share a day
+            if (self.type.unit == 'hour' or other.type.unit == 'hour'
+                    or (self.half and other.half and self.half != other.half
+                        and self.start == self.end == other.start
+                        == other.end)):
+                continue
+            raise LeaveValidationError(gettext(
+                    'mons_hr_time.msg_leave_overlap',
+                    leave=self.rec_name, other=other.rec_name))
+
+    def check_balance(self):
+        pool = Pool()
+        Allocation = pool.get('attendance.leave.allocation')
+        Overtime = pool.get('attendance.overtime')
+        if self.type.recovery:
+            available = Overtime.recovery_balance(
+                self.employee, self.start, exclude=self) / 3600
+            if self.type.unit == 'day':
+                hours_per_day = (
+                    self.employee.company.hours_per_work_day or 7.6)
+                needed = self.duration * hours_per_day
+            else:
+                needed = self.duration
+            if needed > available + 1e-6:
+                raise LeaveValidationError(gettext(
+                        'mons_hr_time.msg_leave_over_recovery',
+                        leave=self.rec_name, needed=round(needed, 2),
+                        available=round(available, 2)))
+        elif self.type.needs_allocation:
+            available = Allocation.balance_at(
+                self.employee, self.type, self.start, exclude=self)
+            if self.duration > available + 1e-6:
+                raise LeaveValidationError(gettext(
+                        'mons_hr_time.msg_leave_over_balance',
+                        leave=self.rec_name, duration=self.duration,
+                        balance=available))
+
+    @classmethod
+    def create(cls, vlist):
+        leaves = super().create(vlist)
+        cls._set_duration(leaves)
+        return leaves
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        leaves = sum(args[::2], [])
+        cls._set_duration(leaves)
+
+    @classmethod
+    def _set_duration(cls, leaves):
+        to_write = []
+        for leave in leaves:
+            duration = leave.compute_duration()
+            if leave.duration != duration:
+                to_write.extend(([leave], {'duration': duration}))
+        if to_write:
+            with without_check_access():
+                super().write(*to_write)
+
+    @classmethod
+    def check_modification(cls, mode, leaves, values=None, external=False):
+        pool = Pool()
+        Day = pool.get('attendance.day')
+        super().check_modification(
+            mode, leaves, values=values, external=external)
+        for leave in leaves:
+            if mode == 'delete' and leave.state not in {'draft', 'cancelled',
+                    'refused'}:
+                raise LeaveValidationError(gettext(
+                        'mons_hr_time.msg_leave_delete',
+                        leave=leave.rec_name))
+            if mode != 'create' and (mode == 'delete'
+                    or leave.state == 'approved'
+                    or (values or {}).get('state') == 'approved'):
+                Day.check_open(leave.employee, leave.start)
+        if mode == 'create':
+            return
+        if values and values.get('start'):
+            for leave in leaves:
+                Day.check_open(leave.employee, values['start'])
+
+    @classmethod
+    def _touch(cls, leaves):
+        Day = Pool().get('attendance.day')
+        Day.touch({(l.employee.id, d) for l in leaves for d in l.dates()
+                if d <= dt.date.today()})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('draft')
+    def draft(cls, leaves):
+        with without_check_access():
+            pool = Pool()
+            Approval = pool.get('attendance.leave.approval')
+            Approval.delete([a for l in leaves for a in l.approvals])
+        cls.write(leaves, {'level': 0})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('requested')
+    def request(cls, leaves):
+        pool = Pool()
+        Approval = pool.get('attendance.leave.approval')
+        Day = pool.get('attendance.day')
+        for leave in leaves:
+            Day.check_open(leave.employee, leave.start)
+            if not leave.dates():
+                raise LeaveValidationError(gettext(
+                        'mons_hr_time.msg_leave_no_working_day',
+                        leave=leave.rec_name))
+            leave.check_balance()
+        with without_check_access():
+            Approval.create([{'leave': l.id, 'level': level}
+                    for l in leaves
+                    for level in range(1, (l.type.approval_levels or 1) + 1)])
+        cls.write(leaves, {'level': 1})
+
+    @classmethod
+    @ModelView.button
+    def approve(cls, leaves):
+        pool = Pool()
+        Approval = pool.get('attendance.leave.approval')
+        Approver = pool.get('hr.time.approver')
+        User = pool.get('res.user')
+        user = User(Transaction().user)
+        approved = []
+        for leave in leaves:
+            if leave.state != 'requested':
+                continue
+            Approver.check_approve(leave.employee, leave, leave.level)
+            pending = [a for a in leave.approvals
+                if a.level == leave.level and a.state == 'pending']
+            with without_check_access():
+                Approval.write(pending, {'state': 'approved',
+                        'user': user.id, 'decided_at': dt.datetime.now()})
+                if leave.level >= (leave.type.approval_levels or 1):
+                    approved.append(leave)
+                else:
+                    cls.write([leave], {'level': leave.level + 1})
+        if approved:
+            cls.do_approve(approved)
+            cls._touch(approved)
+
+    @classmethod
+    @Workflow.transition('approved')
+    def do_approve(cls, leaves):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('refused')
+    def refuse(cls, leaves):
+        pool = Pool()
+        Approval = pool.get('attendance.leave.approval')
+        Approver = pool.get('hr.time.approver')
+        for leave in leaves:
+            Approver.check_approve(leave.employee, leave, leave.level)
+        with without_check_access():
+            Approval.write([a for l in leaves for a in l.approvals
+                    if a.state == 'pending'], {
+                    'state': 'refused', 'user': Transaction().user,
+                    'decided_at': dt.datetime.now()})
+
+    @classmethod
+    @ModelView.button
+    def cancel(cls, leaves):
+        pool = Pool()
+        Day = pool.get('attendance.day')
+        for leave in leaves:
+            Day.check_open(leave.employee, leave.start)
+        approved = [l for l in leaves if l.state == 'approved']
+        cls.do_cancel(leaves)
+        cls._touch(approved)
+
+    @classmethod
+    @Workflow.transition('cancelled')
+    def do_cancel(cls, leaves):
+        pass
+
+
+class LeaveApproval(ModelSQL, ModelView):
+    "Leave Approval"
+    __name__ = 'attendance.leave.approval'
+    __access__ = {'leave'}
+
+    leave = fields.Many2One('attendance.leave', "Leave", required=True,
+        ondelete='CASCADE')
+    level = fields.Integer("Level", required=True)
+    state = fields.Selection([
+            ('pending', "Pending"),
+            ('approved', "Approved"),
+            ('refused', "Refused"),
+            ], "State", required=True)
+    user = fields.Many2One('res.user', "By")
+    decided_at = fields.DateTime("Decided at")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('level', 'ASC'), ('id', 'ASC')]
+
+    @staticmethod
+    def default_state():
+        return 'pending'

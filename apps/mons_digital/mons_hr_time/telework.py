@@ -1,0 +1,226 @@
+"""Telework: structural (a weekday over a period) or occasional (one date)
+requests, approved by the manager, within weekly and monthly quotas."""
+import datetime as dt
+from collections import Counter
+
+from trytond.i18n import gettext
+from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction, without_check_access
+
+from .exceptions import TeleworkValidationError
+from .schedule import WEEKDAYS
+
+# Open-ended structural telework is checked against the quotas over
+QUOTA_HORIZON = dt.timedelta(weeks=12)
+
+
+class Telework(Workflow, ModelSQL, ModelView):
+    "Telework Request"
+    __name__ = 'attendance.telework'
+    _states = {'readonly': Eval('state') != 'draft'}
+
+    employee = fields.Many2One('company.employee', "Employee", required=True,
+        states=_states)
+    kind = fields.Selection([
+            ('occasional', "Occasional"),
+            ('structural', "Structural"),
+            ], "Kind", required=True, states=_states)
+    start = fields.Date("Date", required=True, states=_states,
+        help="The telework date, or the first date of structural "
+        "telework.")
+    end = fields.Date("End", states={
+            'readonly': Eval('state') != 'draft',
+            'invisible': Eval('kind') != 'structural',
+            }, domain=['OR', ('end', '=', None),
+            ('end', '>=', Eval('start', None))])
+    weekday = fields.Selection([(None, "")] + WEEKDAYS, "Weekday",
+        sort=False, states={
+            'readonly': Eval('state') != 'draft',
+            'invisible': Eval('kind') != 'structural',
+            'required': Eval('kind') == 'structural',
+            })
+    reason = fields.Text("Reason", states=_states)
+    decided_by = fields.Many2One('res.user', "Decided by", readonly=True)
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('requested', "Requested"),
+            ('approved', "Approved"),
+            ('refused', "Refused"),
+            ('cancelled', "Cancelled"),
+            ], "State", required=True, readonly=True)
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('start', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('draft', 'requested'),
+            ('requested', 'approved'),
+            ('requested', 'refused'),
+            ('requested', 'cancelled'),
+            ('approved', 'cancelled'),
+            }
+        cls._buttons.update({
+                'request': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'approve': {
+                    'invisible': Eval('state') != 'requested',
+                    'depends': ['state'],
+                    },
+                'refuse': {
+                    'invisible': Eval('state') != 'requested',
+                    'depends': ['state'],
+                    },
+                'cancel': {
+                    'invisible': ~Eval('state').in_(
+                        ['requested', 'approved']),
+                    'depends': ['state'],
+                    },
+                })
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    @staticmethod
+    def default_kind():
+        return 'occasional'
+
+    @staticmethod
+    def default_employee():
+        return Transaction().context.get('employee')
+
+    def get_rec_name(self, name):
+        return f'{self.employee.rec_name} {self.start}'
+
+    def dates(self, start=None, end=None):
+        "Telework dates between start and end"
+        if self.kind == 'occasional':
+            if ((start is None or self.start >= start)
+                    and (end is None or self.start <= end)):
+                return [self.start]
+            return []
+        first = max(self.start, start) if start else self.start
+        last = self.end or (first + QUOTA_HORIZON)
+        if end:
+            last = min(last, end)
+        weekday = int(self.weekday)
+        date = first + dt.timedelta(days=(weekday - first.weekday()) % 7)
+        result = []
+        while date <= last:
+            result.append(date)
+            date += dt.timedelta(days=7)
+        return result
+
+    @classmethod
+    def check_quota(cls, requests):
+        pool = Pool()
+        Configuration = pool.get('hr.time.configuration')
+        config = Configuration(1)
+        if not config.telework_max_week and not config.telework_max_month:
+            return
+        for request in requests:
+            dates = request.dates()
+            if not dates:
+                continue
+            first, last = min(dates), max(dates)
+            # Whole weeks and months around the requested dates
+            start = min(first - dt.timedelta(days=first.weekday()),
+                first.replace(day=1))
+            end = max(last + dt.timedelta(days=6 - last.weekday()),
+                (last.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+                - dt.timedelta(days=1))
+            with without_check_access():
+                others = cls.search([
+                        ('id', '!=', request.id),
+                        ('employee', '=', request.employee.id),
+                        ('state', 'in', ['requested', 'approved']),
+                        ('start', '<=', end),
+                        ['OR', ('end', '=', None),
+                            ('end', '>=', start)],
+                        ])
+            all_dates = set(dates)
+            for other in others:
+                all_dates.update(other.dates(start, end))
+            weeks = Counter(d.isocalendar()[:2] for d in all_dates)
+            months = Counter((d.year, d.month) for d in all_dates)
+            for date in dates:
+                if (config.telework_max_week
+                        and weeks[date.isocalendar()[:2]]
+                        > config.telework_max_week):
+                    raise TeleworkValidationError(gettext(
+                            'mons_hr_time.msg_telework_quota_week',
+                            request=request.rec_name, date=date,
+                            maximum=config.telework_max_week))
+                if (config.telework_max_month
+                        and months[(date.year, date.month)]
+                        > config.telework_max_month):
+                    raise TeleworkValidationError(gettext(
+                            'mons_hr_time.msg_telework_quota_month',
+                            request=request.rec_name, date=date,
+                            maximum=config.telework_max_month))
+
+    @classmethod
+    def _touch(cls, requests):
+        Day = Pool().get('attendance.day')
+        today = dt.date.today()
+        Day.touch({(r.employee.id, d) for r in requests
+                for d in r.dates(end=today)})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('requested')
+    def request(cls, requests):
+        Day = Pool().get('attendance.day')
+        for request in requests:
+            Day.check_open(request.employee, request.start)
+        cls.check_quota(requests)
+
+    @classmethod
+    @ModelView.button
+    def approve(cls, requests):
+        pool = Pool()
+        Approver = pool.get('hr.time.approver')
+        Day = pool.get('attendance.day')
+        for request in requests:
+            Approver.check_approve(request.employee, request)
+            Day.check_open(request.employee, request.start)
+        cls.check_quota(requests)
+        cls.do_approve(requests)
+        cls.write(requests, {'decided_by': Transaction().user})
+        cls._touch(requests)
+
+    @classmethod
+    @Workflow.transition('approved')
+    def do_approve(cls, requests):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('refused')
+    def refuse(cls, requests):
+        Approver = Pool().get('hr.time.approver')
+        for request in requests:
+            Approver.check_approve(request.employee, request)
+        cls.write(requests, {'decided_by': Transaction().user})
+
+    @classmethod
+    @ModelView.button
+    def cancel(cls, requests):
+        Day = Pool().get('attendance.day')
+        for request in requests:
+            if request.state == 'approved':
+                Day.check_open(request.employee, request.start)
+        approved = [r for r in requests if r.state == 'approved']
+        cls.do_cancel(requests)
+        cls._touch(approved)
+
+    @classmethod
+    @Workflow.transition('cancelled')
+    def do_cancel(cls, requests):
+        pass
