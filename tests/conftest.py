@@ -143,6 +143,7 @@ smtp_sink = 127.0.0.1:{smtp}
 
 [database]
 language = fr
+retry = 20
 
 [queue]
 worker = True
