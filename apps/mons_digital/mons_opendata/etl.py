@@ -233,6 +233,7 @@ class Source(sequence_ordered(), ModelSQL, ModelView):
     def read_sql(self):
         import pandas as pd
         timeout = self.timeout or 30
+        bits = set()
         try:
             if self.sql_engine == 'postgresql':
                 import psycopg
@@ -244,17 +245,41 @@ class Source(sequence_ordered(), ModelSQL, ModelView):
                 conn.read_only = True
             else:
                 import pymysql
+                # Read only like PostgreSQL: a query never changes the
+                # source.  The server stops a long query (max_statement_time
+                # on MariaDB, max_execution_time on MySQL) before the socket
+                # times out, so the report says why.
                 conn = pymysql.connect(host=self.sql_host,
                     port=self.sql_port or 3306, database=self.sql_database,
                     user=self.sql_user, password=self.sql_password or '',
-                    connect_timeout=timeout, read_timeout=timeout)
+                    charset='utf8mb4', connect_timeout=timeout,
+                    read_timeout=timeout + 5,
+                    init_command='SET SESSION TRANSACTION READ ONLY')
+                with conn.cursor() as cursor:
+                    for setting in [
+                            'max_statement_time = %d' % timeout,
+                            'max_execution_time = %d' % (timeout * 1000)]:
+                        try:
+                            cursor.execute('SET SESSION ' + setting)
+                            break
+                        except pymysql.MySQLError:
+                            pass
         except Exception as e:
             raise self._error('msg_source_sql_connect', error=str(e))
         try:
             cursor = conn.cursor()
             cursor.execute(self.sql_query)
+            if cursor.description is None:
+                raise self._error('msg_source_sql_no_columns')
             columns = [d[0] for d in cursor.description]
-            rows = cursor.fetchall()
+            if self.sql_engine != 'postgresql':
+                from pymysql.constants import FIELD_TYPE
+                bits = {i for i, d in enumerate(cursor.description)
+                    if d[1] == FIELD_TYPE.BIT}
+            rows = [[sql_value(v, i in bits) for i, v in enumerate(row)]
+                for row in cursor.fetchall()]
+        except SourceError:
+            raise
         except Exception as e:
             raise self._error('msg_source_sql_query', error=str(e))
         finally:
@@ -295,6 +320,26 @@ class Source(sequence_ordered(), ModelSQL, ModelView):
             else n.replace('.', '_') for n in names]
         df = pd.DataFrame(rows, columns=columns, dtype=object)
         return self.stringify(df)
+
+
+def sql_value(value, bit=False):
+    "Turn a value of a database driver into what the schema reads"
+    if isinstance(value, dt.timedelta):
+        # MySQL TIME comes as a duration: 9:05:00 must read 09:05:00
+        sign = '-' if value < dt.timedelta(0) else ''
+        seconds = abs(value)
+        hours, rest = divmod(seconds.days * 86400 + seconds.seconds, 3600)
+        text = '%s%02d:%02d:%02d' % (sign, hours, rest // 60, rest % 60)
+        if seconds.microseconds:
+            text += '.%06d' % seconds.microseconds
+        return text
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        value = bytes(value)
+        if bit:
+            # MySQL BIT(n) comes as bytes: b'\x01' is 1
+            return int.from_bytes(value, 'big')
+        return value.decode('utf-8', 'replace')
+    return value
 
 
 class Step(sequence_ordered(), ModelSQL, ModelView):

@@ -1,6 +1,7 @@
 import datetime as dt
 import http.server
 import json
+import os
 import socket
 import threading
 import time
@@ -15,6 +16,36 @@ from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
 from .tools import TOILETS_CSV, create_toilets, publish, setup_org
+
+# CI (.ci/run) sets it to the MariaDB started by .ci/mariadb; without it the
+# MySQL tests are skipped, with it an unreachable server fails them.
+MYSQL_URI_VAR = 'MONS_TEST_MYSQL_URI'
+
+MYSQL_SCHEMA = {
+    'fields': [
+        {'name': 'nom', 'type': 'string', 'constraints': {'required': True}},
+        {'name': 'adresse', 'type': 'string'},
+        {'name': 'places', 'type': 'integer'},
+        {'name': 'pmr', 'type': 'boolean'},
+        {'name': 'ouverture', 'type': 'date'},
+        {'name': 'heure', 'type': 'time'},
+        {'name': 'tarif', 'type': 'number'},
+        {'name': 'entretien', 'type': 'boolean'},
+        ],
+    'primaryKey': ['nom'],
+    }
+
+
+def load_french():
+    "Load the French of the module so messages can be checked in French"
+    pool = Pool()
+    Lang = pool.get('ir.lang')
+    Translation = pool.get('ir.translation')
+    from trytond.modules.mons_opendata import __file__ as module_file
+    fr, = Lang.search([('code', '=', 'fr')])
+    Lang.write([fr], {'translatable': True})
+    Translation.translation_import('fr', 'mons_opendata', os.path.join(
+            os.path.dirname(module_file), 'locale', 'fr.po'))
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -321,6 +352,160 @@ class MonsOpendataTestCase(
         source.save()
         run, = Dataset.collect([dataset])
         self.assertEqual(run.state, 'ok', run.errors)
+
+    def mysql_server(self):
+        """Return (pymysql connection, source values, table) for the server
+        of MONS_TEST_MYSQL_URI with a fresh table of public toilets"""
+        from urllib.parse import unquote, urlparse
+        uri = os.environ.get(MYSQL_URI_VAR)
+        if not uri:
+            self.skipTest('%s is not set (e.g. mysql://mons:mons@127.0.0.1'
+                ':3306/mons_test, see .ci/mariadb)' % MYSQL_URI_VAR)
+        import pymysql
+        parsed = urlparse(uri)
+        values = {
+            'kind': 'sql', 'sql_engine': 'mysql',
+            'sql_host': parsed.hostname or '127.0.0.1',
+            'sql_port': parsed.port or 3306,
+            'sql_user': unquote(parsed.username or ''),
+            'sql_password': unquote(parsed.password or ''),
+            'sql_database': parsed.path.lstrip('/'),
+            }
+        try:
+            conn = pymysql.connect(host=values['sql_host'],
+                port=values['sql_port'], user=values['sql_user'],
+                password=values['sql_password'],
+                database=values['sql_database'], charset='utf8mb4',
+                autocommit=True, connect_timeout=5)
+        except pymysql.MySQLError as e:
+            self.fail('%s=%s is set but the MariaDB/MySQL server cannot be '
+                'reached: %s (start it with ./.ci/mariadb)' % (
+                    MYSQL_URI_VAR, uri, e))
+        self.addCleanup(conn.close)
+        table = 'opendata_toilettes_%d' % os.getpid()
+        cursor = conn.cursor()
+        cursor.execute('DROP TABLE IF EXISTS %s' % table)
+        cursor.execute('CREATE TABLE %s ('
+            'nom VARCHAR(50) PRIMARY KEY, adresse VARCHAR(100), '
+            'places INT, pmr BOOLEAN, ouverture DATE, heure TIME, '
+            'tarif DECIMAL(5, 2), entretien BIT(1)) '
+            'CHARACTER SET utf8mb4' % table)
+        self.addCleanup(cursor.execute, 'DROP TABLE IF EXISTS %s' % table)
+        cursor.executemany('INSERT INTO %s VALUES '
+            '(%%s, %%s, %%s, %%s, %%s, %%s, %%s, %%s)' % table, [
+                ('Grand-Place', 'Grand-Place 22', 2, True,
+                    dt.date(2020, 3, 1), '09:05:00', '0.50', 1),
+                ('Gare', 'Place Léopold', 3, False,
+                    dt.date(2021, 6, 15), '18:30:00', '1.00', 0),
+                ('Jemappes centre', None, 1, True, None, None, None, None),
+                ])
+        return conn, values, table
+
+    def mysql_dataset(self, values, table):
+        company, service, _, _ = setup_org()
+        return create_toilets(company, service, code='toilettes-mysql',
+            schema=json.dumps(MYSQL_SCHEMA), personal_data=False,
+            personal_fields=None, steps=[],
+            sources=[('create', [dict(values, name="Patrimoine (MariaDB)",
+                                sql_query='SELECT nom, adresse, places, '
+                                'pmr, ouverture, heure, tarif, entretien '
+                                'FROM %s ORDER BY nom' % table)])])
+
+    @with_transaction()
+    def test_mysql_source(self):
+        "SQL source on MariaDB/MySQL: typed values, read only, timeout"
+        pool = Pool()
+        Dataset = pool.get('opendata.dataset')
+        conn, values, table = self.mysql_server()
+        dataset = self.mysql_dataset(values, table)
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'ok', run.errors)
+        self.assertEqual((run.rows_read, run.rows_rejected, run.rows_loaded),
+            (3, 0, 3))
+        from trytond.modules.mons_opendata.api import Records
+        dataset.current_version = run.version
+        names, rows, total = Records(dataset).fetch(order_by='nom')
+        self.assertEqual(total, 3)
+        gare, grand_place, jemappes = rows
+        self.assertEqual(gare, {
+                'nom': 'Gare', 'adresse': 'Place Léopold', 'places': 3,
+                'pmr': False, 'ouverture': '2021-06-15', 'heure': '18:30:00',
+                'tarif': 1.0, 'entretien': False})
+        self.assertIsInstance(gare['places'], int)
+        self.assertIsInstance(gare['tarif'], float)
+        # TIME comes as a duration and BIT as bytes from the driver
+        self.assertEqual(grand_place['heure'], '09:05:00')
+        self.assertIs(grand_place['entretien'], True)
+        self.assertIs(grand_place['pmr'], True)
+        self.assertEqual(grand_place['tarif'], 0.5)
+        self.assertEqual(jemappes, {
+                'nom': 'Jemappes centre', 'adresse': None, 'places': 1,
+                'pmr': True, 'ouverture': None, 'heure': None,
+                'tarif': None, 'entretien': None})
+
+        # The query runs read only: the source database is never changed
+        source, = dataset.sources
+        source.sql_query = 'DELETE FROM %s' % table
+        source.save()
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'failed')
+        self.assertIn('the query failed', run.errors)
+        self.assertIn('READ ONLY', run.errors)
+        cursor = conn.cursor()
+        cursor.execute('SELECT COUNT(*) FROM %s' % table)
+        self.assertEqual(cursor.fetchone(), (3,))
+
+        source.sql_query = 'DO 1'
+        source.save()
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'failed')
+        self.assertIn('the query returns no columns', run.errors)
+
+        # The server stops a query running longer than the timeout
+        source.sql_query = 'SELECT SLEEP(3) AS nom'
+        source.timeout = 1
+        source.save()
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'failed')
+        self.assertIn('the query failed', run.errors)
+        self.assertIn('interrupted', run.errors)
+        self.assertLess(run.duration, 3)
+
+    @with_transaction()
+    def test_mysql_bad_input_in_french(self):
+        "MariaDB/MySQL: other columns or no server fail; online version kept"
+        pool = Pool()
+        Dataset = pool.get('opendata.dataset')
+        conn, values, table = self.mysql_server()
+        load_french()
+        dataset = publish(self.mysql_dataset(values, table))
+        online = dataset.current_version
+        self.assertEqual(online.row_count, 3)
+        source, = dataset.sources
+        source.sql_query = 'SELECT nom, places AS nombre FROM %s' % table
+        source.save()
+        with Transaction().set_context(language='fr'):
+            run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'failed')
+        self.assertIsNone(run.version)
+        self.assertEqual(run.rows_loaded, 0)
+        self.assertIn('Les colonnes des sources de « Toilettes publiques » '
+            'diffèrent du schéma : manquantes adresse, places, pmr, '
+            'ouverture, heure, tarif, entretien ; inattendues nombre.',
+            run.errors)
+        self.assertEqual(dataset.current_version, online)
+        self.assertEqual(online.state, 'published')
+
+        source.sql_query = 'SELECT nom, adresse, places FROM %s' % table
+        source.sql_password = 'pas-le-bon'
+        source.save()
+        with Transaction().set_context(language='fr'):
+            run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'failed')
+        self.assertIn('Source « Patrimoine (MariaDB) » : connexion à la base '
+            'de données impossible', run.errors)
+        self.assertEqual(dataset.current_version, online)
+        self.assertEqual(online.state, 'published')
 
     @with_transaction()
     def test_personal_data_refused_publicly(self):
