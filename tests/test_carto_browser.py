@@ -65,7 +65,7 @@ def test_viewer_public(site, page):
         "document.getElementById('carto-map').dataset.loaded_sections > 0")
     # Plain background when the basemap cannot be reached
     page.wait_for_selector('#carto-map.carto-plain', timeout=15000)
-    assert 'fond uni' in page.inner_text('#carto-status')
+    assert 'fond uni' in page.inner_text('#carto-basemap-status')
     # Vendor files come from the bundled npm packages, no CDN
     sources = page.eval_on_selector_all('script[src]',
         'nodes => nodes.map(n => n.src)')

@@ -13,6 +13,9 @@
     var database = element.dataset.database;
     var root = api.replace(/\/carto$/, '');
     var statusElement = document.getElementById('carto-status');
+    // The basemap notice stays while the messages of user actions change
+    var basemapStatusElement = document.getElementById(
+        'carto-basemap-status');
     var map = null;
     var config = null;
     var overlays = {};  // code -> {config, group, visible, opacity, request}
@@ -392,7 +395,8 @@
                 map.removeLayer(tiles);
                 element.classList.add('carto-plain');
                 element.dataset.basemap = 'none';
-                status('Fond de plan injoignable : les couches sont ' +
+                basemapStatusElement.textContent = (
+                    'Fond de plan injoignable : les couches sont ' +
                     'affichées sur un fond uni.');
             }
         }
