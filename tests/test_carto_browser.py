@@ -26,6 +26,9 @@ def page(browser):
 
 
 def open_map(site, page, fragment=''):
+    # As on a network without internet: the basemap tiles cannot be reached
+    page.route(lambda url: not url.startswith(site.url),
+        lambda route: route.abort())
     response = page.goto(f'{site.url}/{site.db}/portal/carte{fragment}')
     assert response.status == 200
     page.wait_for_selector('#carto-map[data-ready="1"]')
