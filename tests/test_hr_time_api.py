@@ -289,6 +289,7 @@ def test_portal_pointage_phone(site, browser, tmp_path):
     page.fill('#password', site.password)
     page.click('button[type=submit].button')
     page.wait_for_selector('text=Mes soldes')
+    time.sleep(1.1)  # one badge, one event per second: clear of earlier taps
     page.click('button[value=in]')
     page.wait_for_selector('text=Entrée pointée.')
     width = page.evaluate('document.documentElement.scrollWidth')
