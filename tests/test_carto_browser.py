@@ -88,7 +88,9 @@ def test_toggle_opacity_and_share(site, page):
     assert 'couches=' in url and 'chantiers' not in url.split('couches=')[1]
     assert 'opacite=sections:0.5' in url
     page.click('#carto-share')
-    assert 'copié' in page.inner_text('#carto-status')
+    # The clipboard answers asynchronously
+    page.wait_for_function(
+        "document.getElementById('carto-status').textContent.includes('copié')")
     # The link restores the same view in a new page
     other = page.context.new_page()
     other.goto(url)
