@@ -325,11 +325,18 @@ class Day(ModelSQL, ModelView):
     @classmethod
     def compute_month(cls, company, year, month, employees=None):
         "Compute every day of a month for the employees of a company"
-        pool = Pool()
-        Employee = pool.get('company.employee')
         start = dt.date(year, month, 1)
         end = (start + dt.timedelta(days=32)).replace(day=1) - \
             dt.timedelta(days=1)
+        keys = cls.employed_days(company, start, end, employees)
+        cls.compute(keys)
+        return len(keys)
+
+    @classmethod
+    def employed_days(cls, company, start, end, employees=None):
+        """(employee id, date) of every day between start and end when the
+        employees (by default all of the company's) were employed"""
+        Employee = Pool().get('company.employee')
         if employees is None:
             with without_check_access():
                 employees = Employee.search([
@@ -346,8 +353,7 @@ class Day(ModelSQL, ModelView):
             while date <= last:
                 keys.add((employee.id, date))
                 date += dt.timedelta(days=1)
-        cls.compute(keys)
-        return len(keys)
+        return keys
 
     @classmethod
     def compute(cls, keys):

@@ -58,28 +58,13 @@ class Period(metaclass=PoolMeta):
     def close(cls, periods):
         pool = Pool()
         Day = pool.get('attendance.day')
-        Employee = pool.get('company.employee')
         for period in periods:
             end = period.closed_until()
             after = period.starts_after()
             start = (after + dt.timedelta(days=1) if after
                 else dt.date(end.year, end.month, 1))
             with without_check_access():
-                employees = Employee.search([
-                        ('company', '=', period.company.id),
-                        ['OR', ('start_date', '=', None),
-                            ('start_date', '<=', end)],
-                        ['OR', ('end_date', '=', None),
-                            ('end_date', '>=', start)],
-                        ])
-                keys = set()
-                for employee in employees:
-                    date = max(start, employee.start_date or start)
-                    last = min(end, employee.end_date or end)
-                    while date <= last:
-                        keys.add((employee.id, date))
-                        date += dt.timedelta(days=1)
-                Day.compute(keys)
+                Day.compute(Day.employed_days(period.company, start, end))
                 Day.set_state(period.company, None, end, 'closed')
         super().close(periods)
 
