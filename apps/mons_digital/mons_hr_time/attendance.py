@@ -2,13 +2,14 @@
 source, the idempotent device API and the review of unmatched events."""
 import datetime as dt
 import hashlib
+from collections import defaultdict
 import json
 
 from sql import Null
-from sql.operators import Equal
+from sql.operators import Concat
 
 from trytond.i18n import gettext
-from trytond.model import Exclude, ModelSQL, ModelView, Workflow, fields
+from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.rpc import RPC
@@ -21,6 +22,7 @@ from .exceptions import ClockAccessError, ClockError
 # Devices clocks drift: accept events slightly ahead of the server clock
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 MAX_BATCH = 5000
+CREATE_CHUNK = 100
 CLOCK_GROUPS = [
     ('mons_base', 'group_api'),
     ('mons_base', 'group_hr_officer'),
@@ -40,8 +42,10 @@ def local_datetime(at, company):
     return at.replace(tzinfo=tz.UTC).astimezone(zone)
 
 
-def clock_key(badge, at, device):
-    return f'{badge}|{at.isoformat()}|{device}'
+def clock_key(badge, at, device, direction):
+    # An in and an out of one badge in the same second are two taps; the
+    # same tap sent again is one
+    return f'{badge}|{at.isoformat()}|{device}|{direction}'
 
 
 class Line(metaclass=PoolMeta):
@@ -68,14 +72,22 @@ class Line(metaclass=PoolMeta):
         cls.type.selection.append(('unknown', "Unknown"))
         t = cls.__table__()
         cls._sql_constraints += [
-            ('clock_key_unique', Exclude(t, (t.clock_key, Equal),
-                    where=t.clock_key != Null),
+            # SQL NULLs are distinct: desk lines have no key
+            ('clock_key_uniq', Unique(t, t.clock_key),
                 'mons_hr_time.msg_clock_key_unique'),
             ]
         cls.__rpc__.update({
                 'clock': RPC(readonly=False, instantiate=None),
                 'clock_self': RPC(readonly=False, instantiate=None),
                 })
+
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        t = cls.__table__()
+        # Exclude was emulated by a table scan on SQLite
+        cls.__table_handler__(module).drop_constraint('clock_key_unique')
+        _migrate_clock_keys(t.clock_key, t.type)
 
     @classmethod
     def default_source(cls):
@@ -85,15 +97,53 @@ class Line(metaclass=PoolMeta):
     def preprocess_values(cls, mode, values):
         pool = Pool()
         Company = pool.get('company.company')
+        Employee = pool.get('company.employee')
         values = super().preprocess_values(mode, values)
         # The desk fills the date through on_change; integrators and
         # corrections give only the time
         if (mode == 'create' and not values.get('date')
                 and isinstance(values.get('at'), dt.datetime)
                 and values.get('company')):
-            values['date'] = local_datetime(
-                values['at'], Company(values['company'])).date()
+            local = local_datetime(values['at'], Company(values['company']))
+            values['date'] = (Employee(values['employee']).work_date(local)
+                if values.get('employee') else local.date())
         return values
+
+    @fields.depends('employee')
+    def on_change_with_date(self):
+        date = super().on_change_with_date()
+        if date and self.employee and self.at and self.company:
+            date = self.employee.work_date(
+                local_datetime(self.at, self.company))
+        return date
+
+    @classmethod
+    def redate(cls, ranges):
+        """Give the clockings of (employee id, start, end) ranges the day
+        they count for after a schedule change; returns the touched keys"""
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        Period = pool.get('attendance.period')
+        keys = set()
+        for employee, start, end in ranges:
+            # Closed days are frozen
+            closed = Period.last_closed_date(Employee(employee).company)
+            start = start - dt.timedelta(days=1)
+            if closed and closed >= start:
+                start = closed + dt.timedelta(days=1)
+            domain = [('employee', '=', employee), ('date', '>=', start)]
+            if end:
+                domain.append(('date', '<=', end + dt.timedelta(days=1)))
+            moves = defaultdict(list)
+            for line in cls.search(domain):
+                date = line.on_change_with_date()
+                if date != line.date and (not closed or date > closed):
+                    keys |= {(employee, line.date), (employee, date)}
+                    moves[date].append(line)
+            with Transaction().set_context(_hr_time_defer=True):
+                for date, lines in moves.items():
+                    cls.write(lines, {'date': date})
+        return keys
 
     @classmethod
     def _check_clock_access(cls):
@@ -176,7 +226,8 @@ class Line(metaclass=PoolMeta):
             values, error = cls._parse_event(event, now)
             if error is None:
                 values['key'] = clock_key(
-                    values['badge'], values['at'], values['device_code'])
+                    values['badge'], values['at'], values['device_code'],
+                    values['direction'])
             else:
                 values['key'] = 'raw:' + hashlib.sha1(json.dumps(
                         event, sort_keys=True, default=str).encode()
@@ -242,7 +293,8 @@ class Line(metaclass=PoolMeta):
                             Period.get_last_period_date(company))
                     closed = period_dates[company.id]
                     at = values['at']
-                    local_date = local_datetime(at, company).date()
+                    local_date = employee.work_date(
+                        local_datetime(at, company))
                     if closed and closed > at:
                         error = ('closed', gettext(
                                 'mons_hr_time.msg_clock_period_closed',
@@ -283,12 +335,16 @@ class Line(metaclass=PoolMeta):
                 seen[key] = _status('duplicate')
                 results.append(status)
 
+            # Tryton's browse checks its whole id list for each record, so
+            # one create of thousands of lines costs quadratic time
+            lines = []
             with Transaction().set_context(_hr_time_no_touch=True):
-                lines = cls.create(to_create) if to_create else []
+                for sub in _chunks(to_create, CREATE_CHUNK):
+                    lines.extend(cls.create(sub))
             touched = set()
-            for status, line in zip(to_create_index, lines):
+            for status, line, values in zip(to_create_index, lines, to_create):
                 status['id'] = line.id
-                touched.add((line.employee.id, line.date))
+                touched.add((values['employee'], values['date']))
             for key, status in seen.items():
                 if status['status'] == 'duplicate' and status['id'] is None:
                     status['id'] = next((s['id'] for s, v in zip(
@@ -327,17 +383,24 @@ class Line(metaclass=PoolMeta):
             last = cls.search([('employee', '=', employee.id)],
                 order=[('at', 'DESC')], limit=1)
             direction = 'out' if last and last[0].type == 'in' else 'in'
+        key = f'web|{employee.id}|{now.isoformat()}|{direction}'
         with without_check_access(), \
                 Transaction().set_context(_hr_time_no_touch=True):
+            # A double click is one tap
+            lines = cls.search([('clock_key', '=', key)], limit=1)
+            if lines:
+                line, = lines
+                return {'id': line.id, 'type': line.type, 'at': line.at}
             line, = cls.create([{
                         'company': employee.company.id,
                         'employee': employee.id,
                         'at': now,
-                        'date': local_datetime(now, employee.company).date(),
+                        'date': employee.work_date(
+                            local_datetime(now, employee.company)),
                         'type': direction,
                         'badge': employee.badge,
                         'source': 'web',
-                        'clock_key': f'web|{employee.id}|{now.isoformat()}',
+                        'clock_key': key,
                         'received_at': now,
                         }])
             Day.touch({(employee.id, line.date)})
@@ -371,6 +434,17 @@ class Line(metaclass=PoolMeta):
         if keys:
             callbacks.append(lambda: Day.touch(keys))
         return callbacks
+
+
+def _migrate_clock_keys(key, direction):
+    "Keys stored before the direction was part of them get it appended"
+    table = key.table
+    cursor = Transaction().connection.cursor()
+    where = (key != Null) & ~key.like('raw:%')
+    for suffix in ['in', 'out', 'unknown']:
+        where &= ~key.like('%|' + suffix)
+    cursor.execute(*table.update([key],
+            [Concat(Concat(key, '|'), direction)], where=where))
 
 
 def _chunks(items, size):
@@ -440,7 +514,7 @@ class ClockReview(Workflow, ModelSQL, ModelView):
         super().__setup__()
         t = cls.__table__()
         cls._sql_constraints += [
-            ('key_unique', Exclude(t, (t.key, Equal)),
+            ('key_uniq', Unique(t, t.key),
                 'mons_hr_time.msg_clock_key_unique'),
             ]
         cls._order.insert(0, ('received_at', 'DESC'))
@@ -463,6 +537,13 @@ class ClockReview(Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 })
+
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        t = cls.__table__()
+        cls.__table_handler__(module).drop_constraint('key_unique')
+        _migrate_clock_keys(t.key, t.direction)
 
     @classmethod
     def default_state(cls):

@@ -77,10 +77,13 @@ def compute_day(date, events, zone, line=None, fraction=1.0, schedule=None,
         anomalies.append('missing_out')
 
     flexi = schedule is not None and schedule.kind == 'flexitime'
+    clocked = intervals
     if flexi and schedule.band_start and schedule.band_end:
         intervals = _clip(intervals,
             _secs(schedule.band_start), _secs(schedule.band_end))
     worked = sum(e - s for s, e in intervals)
+    # Flexitime counts the band; time outside it is overtime to approve
+    outside_band = sum(e - s for s, e in clocked) - worked
     break_taken = sum(intervals[i + 1][0] - intervals[i][1]
         for i in range(len(intervals) - 1))
     minimum_break = (int(schedule.minimum_break.total_seconds())
@@ -136,8 +139,14 @@ def compute_day(date, events, zone, line=None, fraction=1.0, schedule=None,
     complete = not ({'missing_out', 'missing_in'} & set(anomalies))
     difference = worked - expected if complete else None
     overtime = []
-    if complete and rule is not None and not flexi:
-        excess = max(difference, 0) if scheduled and not holiday else worked
+    if complete and rule is not None:
+        if not scheduled or holiday:
+            excess = worked + outside_band
+        elif flexi:
+            # Time beyond the target within the band goes to the balance
+            excess = outside_band
+        else:
+            excess = max(difference, 0)
         if excess and excess >= rule.threshold_seconds():
             if rule.daily_cap:
                 excess = min(excess, int(rule.daily_cap.total_seconds()))
@@ -151,7 +160,7 @@ def compute_day(date, events, zone, line=None, fraction=1.0, schedule=None,
                 evening = 0
                 if rule.evening_start:
                     evening = sum(e - s for s, e in _clip(
-                            intervals, _secs(rule.evening_start), 86400 * 2))
+                            clocked, _secs(rule.evening_start), 86400 * 2))
                 evening = min(evening, excess)
                 if excess - evening:
                     overtime.append(('normal', excess - evening))

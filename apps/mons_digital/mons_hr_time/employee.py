@@ -1,12 +1,16 @@
 "Employees: badge, schedules and balances for time management."
 import datetime as dt
 
-from sql import Null
-from sql.operators import Equal
-
-from trytond.model import Exclude, fields
+from trytond.model import Unique, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
+
+from .schedule import time_seconds
+
+# Clock-outs up to 4 hours after a night shift's end count for the shift,
+# never after noon
+NIGHT_GRACE = 4 * 3600
+NIGHT_CUTOFF_LIMIT = 12 * 3600
 
 
 class Employee(metaclass=PoolMeta):
@@ -36,10 +40,16 @@ class Employee(metaclass=PoolMeta):
         super().__setup__()
         t = cls.__table__()
         cls._sql_constraints += [
-            ('badge_unique', Exclude(t, (t.badge, Equal),
-                    where=t.badge != Null),
+            # SQL NULLs are distinct: employees without badge
+            ('badge_uniq', Unique(t, t.badge),
                 'mons_hr_time.msg_badge_unique'),
             ]
+
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        # Exclude was emulated by a table scan on SQLite
+        cls.__table_handler__(module).drop_constraint('badge_unique')
 
     def schedule_at(self, date):
         "Return the employee schedule assignment valid at date"
@@ -48,6 +58,30 @@ class Employee(metaclass=PoolMeta):
                     and (not assignment.valid_to
                         or assignment.valid_to >= date)):
                 return assignment
+
+    def work_date(self, local):
+        """Day a clocking at the aware local datetime counts for: the early
+        hours after a night shift belong to the day the shift started"""
+        date = local.date()
+        seconds = time_seconds(local.time())
+        if seconds >= NIGHT_CUTOFF_LIMIT:
+            return date
+        previous = date - dt.timedelta(days=1)
+        night = self.schedule_line_at(previous)
+        if not night or not night.crosses_midnight:
+            return date
+        end = time_seconds(night.end)
+        cutoff = min(end + NIGHT_GRACE, NIGHT_CUTOFF_LIMIT)
+        own = self.schedule_line_at(date)
+        if own and own.start and time_seconds(own.start) > end:
+            # A clocking between the two shifts goes to the nearer one
+            cutoff = min(cutoff, (end + time_seconds(own.start)) // 2)
+        return previous if seconds < cutoff else date
+
+    def schedule_line_at(self, date):
+        assignment = self.schedule_at(date)
+        if assignment:
+            return assignment.schedule.line_for(date)
 
     @classmethod
     def get_balances(cls, employees, names):

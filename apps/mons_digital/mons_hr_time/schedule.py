@@ -23,11 +23,11 @@ WEEKDAYS = [
 
 
 def seconds_between(start, end):
-    "Seconds from time start to time end on the same day"
+    "Seconds from time start to time end, the next day when end <= start"
     if not start or not end:
         return 0
-    return ((end.hour * 3600 + end.minute * 60 + end.second)
-        - (start.hour * 3600 + start.minute * 60 + start.second))
+    seconds = time_seconds(end) - time_seconds(start)
+    return seconds if seconds > 0 else seconds + 86400
 
 
 def time_seconds(value):
@@ -128,6 +128,23 @@ class Schedule(DeactivableMixin, ModelSQL, ModelView):
                             'mons_hr_time.msg_schedule_period_order',
                             schedule=schedule.rec_name))
 
+    @classmethod
+    def on_modification(cls, mode, schedules, field_names=None):
+        super().on_modification(mode, schedules, field_names=field_names)
+        if mode == 'write':
+            cls.touch_assignments(schedules)
+
+    @classmethod
+    def touch_assignments(cls, schedules):
+        "Recompute the open days of the employees following the schedules"
+        pool = Pool()
+        EmployeeSchedule = pool.get('hr.time.employee.schedule')
+        with without_check_access():
+            assignments = EmployeeSchedule.search([
+                    ('schedule', 'in', [s.id for s in schedules])])
+        if assignments:
+            EmployeeSchedule._touch(assignments)
+
     def line_for(self, date):
         "Schedule line of a date (the rotating week is taken into account)"
         week = ((date - self.cycle_start).days // 7) % self.cycle_weeks + 1
@@ -160,7 +177,8 @@ class ScheduleLine(sequence_ordered(), ModelSQL, ModelView):
     start = fields.Time("Start",
         help="Start of the day for fixed hours.")
     end = fields.Time("End",
-        help="End of the day for fixed hours.")
+        help="End of the day for fixed hours; before the start for a night "
+        "shift that ends the next day.")
     break_duration = fields.TimeDelta("Break")
     target = fields.TimeDelta("Daily Target",
         help="Time to work this day; computed from start, end and break "
@@ -177,6 +195,11 @@ class ScheduleLine(sequence_ordered(), ModelSQL, ModelView):
     def default_week():
         return 1
 
+    @property
+    def crosses_midnight(self):
+        "A night shift: it ends the next day"
+        return bool(self.start and self.end and self.end <= self.start)
+
     def expected_seconds(self):
         if self.target is not None:
             return int(self.target.total_seconds())
@@ -189,6 +212,23 @@ class ScheduleLine(sequence_ordered(), ModelSQL, ModelView):
         return dt.timedelta(seconds=self.expected_seconds())
 
     @classmethod
+    def on_modification(cls, mode, lines, field_names=None):
+        pool = Pool()
+        Schedule = pool.get('hr.time.schedule')
+        super().on_modification(mode, lines, field_names=field_names)
+        if mode != 'delete':
+            Schedule.touch_assignments({l.schedule for l in lines})
+
+    @classmethod
+    def on_delete(cls, lines):
+        pool = Pool()
+        Schedule = pool.get('hr.time.schedule')
+        callbacks = super().on_delete(lines)
+        schedules = {l.schedule for l in lines}
+        callbacks.append(lambda: Schedule.touch_assignments(schedules))
+        return callbacks
+
+    @classmethod
     def validate(cls, lines):
         super().validate(lines)
         for line in lines:
@@ -196,7 +236,7 @@ class ScheduleLine(sequence_ordered(), ModelSQL, ModelView):
                 raise ScheduleValidationError(gettext(
                         'mons_hr_time.msg_schedule_line_week',
                         week=line.week, schedule=line.schedule.rec_name))
-            if line.start and line.end and line.start >= line.end:
+            if line.start and line.end and line.start == line.end:
                 raise ScheduleValidationError(gettext(
                         'mons_hr_time.msg_schedule_line_order',
                         schedule=line.schedule.rec_name))
@@ -295,7 +335,9 @@ class EmployeeSchedule(ModelSQL, ModelView):
         "Recompute the days already computed in the changed ranges"
         pool = Pool()
         Day = pool.get('attendance.day')
-        keys = set()
+        Line = pool.get('attendance.line')
+        with without_check_access():
+            keys = Line.redate(ranges)
         for employee, start, end in ranges:
             domain = [('employee', '=', employee), ('date', '>=', start),
                 ('state', '=', 'open')]

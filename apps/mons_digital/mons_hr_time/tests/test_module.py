@@ -274,6 +274,7 @@ class MonsHrTimeTestCase(
         Line = pool.get('attendance.line')
         Day = pool.get('attendance.day')
         Assignment = pool.get('hr.time.employee.schedule')
+        Overtime = pool.get('attendance.overtime')
         flexi, = Schedule.create([{'name': "Flexi", 'kind': 'flexitime',
                     'company': o.company.id,
                     'band_start': t(7), 'band_end': t(19),
@@ -300,7 +301,12 @@ class MonsHrTimeTestCase(
         self.assertEqual(day.expected, 7 * 3600 + 36 * 60)
         self.assertIn('short_break', day.anomalies)
         self.assertIn('core_breach', day.anomalies)
-        self.assertEqual(day.overtime, 0)
+        # The excess over the target goes to the balance; the hour before
+        # the band is overtime for the manager to approve
+        self.assertEqual(day.overtime, 3600)
+        overtime, = Overtime.search([('day', '=', day.id)])
+        self.assertEqual((overtime.kind, overtime.state),
+            ('normal', 'draft'))
         self.assertEqual(Day.flexitime_balance(o.alice, MONDAY),
             day.difference)
 
@@ -358,6 +364,78 @@ class MonsHrTimeTestCase(
         if yesterday.weekday() < 5:
             self.assertIn('unjustified_absence',
                 day_of(o.bob, yesterday).anomalies)
+
+    @with_transaction()
+    @with_org
+    def test_night_shift(self, o):
+        "A night shift's early-morning clockings count for its first day"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Employee = pool.get('company.employee')
+        Schedule = pool.get('hr.time.schedule')
+        Assignment = pool.get('hr.time.employee.schedule')
+        Line = pool.get('attendance.line')
+        night, = Schedule.create([{'name': "Nuit", 'kind': 'fixed',
+                    'company': o.company.id,
+                    'lines': [('create', [{'weekday': str(d),
+                                    'start': t(22), 'end': t(6),
+                                    'break_duration': td(minutes=30)}
+                                for d in range(5)])]}])
+        self.assertEqual(night.lines[0].expected, td(hours=7, minutes=30))
+        party, = Party.create([{'name': "Nina"}])
+        nina, = Employee.create([{'party': party.id,
+                    'company': o.company.id, 'badge': 'B300'}])
+        o.assign(nina, night)
+        tuesday = MONDAY + td(days=1)
+        Line.clock([ev('B300', MONDAY, '21:58', 'in'),
+                ev('B300', tuesday, '02:00', 'out'),
+                ev('B300', tuesday, '02:30', 'in'),
+                ev('B300', tuesday, '06:20', 'out')])
+        self.assertEqual({l.date for l in Line.search(
+                        [('employee', '=', nina.id)])}, {MONDAY})
+        day = day_of(nina, MONDAY)
+        self.assertEqual(day.worked, 7 * 3600 + 52 * 60)
+        self.assertEqual(day.expected, 7 * 3600 + 30 * 60)
+        self.assertEqual(day.difference, 22 * 60)
+        self.assertEqual(day.overtime, 22 * 60)
+        self.assertFalse(day.anomalies)
+        # Tuesday's own shift starts in the evening: its in is Tuesday's
+        Line.clock([ev('B300', tuesday, '21:50', 'in')])
+        self.assertIn('missing_out', day_of(nina, tuesday).anomalies)
+        self.assertFalse(day_of(nina, MONDAY).anomalies)
+
+        # A day worker on a night shift without the schedule saying so:
+        # two anomalies, until the schedule is corrected
+        Line.clock([ev('B002', MONDAY, '22:00', 'in'),
+                ev('B002', tuesday, '06:00', 'out')])
+        self.assertIn('missing_out', day_of(o.bob, MONDAY).anomalies)
+        self.assertIn('missing_in', day_of(o.bob, tuesday).anomalies)
+        assignment, = Assignment.search([('employee', '=', o.bob.id)])
+        Assignment.write([assignment], {'valid_to': MONDAY - td(days=1)})
+        o.assign(o.bob, night, start=MONDAY)
+        monday = day_of(o.bob, MONDAY)
+        self.assertFalse(monday.anomalies)
+        self.assertEqual(monday.worked, 8 * 3600)
+        self.assertNotIn('missing_in', day_of(o.bob, tuesday).anomalies or '')
+
+        with self.assertRaises(UserError) as cm:
+            Schedule.create([{'name': "Zéro", 'kind': 'fixed',
+                        'company': o.company.id,
+                        'lines': [('create', [{'weekday': '0',
+                                        'start': t(8), 'end': t(8)}])]}])
+        self.assertIn("Zéro", cm.exception.message)
+
+    @with_transaction()
+    @with_org
+    def test_same_second_in_and_out(self, o):
+        "An in and an out of one badge in one second are two taps"
+        Line = Pool().get('attendance.line')
+        result = Line.clock([ev('B001', MONDAY, '08:00', 'in'),
+                ev('B001', MONDAY, '08:00', 'out'),
+                ev('B001', MONDAY, '08:00', 'in')])
+        self.assertEqual([r['status'] for r in result],
+            ['created', 'created', 'duplicate'])
+        self.assertEqual(result[0]['id'], result[2]['id'])
 
     @with_transaction()
     @with_org
