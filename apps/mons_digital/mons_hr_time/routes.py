@@ -58,6 +58,7 @@ def _page(request, pool, user_id, notice=None, notice_kind=None,
     Leave = pool.get('attendance.leave')
     LeaveType = pool.get('attendance.leave.type')
     Telework = pool.get('attendance.telework')
+    Anomaly = pool.get('attendance.anomaly')
     with _as_user(pool, user_id) as user:
         employee = user.employee
         today = dt.date.today()
@@ -74,6 +75,12 @@ def _page(request, pool, user_id, notice=None, notice_kind=None,
             context['teleworks'] = Telework.search(
                 [('employee', '=', employee.id)], limit=5)
             context['leave_types'] = LeaveType.search([])
+            # Closed months are frozen: only open days can be corrected
+            context['anomalies'] = Anomaly.search([
+                    ('employee', '=', employee.id),
+                    ('state', '=', 'open'),
+                    ('day.state', '=', 'open'),
+                    ], limit=10)
             context['balances'] = {
                 'leave': employee.leave_balance,
                 'recovery': employee.recovery_balance,
@@ -213,6 +220,58 @@ def pointage_telework(request, pool):
     return _action(request, pool, request_telework)
 
 
+@route('/pointage/correction', methods=['POST'], readonly=False)
+def pointage_correction(request, pool):
+    Anomaly = pool.get('attendance.anomaly')
+    Correction = pool.get('attendance.correction')
+    form = request.form
+
+    def request_correction(user):
+        anomaly_id = form.get('anomaly') or ''
+        anomalies = Anomaly.search([
+                ('id', '=', int(anomaly_id) if anomaly_id.isdigit() else -1),
+                ('employee', '=', user.employee.id),
+                ('state', '=', 'open'),
+                ])
+        if not anomalies:
+            raise UserError("Cette anomalie n'est plus ouverte.")
+        anomaly, = anomalies
+        reason = (form.get('reason') or '').strip()
+        if not reason:
+            raise UserError("Le motif de la demande est obligatoire.")
+        values = {'employee': user.employee.id, 'anomaly': anomaly.id,
+            'reason': reason, 'kind': 'justify'}
+        if anomaly.kind in {'missing_out', 'missing_in'}:
+            values.update(kind='add', at=_correction_at(anomaly,
+                    form.get('time')),
+                direction='out' if anomaly.kind == 'missing_out' else 'in')
+        correction, = Correction.create([values])
+        Correction.request([correction])
+        return "Demande de correction envoyée à votre responsable."
+    return _action(request, pool, request_correction)
+
+
+def _correction_at(anomaly, value):
+    "Stored time of the missing clocking of an anomaly's day"
+    from trytond.tools import timezone as tz
+
+    from .attendance import local_datetime, to_utc
+    try:
+        time = dt.time.fromisoformat(value or '')
+    except ValueError:
+        raise UserError(f"L'heure « {value or ''} » n'est pas valide.")
+    lines = anomaly.day.lines
+    company = anomaly.day.company
+    zone = tz.ZoneInfo(company.timezone) if company.timezone else tz.UTC
+    at = dt.datetime.combine(anomaly.date, time, tzinfo=zone)
+    if lines and anomaly.kind == 'missing_out':
+        # A clock-out earlier than the day's clockings ends a night shift
+        last = local_datetime(max(l.at for l in lines), company)
+        if at < last:
+            at += dt.timedelta(days=1)
+    return to_utc(at)
+
+
 register_link("Pointage des agents", 'pointage',
     "Espace du personnel : pointer, consulter ses soldes et demander un "
-    "congé ou du télétravail.", sequence=900)
+    "congé, du télétravail ou la correction d'une anomalie.", sequence=900)
