@@ -3,7 +3,6 @@ import datetime as dt
 import functools
 import re
 import unicodedata
-from email.message import EmailMessage
 
 from sql import Literal, Null
 from sql.conditionals import Case, Coalesce
@@ -17,8 +16,9 @@ from trytond.model import (
     Exclude, Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
-from trytond.sendmail import send_message_transactional
 from trytond.transaction import Transaction
+
+from trytond.modules.mons_base.notify import employee_address, send_email
 
 from .exceptions import (
     ClassificationError, DueDateError, MailValidationError, RegistrationError,
@@ -901,25 +901,12 @@ class Item(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _employee_address(cls, employee):
-        User = Pool().get('res.user')
-        users = User.search([('employees', '=', employee.id)], limit=1)
-        if users and users[0].email:
-            return users[0].email
-        return employee.party.email
+        return employee_address(employee)
 
     @classmethod
     def _send(cls, to, subject, body, resource):
-        pool = Pool()
-        Email = pool.get('ir.email')
-        msg = EmailMessage()
-        msg['From'] = config.get('email', 'from', default='courrier@mons.be')
-        msg['To'] = to
-        msg['Subject'] = subject
-        msg.set_content(body)
-        send_message_transactional(msg)
-        email = Email.from_message(msg, body=body, resource=resource)
-        email.save()
-        return email
+        return send_email(to, subject, body, resource,
+            sender=config.get('email', 'from', default='courrier@mons.be'))
 
     @classmethod
     def send_reminders(cls, date=None):

@@ -1,0 +1,43 @@
+"""E-mails to the staff: who to write to, and a sent message kept as an
+``ir.email`` on the record it is about (so the desk shows it)."""
+from email.message import EmailMessage
+
+import trytond.config as config
+from trytond.pool import Pool
+from trytond.sendmail import send_message_transactional
+
+
+def employee_address(employee):
+    "E-mail of the employee's desk user, else of the employee's party"
+    user = employee_user(employee)
+    if user and user.email:
+        return user.email
+    return employee.party.email
+
+
+def employee_language(employee):
+    "Code of the language the employee reads the desk in, if any"
+    user = employee_user(employee)
+    if user and user.language:
+        return user.language.code
+
+
+def employee_user(employee):
+    User = Pool().get('res.user')
+    users = User.search([('employees', '=', employee.id)], limit=1)
+    return users[0] if users else None
+
+
+def send_email(to, subject, body, resource, sender=None):
+    "Send at commit (nothing leaves if the transaction fails) and log it"
+    Email = Pool().get('ir.email')
+    msg = EmailMessage()
+    msg['From'] = sender or config.get('email', 'from',
+        default='no-reply@mons.be')
+    msg['To'] = to
+    msg['Subject'] = subject
+    msg.set_content(body)
+    send_message_transactional(msg)
+    email = Email.from_message(msg, body=body, resource=resource)
+    email.save()
+    return email
