@@ -19,7 +19,9 @@ def configure(name):
     if not uri:
         folder = os.path.join(tempfile.gettempdir(), 'mons-bench')
         os.makedirs(folder, exist_ok=True)
-        os.environ['TRYTOND_DATABASE__URI'] = f'sqlite:///{folder}'
+        os.environ['TRYTOND_DATABASE__URI'] = 'sqlite://'
+        # trytond's SQLite backend takes the folder from [database] path
+        os.environ['TRYTOND_DATABASE__PATH'] = folder
     os.environ.setdefault('DB_NAME', name)
     os.environ.setdefault('DB_CACHE', os.path.join(
             tempfile.gettempdir(), 'mons-bench-cache'))

@@ -277,6 +277,51 @@ def test_portal_pointage(site):
     assert status == 400 and 'pas valide' in html
 
 
+def test_portal_correction(site):
+    "The forgotten clock-out of the demo is corrected from the phone page"
+    import re
+    get, post = _portal(site)
+    status, html = post('/connexion', {'login': 'employe',
+            'password': site.password})
+    assert 'Mes anomalies' in html
+    forms = re.findall(r'<form[^>]*class="form anomaly">(.*?)</form>', html,
+        re.S)
+    missing = [f for f in forms if 'name="time"' in f]
+    assert missing, html
+    anomaly = int(re.search(r'name="anomaly" value="(\d+)"', missing[0])[1])
+    direction = 'out' if 'de sortie' in missing[0] else 'in'
+    before = search(site, 'attendance.correction', [], ['id'],
+        login='employe')
+    status, html = post('/correction', {'anomaly': anomaly,
+            'time': 'midi', 'reason': "Oubli"})
+    assert status == 400 and 'midi' in html and 'pas valide' in html
+    status, html = post('/correction', {'anomaly': anomaly,
+            'time': '17:00', 'reason': ''})
+    assert status == 400 and 'obligatoire' in html
+    assert search(site, 'attendance.correction', [], ['id'],
+        login='employe') == before
+    status, html = post('/correction', {'anomaly': anomaly,
+            'time': '17:00', 'reason': "Oubli de badge"})
+    assert status == 200 and 'Demande de correction envoyée' in html, html
+    rows = search(site, 'attendance.correction',
+        [['anomaly', '=', anomaly]], ['state', 'kind', 'direction'],
+        login='employe')
+    assert [(r['state'], r['kind'], r['direction']) for r in rows] == [
+        ('requested', 'add', direction)]
+    # Already asked: the anomaly awaits the manager and cannot be asked
+    # again; nor can another employee's anomaly be used
+    status, html = post('/correction', {'anomaly': anomaly,
+            'time': '17:00', 'reason': "Encore"})
+    assert status == 400 and "plus ouverte" in html
+    others = search(site, 'attendance.anomaly', [['state', '=', 'open']],
+        ['id', 'employee'], login='rh')
+    mine = own_employee(site, 'employe')
+    other = next(a['id'] for a in others if a['employee'] != mine)
+    status, html = post('/correction', {'anomaly': other,
+            'time': '17:00', 'reason': "Pas à moi"})
+    assert status == 400 and "plus ouverte" in html
+
+
 @pytest.mark.browser
 def test_portal_pointage_phone(site, browser, tmp_path):
     page = browser.new_page(viewport={'width': 375, 'height': 740})
@@ -291,3 +336,100 @@ def test_portal_pointage_phone(site, browser, tmp_path):
     assert width <= 375
     page.screenshot(path=str(tmp_path / 'pointage.png'), full_page=True)
     page.close()
+
+
+def test_payroll_export_queued(site):
+    "As rh: close last month, generate the Persée export, the worker builds it"
+    import csv
+    import io
+    import time
+    from zoneinfo import ZoneInfo
+    companies = search(site, 'company.company', [], ['rec_name'], login='rh')
+    ville, = [c['id'] for c in companies if 'Ville' in c['rec_name']]
+    first = dt.date.today().replace(day=1)
+    end = first - dt.timedelta(days=1)
+    start = end.replace(day=1)
+    # Last second of the month in Brussels, stored in UTC
+    ends_at = (dt.datetime.combine(first, dt.time(0),
+            tzinfo=ZoneInfo('Europe/Brussels')) - dt.timedelta(seconds=1)
+        ).astimezone(dt.timezone.utc)
+    periods = search(site, 'attendance.period', [['company', '=', ville]],
+        ['ends_at', 'state'], login='rh')
+    period = next((p for p in periods
+            if p['ends_at']['year'] == ends_at.year
+            and p['ends_at']['month'] == ends_at.month
+            and p['ends_at']['day'] == ends_at.day), None)
+    if period is None:
+        status, period = site.rest('model/attendance.period', method='POST',
+            login='rh', data={'company': ville, 'ends_at': {
+                    '__class__': 'datetime', 'year': ends_at.year,
+                    'month': ends_at.month, 'day': ends_at.day,
+                    'hour': ends_at.hour, 'minute': ends_at.minute,
+                    'second': ends_at.second, 'microsecond': 0}})
+        assert status == 200, period
+    if period.get('state') != 'closed':
+        status, body = site.rest(
+            f'model/attendance.period/{period["id"]}/close', method='POST',
+            login='rh', data={})
+        assert status == 200, body
+    layout, = search(site, 'hr.time.payroll.layout',
+        [['name', '=', "Persée CSV"]], ['id'], login='rh')
+    status, export = site.rest('model/hr.time.payroll.export',
+        method='POST', login='rh',
+        data={'period': period['id'], 'layout': layout['id']})
+    assert status == 200, export
+    path = f'model/hr.time.payroll.export/{export["id"]}'
+    status, body = site.rest(f'{path}/generate?f=state', method='POST',
+        login='rh', data={})
+    assert status == 200, body
+    assert body['state'] in {'queued', 'done'}
+
+    fields = ['state', 'error_message', 'file', 'filename', 'line_count',
+        'worked_days_total', 'worked_export_total']
+    deadline = time.monotonic() + 60
+    while True:
+        status, export = site.rest(
+            path + '?' + '&'.join(f'f={f}' for f in fields), login='rh')
+        assert status == 200, export
+        if export['state'] != 'queued' or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert export['state'] == 'done', export.get('error_message')
+    assert not export['error_message']
+    assert export['filename'] == f'persee-{end:%Y-%m}.csv'
+    content = base64.b64decode(export['file']['base64']).decode('utf-8')
+    rows = list(csv.DictReader(io.StringIO(content), delimiter=';'))
+    assert rows and len(rows) == export['line_count']
+    assert {r['DEBUT'] for r in rows} == {f'{start:%Y%m%d}'}
+    in_file = sum(float(r['QUANTITE'].replace(',', '.')) for r in rows
+        if r['CODE'] == '1000')
+
+    # The daily figures, summed here independently of the export
+    status, days = site.rest('model/attendance.day?d=' + q([
+                ['company', '=', ville], ['date', '>=', jd(start)],
+                ['date', '<=', jd(end)]]) + '&f=employee&f=worked&s=100000',
+        login='rh')
+    assert status == 200, days
+    seconds = {}
+    for day in days:
+        seconds[day['employee']] = (seconds.get(day['employee'], 0)
+            + (day['worked'] or 0))
+    worked = sum(round(s / 3600, 2) for s in seconds.values())
+    assert worked > 0
+    assert in_file == pytest.approx(worked, abs=0.01)
+    assert export['worked_days_total'] == pytest.approx(worked, abs=0.01)
+    assert export['worked_export_total'] == pytest.approx(in_file, abs=0.01)
+
+    # Pressing generate again (a replayed request) is refused, in French,
+    # and changes nothing
+    status, body = site.rest(f'{path}/generate?f=state', method='POST',
+        login='rh', data={})
+    assert status == 400, body
+    assert 'generate' in body['message'] and 'Vous ne pouvez pas' in body[
+        'message']
+    status, again = site.rest(path + '?f=state&f=line_count', login='rh')
+    assert again['state'] == 'done'
+    assert again['line_count'] == export['line_count']
+    lines = search(site, 'hr.time.payroll.export.line',
+        [['export', '=', export['id']]], ['id'], login='rh')
+    assert len(lines) == export['line_count']

@@ -111,11 +111,29 @@ class Line(metaclass=PoolMeta):
 
     @fields.depends('employee')
     def on_change_with_date(self):
+        if (Transaction().context.get('_hr_time_dated')
+                and getattr(self, 'date', None)):
+            # clock() gave the work date it computed for the whole batch
+            return self.date
         date = super().on_change_with_date()
         if date and self.employee and self.at and self.company:
             date = self.employee.work_date(
                 local_datetime(self.at, self.company))
         return date
+
+    @classmethod
+    def get_rec_name(cls, lines, name):
+        # One read of the employees' names: creating a batch validates the
+        # rec_name of every line
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        Employee = pool.get('company.employee')
+        lang = Lang.get()
+        employees = {l.employee.id for l in lines}
+        names = {e['id']: e['rec_name'] for e in Employee.read(
+                list(employees), ['rec_name'])}
+        return {l.id: '%s@%s' % (names[l.employee.id], lang.strftime(l.at))
+            for l in lines}
 
     @classmethod
     def redate(cls, ranges):
@@ -241,9 +259,13 @@ class Line(metaclass=PoolMeta):
                 if v.get('device_code')}
             devices = {d.code: d for d in Device.search(
                     [('code', 'in', list(codes))])} if codes else {}
-            badges = {v['badge'] for v, _ in parsed if v.get('badge')}
-            employees = {e.badge: e for e in Employee.search(
-                    [('badge', 'in', list(badges))])} if badges else {}
+            badges = sorted({v['badge'] for v, _ in parsed if v.get('badge')})
+            employees = {}
+            # Small browse lists: see CREATE_CHUNK
+            for sub in _chunks(badges, CREATE_CHUNK):
+                employees.update((e.badge, e) for e in Employee.search(
+                        [('badge', 'in', sub)]))
+            cutoffs = {}
             keys = [v['key'] for v, _ in parsed]
             existing = {}
             for sub in _chunks(keys, 1000):
@@ -294,7 +316,7 @@ class Line(metaclass=PoolMeta):
                     closed = period_dates[company.id]
                     at = values['at']
                     local_date = employee.work_date(
-                        local_datetime(at, company))
+                        local_datetime(at, company), cutoffs)
                     if closed and closed > at:
                         error = ('closed', gettext(
                                 'mons_hr_time.msg_clock_period_closed',
@@ -338,7 +360,8 @@ class Line(metaclass=PoolMeta):
             # Tryton's browse checks its whole id list for each record, so
             # one create of thousands of lines costs quadratic time
             lines = []
-            with Transaction().set_context(_hr_time_no_touch=True):
+            with Transaction().set_context(
+                    _hr_time_no_touch=True, _hr_time_dated=True):
                 for sub in _chunks(to_create, CREATE_CHUNK):
                     lines.extend(cls.create(sub))
             touched = set()

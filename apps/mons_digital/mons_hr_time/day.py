@@ -13,7 +13,8 @@ from trytond.tools import timezone as tz
 from trytond.transaction import Transaction, without_check_access
 
 from .attendance import local_datetime
-from .exceptions import ApprovalError, ClosedDayError
+from .exceptions import ClosedDayError
+from .request import ApprovalRequestMixin
 
 SYNC_LIMIT = 200
 SIX_HOURS = 6 * 3600
@@ -691,7 +692,7 @@ class Anomaly(Workflow, ModelSQL, ModelView):
         pass
 
 
-class Correction(Workflow, ModelSQL, ModelView):
+class Correction(ApprovalRequestMixin, ModelSQL, ModelView):
     "Correction request of the clockings of a day"
     __name__ = 'attendance.correction'
     _states = {'readonly': Eval('state') != 'draft'}
@@ -710,6 +711,7 @@ class Correction(Workflow, ModelSQL, ModelView):
             'invisible': Eval('kind') != 'add',
             })
     direction = fields.Selection([
+            (None, ""),
             ('in', "In"),
             ('out', "Out"),
             ], "Direction", states={
@@ -720,50 +722,17 @@ class Correction(Workflow, ModelSQL, ModelView):
     reason = fields.Text("Reason", required=True, states=_states)
     line = fields.Many2One('attendance.line', "Clocking", readonly=True)
     decided_by = fields.Many2One('res.user', "Decided by", readonly=True)
-    state = fields.Selection([
-            ('draft', "Draft"),
-            ('requested', "Requested"),
-            ('approved', "Approved"),
-            ('refused', "Refused"),
-            ], "State", required=True, readonly=True)
     del _states
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         cls._order.insert(0, ('create_date', 'DESC'))
-        cls._transitions |= {
-            ('draft', 'requested'),
-            ('requested', 'approved'),
-            ('requested', 'refused'),
-            ('requested', 'draft'),
-            }
-        cls._buttons.update({
-                'request': {
-                    'invisible': Eval('state') != 'draft',
-                    'depends': ['state'],
-                    },
-                'approve': {
-                    'invisible': Eval('state') != 'requested',
-                    'depends': ['state'],
-                    },
-                'refuse': {
-                    'invisible': Eval('state') != 'requested',
-                    'depends': ['state'],
-                    },
-                })
-
-    @staticmethod
-    def default_state():
-        return 'draft'
+        cls._transitions.add(('requested', 'draft'))
 
     @staticmethod
     def default_kind():
         return 'add'
-
-    @staticmethod
-    def default_employee():
-        return Transaction().context.get('employee')
 
     @fields.depends('anomaly')
     def on_change_anomaly(self):
@@ -797,13 +766,8 @@ class Correction(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Line = pool.get('attendance.line')
         Anomaly = pool.get('attendance.anomaly')
-        Approver = pool.get('hr.time.approver')
         user = Transaction().user
-        for correction in corrections:
-            if not Approver.may_approve(correction.employee):
-                raise ApprovalError(gettext(
-                        'mons_hr_time.msg_not_approver',
-                        record=correction.rec_name))
+        cls.check_approver(corrections)
         with without_check_access():
             for correction in corrections:
                 if correction.kind == 'add':
@@ -811,8 +775,9 @@ class Correction(Workflow, ModelSQL, ModelView):
                                 'company': correction.employee.company.id,
                                 'employee': correction.employee.id,
                                 'at': correction.at,
-                                'date': local_datetime(correction.at,
-                                    correction.employee.company).date(),
+                                'date': correction.employee.work_date(
+                                    local_datetime(correction.at,
+                                        correction.employee.company)),
                                 'type': correction.direction,
                                 'source': 'correction',
                                 }])
@@ -829,12 +794,7 @@ class Correction(Workflow, ModelSQL, ModelView):
     def refuse(cls, corrections):
         pool = Pool()
         Anomaly = pool.get('attendance.anomaly')
-        Approver = pool.get('hr.time.approver')
-        for correction in corrections:
-            if not Approver.may_approve(correction.employee):
-                raise ApprovalError(gettext(
-                        'mons_hr_time.msg_not_approver',
-                        record=correction.rec_name))
+        cls.check_approver(corrections)
         with without_check_access():
             Anomaly.write([c.anomaly for c in corrections
                     if c.anomaly and c.anomaly.state == 'correction'],

@@ -59,24 +59,38 @@ class Employee(metaclass=PoolMeta):
                         or assignment.valid_to >= date)):
                 return assignment
 
-    def work_date(self, local):
+    def work_date(self, local, cutoffs=None):
         """Day a clocking at the aware local datetime counts for: the early
-        hours after a night shift belong to the day the shift started"""
+        hours after a night shift belong to the day the shift started.
+        cutoffs: a dict to keep night_cutoff results across calls"""
         date = local.date()
         seconds = time_seconds(local.time())
         if seconds >= NIGHT_CUTOFF_LIMIT:
             return date
-        previous = date - dt.timedelta(days=1)
-        night = self.schedule_line_at(previous)
+        if cutoffs is None:
+            cutoff = self.night_cutoff(date)
+        else:
+            key = (self.id, date)
+            if key not in cutoffs:
+                cutoffs[key] = self.night_cutoff(date)
+            cutoff = cutoffs[key]
+        if cutoff is not None and seconds < cutoff:
+            return date - dt.timedelta(days=1)
+        return date
+
+    def night_cutoff(self, date):
+        """Seconds after the midnight starting date before which a clocking
+        belongs to the previous day's night shift; None without one"""
+        night = self.schedule_line_at(date - dt.timedelta(days=1))
         if not night or not night.crosses_midnight:
-            return date
+            return None
         end = time_seconds(night.end)
         cutoff = min(end + NIGHT_GRACE, NIGHT_CUTOFF_LIMIT)
         own = self.schedule_line_at(date)
         if own and own.start and time_seconds(own.start) > end:
             # A clocking between the two shifts goes to the nearer one
             cutoff = min(cutoff, (end + time_seconds(own.start)) // 2)
-        return previous if seconds < cutoff else date
+        return cutoff
 
     def schedule_line_at(self, date):
         assignment = self.schedule_at(date)

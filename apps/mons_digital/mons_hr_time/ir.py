@@ -10,4 +10,6 @@ class Cron(metaclass=PoolMeta):
         cls.method.selection.extend([
                 ('attendance.day|compute_recent',
                     "Compute the Attendance Days"),
+                ('attendance.anomaly|send_digest',
+                    "Send the Clocking Anomalies by E-mail"),
                 ])

@@ -14,6 +14,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import LeaveValidationError
+from .request import CancellableRequestMixin
 
 
 class LeaveType(DeactivableMixin, ModelSQL, ModelView):
@@ -223,7 +224,7 @@ class Allocation(ModelSQL, ModelView):
         return cls.balance_at(employee, types[0], date)
 
 
-class Leave(Workflow, ModelSQL, ModelView):
+class Leave(CancellableRequestMixin, ModelSQL, ModelView):
     "Leave Request"
     __name__ = 'attendance.leave'
     _states = {'readonly': Eval('state') != 'draft'}
@@ -261,63 +262,19 @@ class Leave(Workflow, ModelSQL, ModelView):
     level = fields.Integer("Approval Level", readonly=True)
     approvals = fields.One2Many('attendance.leave.approval', 'leave',
         "Approvals", readonly=True)
-    substitute_approvers = fields.Function(fields.Many2Many(
-            'company.employee', None, None, "Substitute Approvers",
-            help="Employees standing in today for the approvers."),
-        'get_substitute_approvers',
-        searcher='search_substitute_approvers')
-    state = fields.Selection([
-            ('draft', "Draft"),
-            ('requested', "Requested"),
-            ('approved', "Approved"),
-            ('refused', "Refused"),
-            ('cancelled', "Cancelled"),
-            ], "State", required=True, readonly=True)
     del _states
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         cls._order = [('start', 'DESC'), ('id', 'DESC')]
-        cls._transitions |= {
-            ('draft', 'requested'),
-            ('requested', 'approved'),
-            ('requested', 'refused'),
-            ('requested', 'cancelled'),
-            ('approved', 'cancelled'),
-            ('requested', 'draft'),
-            }
+        cls._transitions.add(('requested', 'draft'))
         cls._buttons.update({
-                'request': {
-                    'invisible': Eval('state') != 'draft',
-                    'depends': ['state'],
-                    },
-                'approve': {
-                    'invisible': Eval('state') != 'requested',
-                    'depends': ['state'],
-                    },
-                'refuse': {
-                    'invisible': Eval('state') != 'requested',
-                    'depends': ['state'],
-                    },
-                'cancel': {
-                    'invisible': ~Eval('state').in_(
-                        ['requested', 'approved']),
-                    'depends': ['state'],
-                    },
                 'draft': {
                     'invisible': Eval('state') != 'requested',
                     'depends': ['state'],
                     },
                 })
-
-    @staticmethod
-    def default_state():
-        return 'draft'
-
-    @staticmethod
-    def default_employee():
-        return Transaction().context.get('employee')
 
     @staticmethod
     def default_level():
@@ -339,30 +296,8 @@ class Leave(Workflow, ModelSQL, ModelView):
     def get_rec_name(self, name):
         return f'{self.type.rec_name} {self.employee.rec_name} {self.start}'
 
-    def get_substitute_approvers(self, name):
-        Approver = Pool().get('hr.time.approver')
-        managers = Approver.managers_of(self.employee, self.level or 1)
-        return sorted(Approver.substitutes_of(managers))
-
-    @classmethod
-    def search_substitute_approvers(cls, name, clause):
-        pool = Pool()
-        Approver = pool.get('hr.time.approver')
-        Service = pool.get('mons.service')
-        value = clause[2]
-        ids = list(value) if isinstance(value, (list, tuple)) else [value]
-        today = dt.date.today()
-        with without_check_access():
-            managers = [a.approver.id for a in Approver.search([
-                        ('substitute', 'in', ids),
-                        ('start', '<=', today), ('end', '>=', today)])]
-            managed = Service.search([('manager', 'in', managers)]
-                ) if managers else []
-            services = Service.search([('parent', 'child_of',
-                        [s.id for s in managed])]) if managed else []
-        if not services:
-            return [('id', '=', -1)]
-        return [('employee.time_services', 'in', [s.id for s in services])]
+    def _approval_level(self):
+        return self.level or 1
 
     def dates(self):
         "Working dates of the employee covered by the request"
@@ -552,14 +487,13 @@ class Leave(Workflow, ModelSQL, ModelView):
     def approve(cls, leaves):
         pool = Pool()
         Approval = pool.get('attendance.leave.approval')
-        Approver = pool.get('hr.time.approver')
         User = pool.get('res.user')
         user = User(Transaction().user)
         approved = []
         for leave in leaves:
             if leave.state != 'requested':
                 continue
-            Approver.check_approve(leave.employee, leave, leave.level)
+            cls.check_approver([leave])
             pending = [a for a in leave.approvals
                 if a.level == leave.level and a.state == 'pending']
             with without_check_access():
@@ -582,11 +516,8 @@ class Leave(Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('refused')
     def refuse(cls, leaves):
-        pool = Pool()
-        Approval = pool.get('attendance.leave.approval')
-        Approver = pool.get('hr.time.approver')
-        for leave in leaves:
-            Approver.check_approve(leave.employee, leave, leave.level)
+        Approval = Pool().get('attendance.leave.approval')
+        cls.check_approver(leaves)
         with without_check_access():
             Approval.write([a for l in leaves for a in l.approvals
                     if a.state == 'pending'], {
@@ -594,20 +525,11 @@ class Leave(Workflow, ModelSQL, ModelView):
                     'decided_at': dt.datetime.now()})
 
     @classmethod
-    @ModelView.button
-    def cancel(cls, leaves):
-        pool = Pool()
-        Day = pool.get('attendance.day')
+    def check_cancel(cls, leaves):
+        # Even a requested leave of a closed month stays as it was
+        Day = Pool().get('attendance.day')
         for leave in leaves:
             Day.check_open(leave.employee, leave.start)
-        approved = [l for l in leaves if l.state == 'approved']
-        cls.do_cancel(leaves)
-        cls._touch(approved)
-
-    @classmethod
-    @Workflow.transition('cancelled')
-    def do_cancel(cls, leaves):
-        pass
 
 
 class LeaveApproval(ModelSQL, ModelView):

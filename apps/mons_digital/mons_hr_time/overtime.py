@@ -10,6 +10,8 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
+from .request import ApprovalRequestMixin
+
 KINDS = [
     ('normal', "Weekday"),
     ('evening', "Evening"),
@@ -80,7 +82,7 @@ class OvertimeRule(ModelSQL, ModelView):
         return getattr(self, f'multiplier_{kind}')
 
 
-class Overtime(Workflow, ModelSQL, ModelView):
+class Overtime(ApprovalRequestMixin, ModelSQL, ModelView):
     "Overtime"
     __name__ = 'attendance.overtime'
 
@@ -104,40 +106,26 @@ class Overtime(Workflow, ModelSQL, ModelView):
             ], "Compensation", required=True,
         states={'readonly': Eval('state') != 'draft'})
     decided_by = fields.Many2One('res.user', "Decided by", readonly=True)
-    state = fields.Selection([
-            ('draft', "To Approve"),
-            ('approved', "Approved"),
-            ('refused', "Refused"),
-            ], "State", required=True, readonly=True)
+    # Computed from the days, overtime waits for approval from its creation
+    _pending_state = 'draft'
+    _request_states = ('draft', 'approved', 'refused')
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.state.selection = [('draft', "To Approve") if k == 'draft'
+            else (k, v) for k, v in cls.state.selection]
         cls._order = [('date', 'DESC'), ('employee', 'ASC'), ('id', 'ASC')]
         cls._transitions |= {
-            ('draft', 'approved'),
-            ('draft', 'refused'),
             ('approved', 'draft'),
             ('refused', 'draft'),
             }
         cls._buttons.update({
-                'approve': {
-                    'invisible': Eval('state') != 'draft',
-                    'depends': ['state'],
-                    },
-                'refuse': {
-                    'invisible': Eval('state') != 'draft',
-                    'depends': ['state'],
-                    },
                 'reset': {
                     'invisible': Eval('state') == 'draft',
                     'depends': ['state'],
                     },
                 })
-
-    @staticmethod
-    def default_state():
-        return 'draft'
 
     @staticmethod
     def default_compensation():
@@ -229,30 +217,31 @@ class Overtime(Workflow, ModelSQL, ModelView):
         return int(credited - taken)
 
     @classmethod
+    def check_approver(cls, overtimes):
+        Day = Pool().get('attendance.day')
+        super().check_approver(overtimes)
+        for overtime in overtimes:
+            Day.check_open(overtime.employee, overtime.date)
+
+    @classmethod
+    def _decide(cls, overtimes):
+        cls.check_approver(overtimes)
+        cls.write(overtimes, {'decided_by': Transaction().user})
+
+    @classmethod
     @ModelView.button
     @Workflow.transition('approved')
     def approve(cls, overtimes):
-        cls._check_approver(overtimes)
-        cls.write(overtimes, {'decided_by': Transaction().user})
+        cls._decide(overtimes)
 
     @classmethod
     @ModelView.button
     @Workflow.transition('refused')
     def refuse(cls, overtimes):
-        cls._check_approver(overtimes)
-        cls.write(overtimes, {'decided_by': Transaction().user})
+        cls._decide(overtimes)
 
     @classmethod
     @ModelView.button
     @Workflow.transition('draft')
     def reset(cls, overtimes):
-        cls._check_approver(overtimes)
-
-    @classmethod
-    def _check_approver(cls, overtimes):
-        pool = Pool()
-        Approver = pool.get('hr.time.approver')
-        Day = pool.get('attendance.day')
-        for overtime in overtimes:
-            Approver.check_approve(overtime.employee, overtime)
-            Day.check_open(overtime.employee, overtime.date)
+        cls.check_approver(overtimes)

@@ -9,11 +9,12 @@ from sql import Literal
 from sql.aggregate import Sum
 from sql.conditionals import Case
 
+from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import (
     ModelSQL, ModelView, Workflow, fields, sequence_ordered)
 from trytond.pool import Pool
-from trytond.pyson import Eval
+from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import PayrollError
@@ -189,7 +190,12 @@ class Column(sequence_ordered(), ModelSQL, ModelView):
 
 
 class Export(Workflow, ModelSQL, ModelView):
-    "Payroll Export"
+    """Payroll Export
+
+    The file of a month for 2,000 agents takes long to build: the generate
+    button only queues the work (state "queued") and the queue worker builds
+    the lines and the file, then ends in "done" or, on a business error, in
+    "failed" with the message kept on the export."""
     __name__ = 'hr.time.payroll.export'
 
     period = fields.Many2One('attendance.period', "Period", required=True,
@@ -209,23 +215,37 @@ class Export(Workflow, ModelSQL, ModelView):
     worked_export_total = fields.Float("Worked Hours (export)",
         digits=(16, 2), readonly=True,
         help="Sum of the worked hours lines of the file.")
+    error_message = fields.Text("Error Message", readonly=True,
+        states={'invisible': ~Eval('error_message')},
+        help="Why the generation failed; reset the export to draft, "
+        "fix the cause and generate again.")
     state = fields.Selection([
             ('draft', "Draft"),
+            ('queued', "In Progress"),
             ('done', "Done"),
-            ], "State", required=True, readonly=True)
+            ('failed', "Failed"),
+            ], "State", required=True, readonly=True, sort=False)
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         cls._order.insert(0, ('id', 'DESC'))
-        cls._transitions |= {('draft', 'done'), ('done', 'draft')}
+        cls._transitions |= {
+            ('draft', 'queued'),
+            ('queued', 'done'),
+            ('queued', 'failed'),
+            # a task lost by the worker must not block the export forever
+            ('queued', 'draft'),
+            ('done', 'draft'),
+            ('failed', 'draft'),
+            }
         cls._buttons.update({
                 'generate': {
                     'invisible': Eval('state') != 'draft',
                     'depends': ['state'],
                     },
                 'reset': {
-                    'invisible': Eval('state') != 'done',
+                    'invisible': Eval('state') == 'draft',
                     'depends': ['state'],
                     },
                 })
@@ -238,50 +258,127 @@ class Export(Workflow, ModelSQL, ModelView):
         return f'{self.period.rec_name} - {self.layout.rec_name}'
 
     @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('state') == 'failed', 'danger',
+                    If(Eval('state') == 'queued', 'muted', ''))),
+            ]
+
+    @classmethod
     @ModelView.button
     @Workflow.transition('draft')
     def reset(cls, exports):
         Line = Pool().get('hr.time.payroll.export.line')
         Line.delete([l for e in exports for l in e.lines])
-        cls.write(exports, {'file': None, 'line_count': 0})
+        cls.write(exports, {
+                'file': None,
+                'filename': None,
+                'line_count': 0,
+                'start': None,
+                'end': None,
+                'worked_days_total': None,
+                'worked_export_total': None,
+                'error_message': None,
+                })
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('done')
+    @Workflow.transition('queued')
     def generate(cls, exports):
-        pool = Pool()
-        Line = pool.get('hr.time.payroll.export.line')
+        # Only the exports still in draft reach here (Workflow filters), so
+        # pressing the button again never queues a second generation.
+        if not exports:
+            return
+        cls.write(exports, {'error_message': None})
+        # The queue drops the language of the context: pass it on so the
+        # error message is stored in the language of the user.
+        with Transaction().set_context(queue_name='hr_time_payroll'):
+            cls.__queue__.process(exports, Transaction().language)
+
+    @classmethod
+    def process(cls, exports, language=None):
+        "Build the lines and the file of the queued exports (queue task)"
+        # Serialise with a concurrent replay or reset of the same exports
+        cls.lock(exports)
+        exports = cls.browse([e.id for e in exports])
+        done, failed = [], []
         for export in exports:
-            if export.period.state != 'closed':
-                raise PayrollError(gettext(
-                        'mons_hr_time.msg_payroll_period_open',
-                        period=export.period.rec_name))
-            with without_check_access():
-                start, end, rows, worked_total = export.collect()
-            Line.create([{
-                        'export': export.id,
-                        'employee': r['employee'].id,
-                        'pay_code': r['pay_code_record'].id,
-                        'quantity': r['quantity'],
-                        } for r in rows])
-            exported = round(sum(r['quantity'] for r in rows
-                    if r['pay_code_record'].kind == 'worked'), 2)
-            if any(p.kind == 'worked' for p in export.pay_codes()) and (
-                    abs(exported - worked_total) > 0.01 * max(
-                        1, len({r['employee'].id for r in rows}))):
-                raise PayrollError(gettext(
-                        'mons_hr_time.msg_payroll_not_reconciled',
-                        exported=exported, computed=worked_total))
-            text = export.layout.render(rows)
-            export.file = text.encode(export.layout.encoding or 'utf-8',
-                errors='replace')
-            extension = 'csv' if export.layout.format == 'csv' else 'txt'
-            export.filename = f'persee-{end:%Y-%m}.{extension}'
-            export.start, export.end = start, end
-            export.line_count = len(rows)
-            export.worked_days_total = worked_total
-            export.worked_export_total = exported
-        cls.save(exports)
+            # Idempotent: a replayed task finds the export done, failed or
+            # reset and does nothing.
+            if export.state != 'queued':
+                continue
+            context = {'language': language} if language else {}
+            with Transaction().set_context(**context):
+                try:
+                    rows, values = export.prepare()
+                except UserError as error:
+                    message = error.message
+                    if error.description:
+                        message += '\n' + error.description
+                    export.error_message = message
+                    failed.append(export)
+                    continue
+                # Outside the try: an error while writing is not a business
+                # error, it rolls the whole task back and the worker logs it
+                export.store(rows, values)
+                done.append(export)
+        cls.save(done + failed)
+        cls.done(done)
+        cls.fail(failed)
+
+    @classmethod
+    @Workflow.transition('done')
+    def done(cls, exports):
+        pass
+
+    @classmethod
+    @Workflow.transition('failed')
+    def fail(cls, exports):
+        pass
+
+    def prepare(self):
+        """Rows and values of the export, checked but not written: a
+        business error leaves nothing behind"""
+        if self.period.state != 'closed':
+            raise PayrollError(gettext(
+                    'mons_hr_time.msg_payroll_period_open',
+                    period=self.period.rec_name))
+        with without_check_access():
+            start, end, rows, worked_total = self.collect()
+        exported = round(sum(r['quantity'] for r in rows
+                if r['pay_code_record'].kind == 'worked'), 2)
+        if any(p.kind == 'worked' for p in self.pay_codes()) and (
+                abs(exported - worked_total) > 0.01 * max(
+                    1, len({r['employee'].id for r in rows}))):
+            raise PayrollError(gettext(
+                    'mons_hr_time.msg_payroll_not_reconciled',
+                    exported=exported, computed=worked_total))
+        text = self.layout.render(rows)
+        extension = 'csv' if self.layout.format == 'csv' else 'txt'
+        return rows, {
+            'file': text.encode(self.layout.encoding or 'utf-8',
+                errors='replace'),
+            'filename': f'persee-{end:%Y-%m}.{extension}',
+            'start': start,
+            'end': end,
+            'line_count': len(rows),
+            'worked_days_total': worked_total,
+            'worked_export_total': exported,
+            'error_message': None,
+            }
+
+    def store(self, rows, values):
+        Line = Pool().get('hr.time.payroll.export.line')
+        # Lines left by an interrupted run are replaced, never duplicated
+        Line.delete(Line.search([('export', '=', self.id)]))
+        Line.create([{
+                    'export': self.id,
+                    'employee': r['employee'].id,
+                    'pay_code': r['pay_code_record'].id,
+                    'quantity': r['quantity'],
+                    } for r in rows])
+        for name, value in values.items():
+            setattr(self, name, value)
 
     def pay_codes(self):
         return Pool().get('hr.time.pay.code').search([])

@@ -10,13 +10,14 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import TeleworkValidationError
+from .request import CancellableRequestMixin
 from .schedule import WEEKDAYS
 
 # Open-ended structural telework is checked against the quotas over
 QUOTA_HORIZON = dt.timedelta(weeks=12)
 
 
-class Telework(Workflow, ModelSQL, ModelView):
+class Telework(CancellableRequestMixin, ModelSQL, ModelView):
     "Telework Request"
     __name__ = 'attendance.telework'
     _states = {'readonly': Eval('state') != 'draft'}
@@ -43,57 +44,16 @@ class Telework(Workflow, ModelSQL, ModelView):
             })
     reason = fields.Text("Reason", states=_states)
     decided_by = fields.Many2One('res.user', "Decided by", readonly=True)
-    state = fields.Selection([
-            ('draft', "Draft"),
-            ('requested', "Requested"),
-            ('approved', "Approved"),
-            ('refused', "Refused"),
-            ('cancelled', "Cancelled"),
-            ], "State", required=True, readonly=True)
     del _states
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         cls._order = [('start', 'DESC'), ('id', 'DESC')]
-        cls._transitions |= {
-            ('draft', 'requested'),
-            ('requested', 'approved'),
-            ('requested', 'refused'),
-            ('requested', 'cancelled'),
-            ('approved', 'cancelled'),
-            }
-        cls._buttons.update({
-                'request': {
-                    'invisible': Eval('state') != 'draft',
-                    'depends': ['state'],
-                    },
-                'approve': {
-                    'invisible': Eval('state') != 'requested',
-                    'depends': ['state'],
-                    },
-                'refuse': {
-                    'invisible': Eval('state') != 'requested',
-                    'depends': ['state'],
-                    },
-                'cancel': {
-                    'invisible': ~Eval('state').in_(
-                        ['requested', 'approved']),
-                    'depends': ['state'],
-                    },
-                })
-
-    @staticmethod
-    def default_state():
-        return 'draft'
 
     @staticmethod
     def default_kind():
         return 'occasional'
-
-    @staticmethod
-    def default_employee():
-        return Transaction().context.get('employee')
 
     def get_rec_name(self, name):
         return f'{self.employee.rec_name} {self.start}'
@@ -184,11 +144,9 @@ class Telework(Workflow, ModelSQL, ModelView):
     @classmethod
     @ModelView.button
     def approve(cls, requests):
-        pool = Pool()
-        Approver = pool.get('hr.time.approver')
-        Day = pool.get('attendance.day')
+        Day = Pool().get('attendance.day')
+        cls.check_approver(requests)
         for request in requests:
-            Approver.check_approve(request.employee, request)
             Day.check_open(request.employee, request.start)
         cls.check_quota(requests)
         cls.do_approve(requests)
@@ -204,23 +162,5 @@ class Telework(Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('refused')
     def refuse(cls, requests):
-        Approver = Pool().get('hr.time.approver')
-        for request in requests:
-            Approver.check_approve(request.employee, request)
+        cls.check_approver(requests)
         cls.write(requests, {'decided_by': Transaction().user})
-
-    @classmethod
-    @ModelView.button
-    def cancel(cls, requests):
-        Day = Pool().get('attendance.day')
-        for request in requests:
-            if request.state == 'approved':
-                Day.check_open(request.employee, request.start)
-        approved = [r for r in requests if r.state == 'approved']
-        cls.do_cancel(requests)
-        cls._touch(approved)
-
-    @classmethod
-    @Workflow.transition('cancelled')
-    def do_cancel(cls, requests):
-        pass

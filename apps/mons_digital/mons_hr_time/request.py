@@ -1,0 +1,175 @@
+"""The workflow the requests of an employee share (leave, telework,
+overtime, corrections): they wait in a pending state for an approver
+(the managers above the employee, HR or a substitute named in
+``hr.time.approver``) who approves or refuses them."""
+import datetime as dt
+
+from trytond.model import ModelView, Workflow, fields
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction, without_check_access
+
+STATES = [
+    ('draft', "Draft"),
+    ('requested', "Requested"),
+    ('approved', "Approved"),
+    ('refused', "Refused"),
+    ('cancelled', "Cancelled"),
+    ]
+
+
+class ApprovalRequestMixin(Workflow):
+    """A request an approver decides.
+
+    A model sets ``_pending_state`` (the state awaiting the approver;
+    ``'requested'`` gives a ``request`` button from draft) and
+    ``_request_states`` (its states among ``STATES``)."""
+    __slots__ = ()
+    _pending_state = 'requested'
+    _request_states = ('draft', 'requested', 'approved', 'refused')
+
+    state = fields.Selection(STATES, "State", required=True, readonly=True)
+    substitute_approvers = fields.Function(fields.Many2Many(
+            'company.employee', None, None, "Substitute Approvers",
+            help="Employees standing in today for the approvers."),
+        'get_substitute_approvers',
+        searcher='search_substitute_approvers')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.state.selection = [s for s in cls.state.selection
+            if s[0] in cls._request_states]
+        pending = cls._pending_state
+        cls._transitions |= {(pending, 'approved'), (pending, 'refused')}
+        cls._buttons.update({
+                'approve': {
+                    'invisible': Eval('state') != pending,
+                    'depends': ['state'],
+                    },
+                'refuse': {
+                    'invisible': Eval('state') != pending,
+                    'depends': ['state'],
+                    },
+                })
+        if pending != 'draft':
+            cls._transitions.add(('draft', pending))
+            cls._buttons['request'] = {
+                'invisible': Eval('state') != 'draft',
+                'depends': ['state'],
+                }
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    @staticmethod
+    def default_employee():
+        return Transaction().context.get('employee')
+
+    def _approval_level(self):
+        "Level of the approvers the request waits for"
+        return 1
+
+    @classmethod
+    def check_approver(cls, requests):
+        "Raise unless the user may decide each request"
+        Approver = Pool().get('hr.time.approver')
+        for request in requests:
+            Approver.check_approve(
+                request.employee, request, request._approval_level())
+
+    def get_substitute_approvers(self, name):
+        Approver = Pool().get('hr.time.approver')
+        if self.state != self._pending_state:
+            return []
+        managers = Approver.managers_of(
+            self.employee, self._approval_level())
+        return sorted(Approver.substitutes_of(managers) - {self.employee.id})
+
+    @classmethod
+    def search_substitute_approvers(cls, name, clause):
+        """Requests awaiting approval that the employees of the clause may
+        decide today as substitutes, as ``Approver.may_approve`` does: the
+        substituted manager must be an approver of the request's level."""
+        pool = Pool()
+        Approver = pool.get('hr.time.approver')
+        Service = pool.get('mons.service')
+        value = clause[2]
+        substitutes = set(
+            value if isinstance(value, (list, tuple)) else [value])
+        today = dt.date.today()
+        with without_check_access():
+            substituted = {a.approver.id for a in Approver.search([
+                        ('substitute', 'in', list(substitutes)),
+                        ('start', '<=', today), ('end', '>=', today)])}
+            if not substituted:
+                return [('id', '=', -1)]
+            # The approvers of a request manage one of the services of
+            # its employee or a service above them
+            managed = Service.search([('manager', 'in', list(substituted))])
+            services = Service.search([
+                    ('parent', 'child_of', [s.id for s in managed])])
+            employees = {m.id for s in services for m in s.members}
+            employees |= {s.manager.id for s in services if s.manager}
+            # Nobody approves their own requests
+            employees -= substitutes
+            requests = cls.search([
+                    ('state', '=', cls._pending_state),
+                    ('employee', 'in', list(employees)),
+                    ]) if employees else []
+            managers = {}
+            ids = []
+            for request in requests:
+                key = (request.employee.id, request._approval_level())
+                if key not in managers:
+                    managers[key] = Approver.managers_of(
+                        request.employee, key[1])
+                if managers[key] & substituted:
+                    ids.append(request.id)
+        return [('id', 'in', ids)]
+
+
+class CancellableRequestMixin(ApprovalRequestMixin):
+    """A request its employee may cancel while requested or once approved;
+    the model gives ``_touch(requests)`` to recompute the days of the
+    approved ones."""
+    __slots__ = ()
+    _request_states = (
+        'draft', 'requested', 'approved', 'refused', 'cancelled')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._transitions |= {
+            ('requested', 'cancelled'),
+            ('approved', 'cancelled'),
+            }
+        cls._buttons.update({
+                'cancel': {
+                    'invisible': ~Eval('state').in_(
+                        ['requested', 'approved']),
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def check_cancel(cls, requests):
+        "Cancelling an approved request changes days: they must be open"
+        Day = Pool().get('attendance.day')
+        for request in requests:
+            if request.state == 'approved':
+                Day.check_open(request.employee, request.start)
+
+    @classmethod
+    @ModelView.button
+    def cancel(cls, requests):
+        cls.check_cancel(requests)
+        approved = [r for r in requests if r.state == 'approved']
+        cls.do_cancel(requests)
+        cls._touch(approved)
+
+    @classmethod
+    @Workflow.transition('cancelled')
+    def do_cancel(cls, requests):
+        pass

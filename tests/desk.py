@@ -1,0 +1,40 @@
+"""Signing in to the desk (sao) in a real browser, shared by the desk
+tests."""
+import re
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+
+def open_desk(browser, site, login, ready):
+    """A new page signed in as login, once the menu entry matching the
+    regular expression ready shows; returns (context, page, entry, errors)
+    where errors collects the page's JavaScript errors"""
+    context = browser.new_context(
+        viewport={'width': 1280, 'height': 900}, locale='fr-BE')
+    page = context.new_page()
+    errors = []
+    page.on('pageerror', lambda error: errors.append(str(error)))
+    response = page.goto(f'{site.url}/#{site.db}')
+    assert response.status == 200
+    page.wait_for_selector('#login', state='visible', timeout=30000)
+    page.fill('#login', login)
+    page.keyboard.press('Enter')
+    password = page.locator('.modal input[type=password]')
+    password.wait_for(state='visible', timeout=30000)
+    password.fill(site.password)
+    page.keyboard.press('Enter')
+    entry = page.get_by_text(re.compile(ready)).first
+    # A fresh site opens the module configuration wizard first
+    cancel = page.locator('button', has_text=re.compile(
+            r'^\s*(Annuler|Cancel)\s*$', re.I))
+    for _ in range(120):
+        if entry.is_visible():
+            break
+        if cancel.count() and cancel.first.is_visible():
+            try:
+                cancel.first.click(timeout=2000)
+            except PlaywrightTimeoutError:
+                pass  # the dialog closed meanwhile
+        page.wait_for_timeout(500)
+    entry.wait_for(state='visible', timeout=30000)
+    return context, page, entry, errors
