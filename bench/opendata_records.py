@@ -1,7 +1,8 @@
 """Latency of filtered `records` queries on a 1,000,000-row dataset.
 
     .venv/bin/python bench/opendata_records.py [--database-uri URI] \
-        [--rows 1000000] [--repeat 50]
+        [--rows 1000000] [--repeat 50] [--text-only] [--text-repeat 10] \
+        [--explain]
 
 Each query goes through the Explore v2.1 records API over HTTP (trytond's
 WSGI app in this process); median and p95 in milliseconds. The last lines
@@ -29,7 +30,20 @@ QUERIES = [
             'order_by': 'capacite desc'}),
     ("group_by with counts", {'select': 'section, count(*) as n',
             'group_by': 'section', 'order_by': 'n desc', 'limit': 20}),
-    ("full-text search (no index)", {'where': '"P-09999"'}),
+    ]
+# Free text: SQLite FTS5 trigram table / PostgreSQL pg_trgm GIN index since
+# the search index (storage.py); a full scan before.  "flenu" shows the
+# accent folding: 0 rows with the former scan, the Flénu rows with the index.
+TEXT_QUERIES = [
+    ("full-text `\"P-09999\"`", {'where': '"P-09999"'}),
+    ("`search(section, \"jemap\")`", {
+            'where': 'search(section, "jemap")'}),
+    ("full-text `\"flenu\"` (accents)", {'where': '"flenu"'}),
+    ("full-text `\"P-09999\"`, offset 50", {'where': '"P-09999"',
+            'offset': 50}),
+    ("CKAN `datastore_search q=jemappes`", {'q': 'jemappes'}),
+    ("`code like \"*-09999*\"` (index narrows, LIKE decides)", {
+            'where': 'code like "*-09999*"'}),
     ]
 
 
@@ -97,6 +111,29 @@ def json_table_comparison(code, repeat):
         return timings
 
 
+def explain(code, where):
+    "Return the database plan of the count of a free-text where"
+    from sql import Literal
+    from sql.aggregate import Count
+    from trytond import backend
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    from trytond.modules.mons_opendata.api import Records
+    with Transaction().start(setup.DB_NAME, 0) as transaction:
+        Dataset = Pool().get('opendata.dataset')
+        dataset, = Dataset.search([('code', '=', code)])
+        records = Records(dataset)
+        query = records.table.select(Count(Literal(1)),
+            where=records.query.where(where))
+        sql, params = tuple(query)
+        cursor = transaction.connection.cursor()
+        if backend.name == 'postgresql':
+            cursor.execute('EXPLAIN ANALYZE ' + sql, params)
+        else:
+            cursor.execute('EXPLAIN QUERY PLAN ' + sql, params)
+        return [' | '.join(str(v) for v in row) for row in cursor]
+
+
 def main():
     import requests
     parser = argparse.ArgumentParser()
@@ -105,6 +142,11 @@ def main():
     parser.add_argument('--repeat', type=int, default=50)
     parser.add_argument('--no-json', action='store_true',
         help="skip the JSON-column comparison")
+    parser.add_argument('--text-only', action='store_true',
+        help="only the free-text queries")
+    parser.add_argument('--text-repeat', type=int, default=10)
+    parser.add_argument('--explain', action='store_true',
+        help="print the plan of the count of the first free-text query")
     args = parser.parse_args()
     setup.configure(args.database_uri)
     code = setup.ensure([args.rows])[args.rows]
@@ -113,27 +155,37 @@ def main():
         base, code)
     backend = 'PostgreSQL' if args.database_uri else 'SQLite'
     session = requests.Session()
+    ckan = '%s/opendata/api/3/action/datastore_search' % base
     print("| backend | rows | query | total_count | median ms | p95 ms |")
     print("|---|---|---|---|---|---|")
-    for label, params in QUERIES:
+    queries = [] if args.text_only else [(q, args.repeat) for q in QUERIES]
+    queries += [(q, args.text_repeat) for q in TEXT_QUERIES]
+    for (label, params), repeat in queries:
         params = dict(params)
         params.setdefault('limit', 10)
         timings = []
         total = None
-        repeat = args.repeat if 'no index' not in label else max(
-            3, args.repeat // 10)
         for i in range(repeat + 1):
             start = time.perf_counter()
-            response = session.get(url, params=params)
+            if 'q' in params:
+                response = session.get(ckan, params=dict(params,
+                        resource_id=code))
+            else:
+                response = session.get(url, params=params)
             elapsed = (time.perf_counter() - start) * 1000
             response.raise_for_status()
-            total = response.json()['total_count']
+            data = response.json()
+            total = (data['result']['total'] if 'q' in params
+                else data['total_count'])
             if i:
                 timings.append(elapsed)
         print("| %s | %d | %s | %d | %.1f | %.1f |" % (backend, args.rows,
                 label, total, statistics.median(timings),
                 percentile(timings, 0.95)), flush=True)
-    if not args.no_json:
+    if args.explain:
+        for line in explain(code, TEXT_QUERIES[0][1]['where']):
+            print('    ' + line)
+    if not args.no_json and not args.text_only:
         timings = json_table_comparison(code, args.repeat)
         print("| %s | %d | same text filter + count on a JSON-column rows "
             "table (SQL only, no HTTP) | - | %.1f | %.1f |" % (

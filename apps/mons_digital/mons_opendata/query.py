@@ -5,11 +5,15 @@ a query parameter, so no user text is ever pasted into SQL.
 """
 import re
 
-from sql import Literal, Null
+from sql import Column, Literal, Null
 from sql.aggregate import Avg, Count, Max, Min, Sum
 from sql.conditionals import Coalesce
 from sql.functions import Lower
 from sql.operators import And, Equal, In, Like, Not, NotIn, Or
+
+from trytond import backend
+
+from . import storage
 
 AGGREGATES = {'count': Count, 'sum': Sum, 'avg': Avg, 'min': Min, 'max': Max}
 
@@ -55,9 +59,13 @@ def tokenize(text):
 class RecordQuery:
     "Build queries on the rows table of a version"
 
-    def __init__(self, table, columns):
+    def __init__(self, table, columns, version_id=None, search_index=False):
+        """search_index: whether free text may use the folded search of
+        storage.py (created with the version or at module update)"""
         self.table = table
         self.columns = columns
+        self.version_id = version_id
+        self.search_index = bool(search_index and version_id)
         self.by_name = {c['name']: c for c in columns}
         self.by_lower = {c['name'].lower(): c for c in columns}
 
@@ -92,14 +100,58 @@ class RecordQuery:
         return str(value)
 
     def fulltext(self, text, fields=None):
-        cols = fields or [
-            c for c in self.columns if c['type'] not in (
-                'integer', 'number', 'boolean')]
+        searchable = storage.search_columns(self.columns)
+        cols = fields or searchable
         if not cols:
             return Literal(False)
+        if self.search_index and all(c in searchable for c in cols):
+            return self._indexed_fulltext(text, cols,
+                restrict=len(cols) < len(searchable))
+        # versions without index (see storage.has_search_index)
         pattern = '%' + text.lower().replace('%', '') + '%'
         return Or([Like(Lower(Coalesce(getattr(self.table, c['col']), '')),
                     pattern) for c in cols])
+
+    def _indexed_fulltext(self, text, cols, restrict):
+        "Case and accent-insensitive substring in one of the columns"
+        needle = storage.fold(text)
+        if not needle:
+            return Literal(True)
+        search = storage.search_table(self.version_id)
+        if backend.name == 'postgresql':
+            pattern = '%' + re.sub(r'([\\%_])', r'\\\1', needle) + '%'
+            return In(self.table.id, search.select(search.id, where=Or([
+                            Like(getattr(search, c['col']), pattern)
+                            for c in cols])))
+        if len(needle) >= 3:
+            # a phrase of consecutive trigrams is exactly the substring
+            match = '"%s"' % needle.replace('"', '""')
+            if restrict:
+                match = '{%s} : %s' % (' '.join(c['col'] for c in cols), match)
+            where = storage.Match(
+                Column(search, storage.search_table_name(self.version_id)),
+                match)
+        else:
+            # too short for a trigram: scan the folded copy
+            pattern = '*%s*' % re.sub(r'([*?\[])', r'[\1]', needle)
+            where = Or([storage.Glob(Column(search, c['col']), pattern)
+                    for c in cols])
+        return In(self.table.id, search.select(Column(search, 'rowid'),
+                where=where))
+
+    def _like_prefilter(self, c, pattern):
+        """Return a search-index condition true for every row matching the
+        LIKE pattern (so ANDed, the result is unchanged) or None.
+
+        The longest literal run of the pattern must be in the folded column
+        text; only ASCII runs, whose folding is their lower case."""
+        if not self.search_index or '\\' in pattern \
+                or c not in storage.search_columns(self.columns):
+            return None
+        run = max(re.split(r'[%_]', pattern), key=len)
+        if len(run) < 3 or not run.isascii():
+            return None
+        return self._indexed_fulltext(run, [c], restrict=True)
 
     def equals(self, filters):
         "CKAN filters: {field: value or [values]}"
@@ -243,7 +295,10 @@ class RecordQuery:
             self._pos += 1
             pattern = str(self._literal()).replace('*', '%')
             expr = Like(Lower(col), pattern.lower())
-            return Not(expr) if negate else expr
+            if negate:
+                return Not(expr)
+            prefilter = self._like_prefilter(c, pattern.lower())
+            return expr if prefilter is None else (prefilter & expr)
         kind, op = self._peek()
         if c['type'] == 'boolean' and not negate and (
                 kind is None or op == ')' or (kind == 'word'

@@ -663,5 +663,129 @@ class MonsOpendataTestCase(
             with self.assertRaises(QueryError):
                 records.query.where(bad)
 
+    @with_transaction()
+    def test_fulltext_index(self):
+        "Free text uses the search index: folded substring, plan, fallback"
+        from sql import Literal
+        from sql.aggregate import Count
+        from trytond import backend
+        from trytond.modules.mons_opendata import storage
+        from trytond.modules.mons_opendata.api import Records
+        company, service, _, _ = setup_org()
+        data = (
+            "Nom ; Adresse;section;places;PMR;ouverture;x;y;gestionnaire\n"
+            "Grand-Place ;Grand-Place 22;Mons;2;oui;01/03/2020;119695.3;"
+            "125486.7;Dupont\n"
+            "Gare;Place Léopold;Mons;3;non;15/06/2021;118950.0;125900.0;M\n"
+            "LIÈGE;Rue de Flénu 100%;Flénu;1;Oui;2019-05-02;116800;126900;D\n"
+            "a_b \"cité\";Œuvre ÉCOLE;Jemappes;1;non;2019-05-02;116800;"
+            "126900;D\n"
+            "axb;Rue 100 Ghlin;Ghlin;1;non;2019-05-02;116800;126900;D\n"
+            ).encode('utf-8')
+        dataset = publish(create_toilets(company, service, data=data))
+        version = dataset.current_version
+        self.assertTrue(storage.has_search_index(version.id))
+        records = Records(dataset)
+        text_cols = [c['name'] for c in storage.search_columns(
+                records.columns)]
+        _, rows, _ = records.fetch(limit=None)
+
+        def expected(needle, names=text_cols):
+            return sorted(r['nom'] for r in rows if any(
+                    storage.fold(needle) in storage.fold(r[n] or '')
+                    for n in names))
+
+        def found(where, **kw):
+            _, result, total = records.fetch(
+                where=records.query.where(where), order_by='nom', **kw)
+            return sorted(r['nom'] for r in result), total
+
+        for needle in ['liege', 'LIEGE', 'Liège', 'léopold', 'flenu',
+                'ecole', 'œuvre', 'CITÉ', 'e', 'ga', '100%', '%', 'a_b',
+                '_', 'cite"', '"cite', 'rue 100', 'zzz', '2019-05',
+                'place l']:
+            where = '"%s"' % needle.replace('"', '""')
+            names, total = found(where)
+            self.assertEqual(names, expected(needle), needle)
+            self.assertEqual(total, len(names), needle)
+            names, total = found('search(adresse, "%s")'
+                % needle.replace('"', '""'))
+            self.assertEqual(names, expected(needle, ['adresse']), needle)
+        self.assertEqual(found('"liege"')[0], ['LIÈGE'])
+        self.assertEqual(found('"flenu" and places = 1')[0], ['LIÈGE'])
+        self.assertEqual(found('not "place"')[0],
+            ['LIÈGE', 'a_b "cité"', 'axb'])
+        # like: the index only narrows the rows, the result is unchanged
+        from trytond.modules.mons_opendata.query import RecordQuery
+        plain = RecordQuery(records.table, records.columns)
+        for pattern in ['*place*', 'gr*', '*rue de*', '*ÉCOLE*', '*100%*',
+                'a_b*', '*la*e*', '*ue 1*', '*zzz*']:
+            where = 'adresse like "%s" or nom like "%s"' % (pattern, pattern)
+            _, result, total = records.fetch(where=plain.where(where),
+                order_by='nom')
+            self.assertEqual(found(where), (
+                    sorted(r['nom'] for r in result), total), pattern)
+        self.assertEqual(found('adresse like "*léopold"')[0], ['Gare'])
+
+        # the count of free text alone skips the join
+        self.assertTrue(records._search_only(records.query.where('"e"')))
+        self.assertFalse(records._search_only(
+                records.query.where('"e" and places = 1')))
+        self.assertFalse(records._search_only(
+                records.query.where('section in ("Ghlin")')))
+
+        # pagination keeps the total
+        names, total = found('"e"', limit=2, offset=1)
+        self.assertEqual(total, len(expected('e')))
+        self.assertEqual(names, sorted(expected('e'))[1:3])
+
+        def plan(where):
+            query = records.table.select(Count(Literal(1)),
+                where=records.query.where(where))
+            sql, params = tuple(query)
+            cursor = Transaction().connection.cursor()
+            if backend.name == 'postgresql':
+                # a few rows: force the planner to show the index is usable
+                cursor.execute('SET LOCAL enable_seqscan = off')
+                cursor.execute('EXPLAIN ' + sql, params)
+                result = '\n'.join(r[0] for r in cursor)
+                cursor.execute('SET LOCAL enable_seqscan = on')
+                return result
+            cursor.execute('EXPLAIN QUERY PLAN ' + sql, params)
+            return '\n'.join(r[3] for r in cursor)
+        for where in ['"liege"', 'search(adresse, "flenu")',
+                'adresse like "rue de*"']:
+            result = plan(where)
+            if backend.name == 'postgresql':
+                self.assertRegex(result, r'Bitmap Index Scan on %s'
+                    % storage.search_index_name(version.id, r'f\d+'))
+                self.assertNotIn('Seq Scan on %s'
+                    % storage.search_table_name(version.id), result)
+            else:
+                self.assertIn('VIRTUAL TABLE INDEX 0:M', result)
+                self.assertNotIn('SCAN a\n', result + '\n')
+
+        # a version loaded before the index: search still answers, and the
+        # module update builds the index
+        cursor = Transaction().connection.cursor()
+        cursor.execute('DROP TABLE %s' % storage.search_table_name(version.id))
+        records = Records(dataset)
+        self.assertFalse(records.query.search_index)
+        self.assertEqual(found('"Léopold"')[0], ['Gare'])
+        self.assertEqual(found('"place"')[0], expected('place'))
+        self.assertEqual(storage.ensure_search_indexes(
+                [(version.id, version.stored_columns)]), [version.id])
+        self.assertEqual(storage.ensure_search_indexes(
+                [(version.id, version.stored_columns)]), [])
+        records = Records(dataset)
+        self.assertTrue(storage.has_search_index(version.id))
+        self.assertEqual(found('"liege"')[0], ['LIÈGE'])
+
+        # the index goes with the version table
+        storage.drop_table(version.id)
+        self.assertFalse(storage.has_search_index(version.id))
+        self.assertFalse(storage._table_exists(
+                cursor, storage.table_name(version.id)))
+
 
 del ModuleTestCase
