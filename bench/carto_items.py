@@ -5,10 +5,17 @@ pygeoapi serving the same features.
 Run: .venv/bin/python bench/carto_items.py [--features 100000]
         [--requests 40] [--backends sqlite,postgresql]
         [--pygeoapi /tmp/carto/pgapi/bin/python]
+     .venv/bin/python bench/carto_items.py --import-queue [--features N]
+        [--backends sqlite]
+
+--import-queue measures only the import of the features as users start it
+(carto.layer.import_features: checks, stores the file, queues a task; the
+time the user waits) and the queued task run by trytond's worker code
+(trytond.worker.run_task), then a replay of the same task.
 
 - mons_carto: a database per backend is created with trytond-admin
   (mons_carto activated), one public point layer is imported through
-  carto.layer.import_data (the real import path; its time is printed);
+  carto.layer.load_file (the real import path; its time is printed);
 - pygeoapi (PyPI, in its own virtualenv because its dependencies differ:
   `python3 -m venv /tmp/carto/pgapi && /tmp/carto/pgapi/bin/pip install
   pygeoapi psycopg2-binary SQLAlchemy GeoAlchemy2`) serves the same features
@@ -21,6 +28,7 @@ Run: .venv/bin/python bench/carto_items.py [--features 100000]
   latency.
 """
 import argparse
+import base64
 import json
 import os
 import random
@@ -92,7 +100,7 @@ def _env(backend):
     return env
 
 
-def setup_trytond(backend, count):
+def setup_trytond(backend, count, load=True):
     env = _env(backend)
     admin = os.path.join(os.path.dirname(sys.executable), 'trytond-admin')
     if backend == 'sqlite':
@@ -121,8 +129,71 @@ def setup_trytond(backend, count):
         subprocess.run([admin, '-d', DB, '-u', 'mons_carto',
                 '--activate-dependencies'], env=env, check=True,
             capture_output=True)
-    subprocess.run([sys.executable, __file__, '--child', backend,
-            '--features', str(count), '--load'], env=env, check=True)
+    elif not load:
+        # The queue measure needs the module's current tables
+        subprocess.run([admin, '-d', DB, '-u', 'mons_carto'], env=env,
+            check=True, capture_output=True)
+    if load:
+        subprocess.run([sys.executable, __file__, '--child', backend,
+                '--features', str(count), '--load'], env=env, check=True)
+
+
+def child_import_queue(count):
+    """The import as the desk and the REST API run it: the request checks
+    and stores the file and queues the task (timed: what the user waits
+    for), then the task is run as trytond's worker runs it (run_task: its
+    own transaction, retries), then run again as a replayed task."""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    from trytond.worker import run_task
+    Pool.start()
+    pool = Pool(DB)
+    pool.init()
+    data = json.dumps({'type': 'FeatureCollection',
+            'features': features(count)}).encode()
+    print(f'  file: {len(data) / 2 ** 20:.1f} MiB of GeoJSON', flush=True)
+    with Transaction().start(DB, 0) as transaction:
+        Layer = pool.get('carto.layer')
+        Layer.delete(Layer.search([('code', '=', 'bench-queue')]))
+        layer, = Layer.create([{'name': 'Bench queue', 'code': 'bench-queue',
+                    'public': True, 'geometry_type': 'point'}])
+        transaction.commit()
+    # The admin user is a GIS editor; access rights are checked as for a
+    # REST call
+    start = time.perf_counter()
+    with Transaction().start(DB, 1, context={'_check_access': True}
+            ) as transaction:
+        Layer = pool.get('carto.layer')
+        result = Layer.import_features([Layer(layer.id)],
+            base64.b64encode(data).decode(), 'bench.geojson')
+        transaction.commit()
+    request = time.perf_counter() - start
+    print(f'  request (check, store, queue): {request:.2f} s', flush=True)
+    with Transaction().start(DB, 0) as transaction:
+        Queue = pool.get('ir.queue')
+        task, = Queue.search([('name', '=', 'mons_carto_import'),
+                ('finished_at', '=', None)], order=[('id', 'DESC')], limit=1)
+        task_id = task.id
+    start = time.perf_counter()
+    run_task(pool, task_id)
+    elapsed = time.perf_counter() - start
+    with Transaction().start(DB, 0) as transaction:
+        Import = pool.get('carto.layer.import')
+        import_ = Import(result['id'])
+        assert import_.state == 'done', import_.errors
+        assert import_.features_created == count
+        layer = Layer(layer.id)
+        assert layer.feature_count == count
+        print(f'  queued task (worker run_task): {elapsed:.1f} s '
+            f'({count / elapsed:,.0f} features/s; recorded duration '
+            f'{import_.duration:.1f} s)', flush=True)
+    start = time.perf_counter()
+    run_task(pool, task_id)
+    replay = time.perf_counter() - start
+    with Transaction().start(DB, 0) as transaction:
+        assert Layer(layer.id).feature_count == count
+    print(f'  replayed task: {replay * 1000:.0f} ms, nothing written',
+        flush=True)
 
 
 def child_load(count):
@@ -142,7 +213,7 @@ def child_load(count):
         data = json.dumps({'type': 'FeatureCollection',
                 'features': features(count)}).encode()
         start = time.perf_counter()
-        layer.import_data(data, 'bench.geojson')
+        layer.load_file(data, 'bench.geojson')
         transaction.commit()
         elapsed = time.perf_counter() - start
         print(f'  import of {count:,} features: {elapsed:.1f} s '
@@ -319,15 +390,30 @@ def main():
     parser.add_argument('--pygeoapi', default='/tmp/carto/pgapi/bin/python')
     parser.add_argument('--child')
     parser.add_argument('--load', action='store_true')
+    parser.add_argument('--import-queue', action='store_true',
+        help="measure only the import of the features through the queue")
     args = parser.parse_args()
     if args.child:
-        if args.load:
+        if args.import_queue:
+            child_import_queue(args.features)
+        elif args.load:
             child_load(args.features)
         else:
             child_query(args.child, args.features, args.requests)
         return
 
     os.makedirs(WORK, exist_ok=True)
+    if args.import_queue:
+        print(f'{args.features:,} features imported through the queue '
+            f'(load average {open("/proc/loadavg").read().split()[0]})',
+            flush=True)
+        for backend in args.backends.split(','):
+            setup_trytond(backend, args.features, load=False)
+            print(f'[{backend}]', flush=True)
+            subprocess.run([sys.executable, __file__, '--child', backend,
+                    '--features', str(args.features), '--import-queue'],
+                env=_env(backend), check=True)
+        return
     print(f'{args.features:,} features, {args.requests} bbox requests, '
         f'limit 1000 (load average {open("/proc/loadavg").read().split()[0]})'
         , flush=True)

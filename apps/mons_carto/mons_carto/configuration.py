@@ -15,6 +15,11 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     centre_latitude = fields.Float("Centre Latitude", digits=(3, 6))
     centre_longitude = fields.Float("Centre Longitude", digits=(3, 6))
     zoom = fields.Integer("Initial Zoom")
+    import_max_size = fields.Integer("Maximum Import Size (MiB)",
+        domain=['OR', ('import_max_size', '=', None),
+            ('import_max_size', '>', 0)],
+        help="Larger files are refused at once; empty for no limit. "
+        "The import holds the whole file and its features in memory.")
 
     @classmethod
     def default_basemap_url(cls):
@@ -39,3 +44,11 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_zoom(cls):
         return 12
+
+    @classmethod
+    def default_import_max_size(cls):
+        return 100
+
+    def get_import_max_bytes(self):
+        size = self.import_max_size
+        return size * 2 ** 20 if size else None

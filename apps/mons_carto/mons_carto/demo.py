@@ -159,7 +159,7 @@ def load_demo(rng):
                 "du centre de chaque section), pas les limites cadastrales.",
                 })
         polygons = section_polygons(sections)
-        layer.import_data(_collection([
+        layer.load_file(_collection([
                     _feature(json.loads(shapely.to_geojson(polygon)),
                         nom=name, code_postal=postal,
                         note="contour approximatif")
@@ -184,7 +184,7 @@ def load_demo(rng):
                 ('santé', "Santé", '#b15928'),
                 ('administration', "Administration", '#1b3a6b'),
                 ])
-        layer.import_data(_collection([
+        layer.load_file(_collection([
                     _feature({'type': 'Point', 'coordinates': [lon, lat]},
                         nom=name, categorie=category, adresse=address)
                     for name, category, lat, lon, address in POIS]),
@@ -216,7 +216,7 @@ def load_demo(rng):
                             days=rng.randrange(10, 120))).isoformat(),
                     entreprise=rng.choice(["Travaux Hainaut SA",
                             "Voirie Wallonne SPRL", "Régie communale"])))
-        layer.import_data(_collection(features), 'chantiers.geojson')
+        layer.load_file(_collection(features), 'chantiers.geojson')
 
     if 'eclairage' not in existing:
         urbanism = ModelData.get_id('mons_base', 'group_urbanism')
@@ -252,7 +252,7 @@ def load_demo(rng):
                     puissance_w=rng.choice([35, 50, 70, 100]),
                     type=rng.choice(['LED', 'sodium', 'LED']),
                     section=sections[centre][0]))
-        layer.import_data(_collection(features), 'eclairage.geojson')
+        layer.load_file(_collection(features), 'eclairage.geojson')
 
     if 'sections-centres' not in existing:
         model, = Model.search([('name', '=', 'mons.section')])

@@ -112,7 +112,7 @@ class Feature(ModelSQL, ModelView):
 
     @classmethod
     def bulk_insert(cls, rows):
-        """Insert checked rows (see carto.layer.import_data) with
+        """Insert checked rows (see carto.layer.load_file) with
         multi-row INSERTs: the ORM create costs ~1 ms per feature, too slow
         for files of 10^5-10^6 features"""
         table = cls.__table__()

@@ -234,6 +234,14 @@ def _guess_column(fieldnames, candidates):
             return lower[candidate]
 
 
+def guess_x_column(fieldnames):
+    return _guess_column(fieldnames, _X_NAMES)
+
+
+def guess_y_column(fieldnames):
+    return _guess_column(fieldnames, _Y_NAMES)
+
+
 def _number(text):
     text = (text or '').strip().replace('\u00a0', '').replace(' ', '')
     if ',' in text and '.' not in text:

@@ -15,6 +15,7 @@ from trytond.model import (
     DeactivableMixin, Exclude, ModelSQL, ModelView, fields, sequence_ordered)
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.rpc import RPC
 from trytond.model.fields import SQL_OPERATORS
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
@@ -120,6 +121,8 @@ class Layer(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
 
     features = fields.One2Many('carto.feature', 'layer', "Features",
         readonly=True, states={'invisible': Eval('source') != 'features'})
+    imports = fields.One2Many('carto.layer.import', 'layer', "Imports",
+        readonly=True, states={'invisible': Eval('source') != 'features'})
     feature_count = fields.Function(
         fields.Integer("Features"), 'get_feature_count')
     property_names = fields.Char("Properties", readonly=True,
@@ -142,6 +145,9 @@ class Layer(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
                     'invisible': Eval('source') != 'features',
                     'depends': ['source'],
                     },
+                })
+        cls.__rpc__.update({
+                'import_features': RPC(readonly=False, instantiate=0),
                 })
 
     @classmethod
@@ -484,7 +490,28 @@ class Layer(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
     def import_file(cls, layers):
         pass
 
-    def import_data(self, data, filename, format=None, crs=None,
+    @classmethod
+    def import_features(cls, layers, file, filename, format=None, crs=None,
+            x_column=None, y_column=None, replace=False):
+        """Check a file and queue its import into the layer; for the REST
+        API: POST rest/model/carto.layer/<id>/import_features with the file
+        in base64. Returns the import record to follow."""
+        pool = Pool()
+        Import = pool.get('carto.layer.import')
+        from .import_ import decode_file
+        layer, = layers
+        import_ = Import.start(layer, decode_file(file), filename,
+            format=format, crs=crs, x_column=x_column, y_column=y_column,
+            replace=replace)
+        return {
+            'id': import_.id,
+            'state': import_.state,
+            'layer': layer.id,
+            'filename': import_.filename,
+            'format': import_.format,
+            }
+
+    def load_file(self, data, filename, format=None, crs=None,
             x_column=None, y_column=None, replace=False):
         """Read, check and store a file; raise ImportError_ listing every
         bad line or feature and write nothing when one is wrong"""
@@ -581,9 +608,12 @@ class Layer(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
         if len(parsed.errors) > _MAX_ERRORS:
             lines.append(gettext('mons_carto.msg_import_more_errors',
                     count=len(parsed.errors) - _MAX_ERRORS))
-        raise ImportError_(gettext('mons_carto.msg_import_failed',
+        error = ImportError_(gettext('mons_carto.msg_import_failed',
                 layer=self.rec_name, count=len(parsed.errors)),
             '\n'.join(lines))
+        # Lines or features in error, whatever their number of errors
+        error.rejected = len({number for number, _, _ in parsed.errors})
+        raise error
 
     def update_statistics(self, new_properties=()):
         pool = Pool()

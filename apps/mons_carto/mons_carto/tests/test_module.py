@@ -57,7 +57,7 @@ class MonsCartoTestCase(CompanyTestMixin, ModuleTestCase):
     def test_import_geojson_lambert72(self):
         "GeoJSON in Lambert 72 is stored in WGS84 with its bbox"
         layer = create_layer(source_crs='EPSG:31370')
-        count = layer.import_data(feature_collection([
+        count = layer.load_file(feature_collection([
                     point(*MONS_31370, nom="Grand-Place", kind='place'),
                     point(MONS_31370[0] + 1000, MONS_31370[1],
                         nom="Est", kind='x'),
@@ -75,7 +75,7 @@ class MonsCartoTestCase(CompanyTestMixin, ModuleTestCase):
     def test_import_geojson_declared_crs(self):
         "The crs member of a GeoJSON file overrides the layer CRS"
         layer = create_layer(source_crs='EPSG:4326')
-        layer.import_data(feature_collection([point(*MONS_3812)],
+        layer.load_file(feature_collection([point(*MONS_3812)],
                 crs='urn:ogc:def:crs:EPSG::3812'), 'points.geojson')
         feature, = layer.features
         self.assertAlmostEqual(feature.minx, MONS[0], places=5)
@@ -90,7 +90,7 @@ class MonsCartoTestCase(CompanyTestMixin, ModuleTestCase):
         bowtie = [[3.95, 50.45], [3.96, 50.46], [3.96, 50.45],
             [3.95, 50.46], [3.95, 50.45]]
         with self.assertRaises(ImportError_) as cm:
-            layer.import_data(feature_collection([
+            layer.load_file(feature_collection([
                         polygon(square, nom="ok"),
                         polygon(bowtie, nom="noeud"),
                         ]), 'zones.geojson')
@@ -106,7 +106,7 @@ class MonsCartoTestCase(CompanyTestMixin, ModuleTestCase):
                 'type': 'LineString',
                 'coordinates': [[3.95, 50.45], [3.96, 50.46]]}}
         with self.assertRaises(ImportError_) as cm:
-            layer.import_data(feature_collection([point(*MONS), line]),
+            layer.load_file(feature_collection([point(*MONS), line]),
                 'x.geojson')
         self.assertIn('Feature 2', cm.exception.description)
         self.assertEqual(len(layer.features), 0)
@@ -116,7 +116,7 @@ class MonsCartoTestCase(CompanyTestMixin, ModuleTestCase):
         "A file in a CRS outside the suite's list is refused"
         layer = create_layer()
         with self.assertRaises(ImportError_) as cm:
-            layer.import_data(feature_collection([point(*MONS)],
+            layer.load_file(feature_collection([point(*MONS)],
                     crs='urn:ogc:def:crs:EPSG::2154'), 'x.geojson')
         self.assertIn('EPSG::2154', cm.exception.message)
         self.assertEqual(len(layer.features), 0)
@@ -126,7 +126,7 @@ class MonsCartoTestCase(CompanyTestMixin, ModuleTestCase):
         "Lambert coordinates declared as WGS84 are refused"
         layer = create_layer(source_crs='EPSG:4326')
         with self.assertRaises(ImportError_) as cm:
-            layer.import_data(feature_collection([point(*MONS),
+            layer.load_file(feature_collection([point(*MONS),
                         point(*MONS_31370)]), 'x.geojson')
         self.assertIn('EPSG:4326', cm.exception.message)
         self.assertEqual(len(layer.features), 0)
@@ -138,7 +138,7 @@ class MonsCartoTestCase(CompanyTestMixin, ModuleTestCase):
         data = ('nom;latitude;longitude\n'
             '"Beffroi";50,4540;3,9490\n'
             '"Gare";50,4531;3,9420\n').encode('utf-8')
-        self.assertEqual(layer.import_data(data, 'poi.csv'), 2)
+        self.assertEqual(layer.load_file(data, 'poi.csv'), 2)
         names = sorted(f.name for f in layer.features)
         self.assertEqual(names, ['Beffroi', 'Gare'])
         feature = [f for f in layer.features if f.name == 'Beffroi'][0]
@@ -151,7 +151,7 @@ class MonsCartoTestCase(CompanyTestMixin, ModuleTestCase):
         data = ('id,x,y\n1,120426.7,127122.3\n2,abc,127122.3\n'
             '3,120000,\n').encode('utf-8')
         with self.assertRaises(ImportError_) as cm:
-            layer.import_data(data, 'poi.csv')
+            layer.load_file(data, 'poi.csv')
         description = cm.exception.description
         self.assertIn('Line 3', description)
         self.assertIn('abc', description)
@@ -162,7 +162,7 @@ class MonsCartoTestCase(CompanyTestMixin, ModuleTestCase):
     def test_import_csv_missing_column(self):
         layer = create_layer()
         with self.assertRaises(ImportError_) as cm:
-            layer.import_data(b'nom,adresse\nA,B\n', 'poi.csv')
+            layer.load_file(b'nom,adresse\nA,B\n', 'poi.csv')
         self.assertIn('adresse', cm.exception.message)
 
     @with_transaction()
@@ -189,23 +189,23 @@ class MonsCartoTestCase(CompanyTestMixin, ModuleTestCase):
             with zipfile.ZipFile(buffer, 'w') as archive:
                 for name in os.listdir(shp_dir):
                     archive.write(os.path.join(shp_dir, name), name)
-        self.assertEqual(layer.import_data(gpkg, 'poi.gpkg'), 2)
+        self.assertEqual(layer.load_file(gpkg, 'poi.gpkg'), 2)
         feature, = [f for f in layer.features if f.name == 'Grand-Place']
         self.assertAlmostEqual(feature.minx, MONS[0], places=5)
 
         layer2 = create_layer(code='shp')
-        self.assertEqual(layer2.import_data(buffer.getvalue(), 'poi.zip'), 2)
+        self.assertEqual(layer2.load_file(buffer.getvalue(), 'poi.zip'), 2)
         feature, = [f for f in layer2.features if f.name == 'Grand-Place']
         self.assertAlmostEqual(feature.miny, MONS[1], places=5)
 
         with self.assertRaises(ImportError_):
-            layer2.import_data(b'not a zip', 'poi.zip')
+            layer2.load_file(b'not a zip', 'poi.zip')
 
     @with_transaction()
     def test_import_replace(self):
         layer = create_layer()
-        layer.import_data(feature_collection([point(*MONS)]), 'a.geojson')
-        layer.import_data(feature_collection([point(*MONS), point(*MONS)]),
+        layer.load_file(feature_collection([point(*MONS)]), 'a.geojson')
+        layer.load_file(feature_collection([point(*MONS), point(*MONS)]),
             'a.geojson', replace=True)
         self.assertEqual(layer.feature_count, 2)
 
@@ -236,7 +236,7 @@ class MonsCartoTestCase(CompanyTestMixin, ModuleTestCase):
     def test_bbox_query(self):
         "The bbox, date and property filters select the right features"
         layer = create_layer(date_field='date')
-        layer.import_data(feature_collection([
+        layer.load_file(feature_collection([
                     point(3.95, 50.45, nom='a', date='2026-01-10', n=1),
                     point(3.99, 50.47, nom='b', date='2026-03-01', n=2),
                     point(4.20, 50.60, nom='c', n=2),
@@ -303,7 +303,7 @@ class MonsCartoTestCase(CompanyTestMixin, ModuleTestCase):
         internal = create_layer(code='internal', groups=[('add', [urbanism.id])])
         secret = create_layer(code='secret')
         for layer in [public, internal, secret]:
-            layer.import_data(feature_collection([point(*MONS)]), 'a.geojson')
+            layer.load_file(feature_collection([point(*MONS)]), 'a.geojson')
         agent, planner, gis = User.create([
                 {'name': 'Agent', 'login': 'agent'},
                 {'name': 'Urbanisme', 'login': 'urb',

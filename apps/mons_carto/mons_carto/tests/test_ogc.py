@@ -176,10 +176,10 @@ class OGCTestCase(unittest.TestCase):
             features = [point(MONS[0] + i * 0.001, MONS[1],
                     nom='poi %s' % i, kind='a' if i % 2 else 'b',
                     date='2026-01-%02d' % (i + 1)) for i in range(25)]
-            public.import_data(feature_collection(features), 'poi.geojson')
-            internal.import_data(feature_collection([point(*MONS,
+            public.load_file(feature_collection(features), 'poi.geojson')
+            internal.load_file(feature_collection([point(*MONS,
                             nom='chantier')]), 'c.geojson')
-            secret.import_data(feature_collection([point(*MONS,
+            secret.load_file(feature_collection([point(*MONS,
                             nom='secret')]), 's.geojson')
             planner, agent = User.create([
                     {'name': 'Urbanisme', 'login': 'urb',
