@@ -4,10 +4,15 @@
         --db mons --key <bearer key> [--items 10000] [--clients 8]
 
 Each client creates a draft incoming item (POST) then calls its `register`
-button (POST .../<id>/register), retrying the button when the strict
-sequence was locked by another registration beyond trytond's own retries. At the end the numbers of the run are
+button (POST .../<id>/register). A registration that meets the lock of the
+strict sequence is replayed by the server (`[database] retry`); one still
+failing after those replays reaches the client, is counted in
+`conflict_retries` and retried here. At the end the numbers of the run are
 checked: all distinct and, per direction and year, gapless (the run's
 numbers must form one consecutive block when no one else registers).
+The server-side replays are not visible here: on PostgreSQL count the
+"could not obtain lock" / "could not serialize" errors of the database in
+the server log for the duration of the run.
 """
 import argparse
 import base64
@@ -75,9 +80,10 @@ def main():
         item_id = r.json()['id']
         for attempt in range(30):
             r = s.post(f'{base}/{item_id}/register', data='{}')
-            # A lock conflict still there after trytond's own retries comes
-            # back as 400 "Unable to get RPC method" (the REST wrapper fails
-            # to format the error): the item is still a draft, try again
+            # A lock conflict still there after the server's replays comes
+            # back as 400 "Unable to get RPC method" (trytond's REST wrapper
+            # fails to format a DatabaseOperationalError): the item is still
+            # a draft, try again
             if r.status_code < 500 and not (r.status_code == 400
                     and 'Unable to get RPC method' in r.text):
                 break

@@ -540,8 +540,13 @@ class Item(Workflow, ModelSQL, ModelView):
                 with Transaction().set_context(_mail_due_compute=True):
                     cls.write([item], {'due_date': item.compute_due_date()})
         cls.add_history(items, 'register', 'registered', comment)
-        # The strict sequence stays locked until the commit: take the numbers
-        # last so concurrent registrations wait as little as possible
+        # Trytond 8.0 serialises strict sequences by replaying the
+        # transaction: the first lock() ends this attempt and the replay
+        # takes the row lock as its first statement, then waits for the
+        # other registrations (`[database] retry`). Asking for the lock here,
+        # after the other work, staggers the parallel registrations: asking
+        # first was measured faster but let some wait past the retries
+        # (bench/RESULTS.md, Mail).
         for item in items:
             # The year is the one of the registration, as the mail office
             # stamps the letter then
