@@ -185,7 +185,9 @@ def cmd_start(args):
         if site.backend == 'postgresql'
         else [site.bin('mons'), 'worker', '--site', str(site.folder)])
     commands = [
-        [site.bin('trytond'), '-c', conf],
+        # -d loads the database's pool before serving: the first requests
+        # of a threaded server would otherwise race to load it
+        [site.bin('trytond'), '-c', conf, '-d', site.database],
         worker,
         [site.bin('trytond-cron'), '-c', conf, '-d', site.database],
         ]
@@ -200,18 +202,26 @@ def cmd_start(args):
     logs.mkdir(exist_ok=True)
     processes = []
     for command in commands:
-        processes.append(subprocess.Popen(command, env=env))
+        # Own process group: trytond-worker and trytond-cron fork children
+        # that must stop with them
+        processes.append(subprocess.Popen(command, env=env,
+                start_new_session=True))
     print_banner(site)
+
+    def signal_group(process, signum):
+        try:
+            os.killpg(process.pid, signum)
+        except ProcessLookupError:
+            pass
 
     def stop(*_):
         for process in processes:
-            if process.poll() is None:
-                process.terminate()
+            signal_group(process, signal.SIGTERM)
         for process in processes:
             try:
                 process.wait(10)
             except subprocess.TimeoutExpired:
-                process.kill()
+                signal_group(process, signal.SIGKILL)
         sys.exit(0)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
