@@ -365,14 +365,14 @@ class Line(metaclass=PoolMeta):
                 for sub in _chunks(to_create, CREATE_CHUNK):
                     lines.extend(cls.create(sub))
             touched = set()
+            created = {}
             for status, line, values in zip(to_create_index, lines, to_create):
-                status['id'] = line.id
+                status['id'] = created[values['clock_key']] = line.id
                 touched.add((values['employee'], values['date']))
+            # Repeats of an event within the batch point at its line
             for key, status in seen.items():
                 if status['status'] == 'duplicate' and status['id'] is None:
-                    status['id'] = next((s['id'] for s, v in zip(
-                                to_create_index, to_create)
-                            if v['clock_key'] == key), None)
+                    status['id'] = created.get(key)
             if to_review:
                 Review.create(to_review)
             used = {}
