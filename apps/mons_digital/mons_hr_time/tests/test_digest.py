@@ -1,19 +1,13 @@
-import unittest
-
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .test_module import MONDAY, HRTime, ev, td, with_org  # noqa: F401
+from .test_module import MONDAY, DBTestCase, ev, td, with_org
 
 
-class DigestTestCase(unittest.TestCase):
+class DigestTestCase(DBTestCase):
     "Daily e-mail of the open clocking anomalies"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('mons_hr_time')
 
     @with_transaction()
     @with_org

@@ -1,5 +1,6 @@
 import datetime as dt
 import functools
+import unittest
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
@@ -7,7 +8,8 @@ from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.mons_base.tests import FrenchTranslationTestMixin
 from trytond.pool import Pool
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tests.test_tryton import (
+    ModuleTestCase, activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
 
 MONDAY = dt.date(2026, 3, 2)
@@ -100,6 +102,22 @@ def with_org(func):
         finally:
             org.close()
     return wrapper
+
+
+class DBTestCase(unittest.TestCase):
+    """A database with the module for plain test cases, dropped afterwards
+    as ModuleTestCase does: a scenario run next restores its own"""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        drop_db()
+        activate_module('mons_hr_time')
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        drop_db()
 
 
 def ev(badge, date, clock, direction, device='HALL-1', offset='+01:00'):

@@ -2,14 +2,13 @@
 builds the lines and the file, business errors end in "failed" with the
 message kept, replays never duplicate lines."""
 import os
-import unittest
 
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .test_module import MONDAY, ev, with_org
+from .test_module import DBTestCase, MONDAY, ev, with_org
 
 
 def load_french():
@@ -66,13 +65,8 @@ def closed_march(o):
     return period, csv_layout, fixed_layout
 
 
-class PayrollQueueTestCase(unittest.TestCase):
+class PayrollQueueTestCase(DBTestCase):
     "Test the queued payroll export"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        activate_module('mons_hr_time')
 
     @with_transaction()
     @with_org

@@ -1,17 +1,16 @@
 """The shared request workflow (request.ApprovalRequestMixin) and the
 read scope of substitute approvers, tried as real non-admin users."""
 import datetime as dt
-import unittest
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
 from trytond.pool import Pool
 from trytond.pyson import Eval, PYSONEncoder
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .test_module import MONDAY, HRTime, ev, td, with_org
+from .test_module import MONDAY, DBTestCase, ev, td, with_org
 
 
 def as_user(user):
@@ -114,12 +113,8 @@ def readable(Model, user, records):
     return result
 
 
-class RequestTestCase(unittest.TestCase):
+class RequestTestCase(DBTestCase):
     "Shared request workflow and substitute approvers"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('mons_hr_time')
 
     @with_transaction()
     @with_org
