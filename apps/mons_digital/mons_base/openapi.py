@@ -23,8 +23,10 @@ import re
 import threading
 from base64 import urlsafe_b64decode
 
-from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.exceptions import (
+    BadRequest, InternalServerError, NotFound, ServiceUnavailable)
 
+from trytond import backend
 from trytond.model import ModelStorage, ModelView
 from trytond.pool import Pool
 from trytond.protocols.jsonrpc import JSONDecoder
@@ -756,9 +758,38 @@ def _guard(func):
                 for path in request.args.getlist('f'):
                     if path.split('.', 1)[0] not in Model._fields:
                         raise BadRequest(f"Unknown field '{path}'.")
-        return func(request, database_name, *args, **kwargs)
+        try:
+            return func(request, database_name, *args, **kwargs)
+        except BadRequest as exception:
+            raise _hidden_error(exception) or exception
     wrapper.__guarded__ = True
     return wrapper
+
+
+def _hidden_error(exception):
+    """The answer an error of a REST call should get, when trytond hid it
+
+    trytond's with_pool asks the request for its JSON-RPC method to decide
+    how to report an error; on a REST body that lookup fails and every
+    error, a lock conflict left after the retries included, becomes a 400
+    "Unable to get RPC method"."""
+    if exception.description != "Unable to get RPC method":
+        return None
+    chain = []
+    error = exception.__context__
+    while error is not None:
+        chain.append(error)
+        error = error.__context__
+    if len(chain) < 2:
+        return None
+    for error in chain:
+        if isinstance(error, backend.DatabaseOperationalError):
+            return ServiceUnavailable(
+                "Le serveur est momentanément occupé par d'autres "
+                "enregistrements : réessayez dans un instant.",
+                retry_after=1)
+    logger.error("REST call failed", exc_info=chain[1])
+    return InternalServerError()
 
 
 def _install_guard():

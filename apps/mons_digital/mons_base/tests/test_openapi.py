@@ -120,5 +120,41 @@ class OpenAPITestCase(RouteTestCase):
         response = client.get(f'{base}/mons.section')
         self.assertEqual(response.status_code, 401)
 
+    def test_rest_hidden_errors(self):
+        "Errors trytond reports as 'Unable to get RPC method' get their code"
+        from werkzeug.exceptions import (
+            BadRequest, InternalServerError, ServiceUnavailable)
+        from werkzeug.test import EnvironBuilder
+
+        from trytond import backend
+        from trytond.protocols.wrappers import with_pool
+        from trytond.wsgi import app
+
+        def call(error):
+            @with_pool
+            def endpoint(request, pool, **kwargs):
+                raise error
+            environ = EnvironBuilder(
+                path=f'/{self.db_name}/rest/model/mons.section/1/x',
+                method='POST', json={'events': []}).get_environ()
+            # The request class trytond's application picks for a JSON body
+            protocol = next(p for p in app.protocols
+                if p.content_type in environ['CONTENT_TYPE'])
+            request = protocol.request(environ)
+            return openapi._guard(endpoint)(request, self.db_name)
+
+        with self.assertRaises(ServiceUnavailable) as cm:
+            call(backend.DatabaseOperationalError("could not obtain lock"))
+        self.assertIn("réessayez", cm.exception.description)
+        self.assertEqual(
+            cm.exception.get_response().headers['Retry-After'], '1')
+        with self.assertLogs(openapi.logger, 'ERROR'):
+            with self.assertRaises(InternalServerError):
+                call(ZeroDivisionError())
+        # A real bad request keeps its answer
+        with self.assertRaises(BadRequest) as cm:
+            call(BadRequest("Invalid domain."))
+        self.assertEqual(cm.exception.description, "Invalid domain.")
+
 
 del RouteTestCase
