@@ -9,23 +9,19 @@ from trytond.sendmail import send_message_transactional
 
 def employee_address(employee):
     "E-mail of the employee's desk user, else of the employee's party"
-    user = employee_user(employee)
-    if user and user.email:
-        return user.email
-    return employee.party.email
+    return employee_contact(employee)[0]
 
 
-def employee_language(employee):
-    "Code of the language the employee reads the desk in, if any"
-    user = employee_user(employee)
-    if user and user.language:
-        return user.language.code
-
-
-def employee_user(employee):
+def employee_contact(employee):
+    """(e-mail, language code) to write to the employee: those of their
+    desk user, else the party's e-mail and no language"""
     User = Pool().get('res.user')
     users = User.search([('employees', '=', employee.id)], limit=1)
-    return users[0] if users else None
+    user = users[0] if users else None
+    address = (user.email if user and user.email else None) \
+        or employee.party.email
+    language = user.language.code if user and user.language else None
+    return address, language
 
 
 def send_email(to, subject, body, resource, sender=None):

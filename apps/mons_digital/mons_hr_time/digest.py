@@ -10,7 +10,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.url import http_host
 
 from trytond.modules.mons_base.notify import (
-    employee_address, employee_language, send_email)
+    employee_contact, send_email)
 
 # A digest is read, not searched: beyond this the desk lists them
 MAX_LINES = 50
@@ -72,7 +72,7 @@ class Anomaly(metaclass=PoolMeta):
         pool = Pool()
         Lang = pool.get('ir.lang')
         Digest = pool.get('attendance.anomaly.digest')
-        to = employee_address(employee)
+        to, language = employee_contact(employee)
         if not to:
             return
         digest, = Digest.create([{'recipient': employee.id, 'date': date,
@@ -82,8 +82,8 @@ class Anomaly(metaclass=PoolMeta):
             else 'mons_hr_time.msg_digest_employee')
         transaction = Transaction()
         url = f'{http_host()}/{transaction.database.name}/portal/pointage'
-        language = employee_language(employee) or transaction.language
-        with transaction.set_context(language=language):
+        with transaction.set_context(
+                language=language or transaction.language):
             # Descriptions in the reader's language
             text = '\n'.join(
                 f'- {a.employee.rec_name} : {a.description}' if names

@@ -902,11 +902,7 @@ class Item(Workflow, ModelSQL, ModelView):
         if service.email:
             return service.email
         if service.manager:
-            return cls._employee_address(service.manager)
-
-    @classmethod
-    def _employee_address(cls, employee):
-        return employee_address(employee)
+            return employee_address(service.manager)
 
     @classmethod
     def _send(cls, to, subject, body, resource):
@@ -937,7 +933,7 @@ class Item(Workflow, ModelSQL, ModelView):
             for item in due_soon:
                 to = None
                 if item.agent:
-                    to = cls._employee_address(item.agent)
+                    to = employee_address(item.agent)
                 if not to and item.service:
                     to = cls._manager_address(item.service)
                 if not to:

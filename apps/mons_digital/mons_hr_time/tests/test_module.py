@@ -28,8 +28,6 @@ class HRTime:
 
     def __init__(self):
         pool = Pool()
-        Party = pool.get('party.party')
-        Employee = pool.get('company.employee')
         Device = pool.get('hr.time.device')
         Schedule = pool.get('hr.time.schedule')
         Service = pool.get('mons.service')
@@ -40,14 +38,10 @@ class HRTime:
         self.ctx = set_company(company)
         self.ctx.__enter__()
 
-        def employee(name, badge):
-            party, = Party.create([{'name': name}])
-            return Employee.create([{'party': party.id,
-                        'company': company.id, 'badge': badge}])[0]
-        self.alice = employee("Alice", 'B001')
-        self.bob = employee("Bob", 'B002')
-        self.chef = employee("Chef", 'B100')
-        self.other = employee("Other", 'B200')
+        self.alice = self.employee("Alice", 'B001')
+        self.bob = self.employee("Bob", 'B002')
+        self.chef = self.employee("Chef", 'B100')
+        self.other = self.employee("Other", 'B200')
         self.service, = Service.create([{'name': "Travaux", 'code': 'TRAV',
                     'company': company.id, 'manager': self.chef.id,
                     'members': [('add', [self.alice.id, self.bob.id])]}])
@@ -69,6 +63,14 @@ class HRTime:
 
     def close(self):
         self.ctx.__exit__(None, None, None)
+
+    def employee(self, name, badge):
+        pool = Pool()
+        Party = pool.get('party.party')
+        Employee = pool.get('company.employee')
+        party, = Party.create([{'name': name}])
+        return Employee.create([{'party': party.id,
+                    'company': self.company.id, 'badge': badge}])[0]
 
     def assign(self, employee, schedule, start=dt.date(2026, 1, 1),
             end=None, fraction=1.0):
@@ -388,8 +390,6 @@ class MonsHrTimeTestCase(
     def test_night_shift(self, o):
         "A night shift's early-morning clockings count for its first day"
         pool = Pool()
-        Party = pool.get('party.party')
-        Employee = pool.get('company.employee')
         Schedule = pool.get('hr.time.schedule')
         Assignment = pool.get('hr.time.employee.schedule')
         Line = pool.get('attendance.line')
@@ -400,9 +400,7 @@ class MonsHrTimeTestCase(
                                     'break_duration': td(minutes=30)}
                                 for d in range(5)])]}])
         self.assertEqual(night.lines[0].expected, td(hours=7, minutes=30))
-        party, = Party.create([{'name': "Nina"}])
-        nina, = Employee.create([{'party': party.id,
-                    'company': o.company.id, 'badge': 'B300'}])
+        nina = o.employee("Nina", 'B300')
         o.assign(nina, night)
         tuesday = MONDAY + td(days=1)
         Line.clock([ev('B300', MONDAY, '21:58', 'in'),
