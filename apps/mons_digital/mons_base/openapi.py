@@ -10,26 +10,15 @@ rights still apply. ``Accept-Language: fr`` gives French descriptions.
 Covered models: every model registered (defined or extended) by an
 activated module named ``mons_*`` plus the models their relation fields
 point to.
-
-The module also guards Tryton's REST endpoints against malformed query
-parameters (``d``, ``o``, ``s``, ``p``, ``f``) and unknown models so that
-they answer 400/404 instead of 500.
 """
-import binascii
-import functools
 import json
 import logging
 import re
 import threading
-from base64 import urlsafe_b64decode
 
-from werkzeug.exceptions import (
-    BadRequest, InternalServerError, NotFound, ServiceUnavailable)
 
-from trytond import backend
 from trytond.model import ModelStorage, ModelView
 from trytond.pool import Pool
-from trytond.protocols.jsonrpc import JSONDecoder
 from trytond.protocols.wrappers import Response, with_pool, with_transaction
 from trytond.tools import resolve
 from trytond.wsgi import app
@@ -643,170 +632,3 @@ def openapi_json(request, pool):
     response.headers['Content-Language'] = language.replace('_', '-')
     return response
 
-
-# ---------------------------------------------------------------- guard
-
-def _decode_b64_json(value, key):
-    try:
-        data = json.loads(
-            urlsafe_b64decode(value).decode(),
-            object_hook=JSONDecoder())
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise BadRequest(f"'{key}' must be URL-safe base64 of a JSON "
-            "value.")
-    return data
-
-
-def _decode_json_arg(request, key):
-    data = _decode_b64_json(request.args[key], key)
-    if not isinstance(data, list):
-        raise BadRequest(f"Parameter '{key}' must be a JSON list.")
-    return data
-
-
-_OPERATORS = {
-    '=', '!=', '<', '<=', '>', '>=', 'like', 'ilike', 'not like',
-    'not ilike', 'in', 'not in', 'child_of', 'not child_of', 'parent_of',
-    'not parent_of', 'where', 'not where'}
-
-
-def _check_domain(Model, domain):
-    "Reject domains Tryton would choke on with a 500"
-    if not isinstance(domain, list):
-        return False
-    for i, clause in enumerate(domain):
-        if isinstance(clause, str):
-            if clause not in {'AND', 'OR'} or i:
-                return False
-        elif (isinstance(clause, list) and len(clause) in {3, 4}
-                and isinstance(clause[0], str)
-                and isinstance(clause[1], str)):
-            field = clause[0].split('.', 1)[0]
-            if field not in Model._fields and field != 'rec_name':
-                return False
-            if clause[1] not in _OPERATORS:
-                return False
-            if len(clause) == 4 and not isinstance(clause[3], str):
-                return False
-        elif isinstance(clause, list):
-            if not _check_domain(Model, clause):
-                return False
-        else:
-            return False
-    return True
-
-
-def _check_order(Model, order):
-    for item in order:
-        if (not isinstance(item, list) or len(item) not in {1, 2}
-                or not isinstance(item[0], str)
-                or item[0].split('.', 1)[0] not in Model._fields):
-            return False
-        if len(item) == 2 and not (
-                isinstance(item[1], str) and item[1].upper() in {
-                    'ASC', 'DESC', 'ASC NULLS FIRST', 'ASC NULLS LAST',
-                    'DESC NULLS FIRST', 'DESC NULLS LAST', ''}):
-            return False
-    return True
-
-
-# Larger numbers overflow the database integers
-_MAX_ID = 2 ** 63 - 1
-
-
-def _guard(func):
-    "Answer 400/404 on input that Tryton's REST would turn into a 500"
-    @functools.wraps(func)
-    def wrapper(request, database_name, *args, **kwargs):
-        name = kwargs.get('name')
-        Model = None
-        if database_name in Pool.database_list() and name is not None:
-            pool = Pool(database_name)
-            try:
-                Model = pool.get(name, type=(
-                        'report' if '/rest/report/' in request.path
-                        else 'model'))
-            except KeyError:
-                raise NotFound()
-            if ('/rest/model/' in request.path
-                    and not issubclass(Model, ModelStorage)):
-                raise NotFound()
-        context = request.headers.get('X-Tryton-Context')
-        if context is not None and not isinstance(
-                _decode_b64_json(context, 'X-Tryton-Context'), dict):
-            raise BadRequest("'X-Tryton-Context' must be a JSON object.")
-        if kwargs.get('id') is not None and kwargs['id'] > _MAX_ID:
-            raise NotFound()
-        if '/rest/model/' in request.path:
-            for key in ('s', 'p'):
-                if key in request.args:
-                    try:
-                        if not 0 <= int(request.args[key]) <= _MAX_ID:
-                            raise ValueError
-                    except ValueError:
-                        raise BadRequest(f"Parameter '{key}' must be an "
-                            f"integer between 0 and {_MAX_ID}.")
-            if 'd' in request.args:
-                domain = _decode_json_arg(request, 'd')
-                if Model is not None and not _check_domain(Model, domain):
-                    raise BadRequest("Invalid domain.")
-            if 'o' in request.args:
-                order = _decode_json_arg(request, 'o')
-                if Model is not None and not _check_order(Model, order):
-                    raise BadRequest("Invalid order.")
-            if Model is not None:
-                for path in request.args.getlist('f'):
-                    if path.split('.', 1)[0] not in Model._fields:
-                        raise BadRequest(f"Unknown field '{path}'.")
-        try:
-            return func(request, database_name, *args, **kwargs)
-        except BadRequest as exception:
-            raise _hidden_error(exception) or exception
-    wrapper.__guarded__ = True
-    return wrapper
-
-
-def _hidden_error(exception):
-    """The answer an error of a REST call should get, when trytond hid it
-
-    trytond's with_pool asks the request for its JSON-RPC method to decide
-    how to report an error; on a REST body that lookup fails and every
-    error, a lock conflict left after the retries included, becomes a 400
-    "Unable to get RPC method"."""
-    if exception.description != "Unable to get RPC method":
-        return None
-    chain = []
-    error = exception.__context__
-    while error is not None:
-        chain.append(error)
-        error = error.__context__
-    if len(chain) < 2:
-        return None
-    for error in chain:
-        if isinstance(error, backend.DatabaseOperationalError):
-            return ServiceUnavailable(
-                "Le serveur est momentanément occupé par d'autres "
-                "enregistrements : réessayez dans un instant.",
-                retry_after=1)
-    logger.error("REST call failed", exc_info=chain[1])
-    return InternalServerError()
-
-
-def _install_guard():
-    url_map = app.url_map
-    guarded = {}
-    for rule in url_map.iter_rules():
-        endpoint = rule.endpoint
-        if (getattr(endpoint, '__module__', '') == 'trytond.protocols.rest'
-                and not getattr(endpoint, '__guarded__', False)):
-            if endpoint not in guarded:
-                guarded[endpoint] = _guard(endpoint)
-            rule.endpoint = guarded[endpoint]
-    # werkzeug indexes the rules by endpoint (strict slashes redirects)
-    by_endpoint = url_map._rules_by_endpoint
-    for old, new in guarded.items():
-        if old in by_endpoint:
-            by_endpoint.setdefault(new, []).extend(by_endpoint.pop(old))
-
-
-_install_guard()

@@ -22,6 +22,7 @@ from trytond.tools.email_ import (
     EmailNotValidError, normalize_email, validate_email)
 
 from . import openapi  # noqa: F401 — registers /<db>/rest/openapi.json
+from . import rest_guard  # noqa: F401 — guards trytond's REST endpoints
 from .portal import (
     Form, _safe_next, check_csrf, links, login, login_required, logout,
     redirect, render, route)

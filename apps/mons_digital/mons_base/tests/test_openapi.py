@@ -5,7 +5,7 @@ from base64 import urlsafe_b64encode
 
 from openapi_spec_validator import validate
 
-from trytond.modules.mons_base import openapi
+from trytond.modules.mons_base import openapi, rest_guard
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, RouteTestCase
 from trytond.transaction import Transaction
@@ -141,14 +141,14 @@ class OpenAPITestCase(RouteTestCase):
             protocol = next(p for p in app.protocols
                 if p.content_type in environ['CONTENT_TYPE'])
             request = protocol.request(environ)
-            return openapi._guard(endpoint)(request, self.db_name)
+            return rest_guard._guard(endpoint)(request, self.db_name)
 
         with self.assertRaises(ServiceUnavailable) as cm:
             call(backend.DatabaseOperationalError("could not obtain lock"))
         self.assertIn("réessayez", cm.exception.description)
         self.assertEqual(
             cm.exception.get_response().headers['Retry-After'], '1')
-        with self.assertLogs(openapi.logger, 'ERROR'):
+        with self.assertLogs(rest_guard.logger, 'ERROR'):
             with self.assertRaises(InternalServerError):
                 call(ZeroDivisionError())
         # A real bad request keeps its answer
