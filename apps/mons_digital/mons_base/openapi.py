@@ -410,7 +410,12 @@ def _common_parameters():
         'Context': {
             'name': 'X-Tryton-Context', 'in': 'header', 'required': False,
             'description': "Tryton context, JSON encoded then URL-safe "
-            "base64.",
+            "base64, e.g. `{'language': 'fr'}`. Accepted keys are "
+            "the public ones a desk client may send (`language`, `company`, "
+            "`employee`, `date` and the other keys of the models' "
+            "context), and `_datetime` to read history; every other key "
+            "starting with `_` is dropped. The user's own rights apply "
+            "whatever the context says.",
             'schema': {'type': 'string'},
             },
         }

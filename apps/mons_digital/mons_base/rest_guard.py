@@ -10,7 +10,7 @@ import binascii
 import functools
 import json
 import logging
-from base64 import urlsafe_b64decode
+from base64 import urlsafe_b64decode, urlsafe_b64encode
 
 from werkzeug.exceptions import (
     BadRequest, InternalServerError, NotFound, ServiceUnavailable)
@@ -18,8 +18,10 @@ from werkzeug.exceptions import (
 from trytond import backend
 from trytond.model import ModelStorage
 from trytond.pool import Pool
-from trytond.protocols.jsonrpc import JSONDecoder
+from trytond.protocols.jsonrpc import JSONDecoder, JSONEncoder
 from trytond.wsgi import app
+
+from .caller import public_context
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +89,20 @@ def _check_order(Model, order):
     return True
 
 
+def _restrict_context(request, context):
+    """Keep only the context keys the desk's RPC would accept
+
+    trytond's REST passes X-Tryton-Context as it is, while its RPC drops
+    every private key: those switch off checks meant for server code
+    (registration, inbound mail, companies…)."""
+    if not isinstance(context, dict):
+        raise BadRequest("'X-Tryton-Context' must be a JSON object.")
+    allowed = public_context(context)
+    if len(allowed) != len(context):
+        request.environ['HTTP_X_TRYTON_CONTEXT'] = urlsafe_b64encode(
+            json.dumps(allowed, cls=JSONEncoder).encode()).decode()
+
+
 # Larger numbers overflow the database integers
 _MAX_ID = 2 ** 63 - 1
 
@@ -109,9 +125,9 @@ def _guard(func):
                     and not issubclass(Model, ModelStorage)):
                 raise NotFound()
         context = request.headers.get('X-Tryton-Context')
-        if context is not None and not isinstance(
-                _decode_b64_json(context, 'X-Tryton-Context'), dict):
-            raise BadRequest("'X-Tryton-Context' must be a JSON object.")
+        if context is not None:
+            _restrict_context(request,
+                _decode_b64_json(context, 'X-Tryton-Context'))
         if kwargs.get('id') is not None and kwargs['id'] > _MAX_ID:
             raise NotFound()
         if '/rest/model/' in request.path:

@@ -120,6 +120,29 @@ class OpenAPITestCase(RouteTestCase):
         response = client.get(f'{base}/mons.section')
         self.assertEqual(response.status_code, 401)
 
+    def test_rest_private_context(self):
+        "REST drops the private context keys the desk's RPC would drop"
+        from base64 import urlsafe_b64decode
+
+        from werkzeug.test import EnvironBuilder
+
+        from trytond.protocols.wrappers import Request, with_pool
+
+        @with_pool
+        def endpoint(request, pool, **kwargs):
+            return json.loads(urlsafe_b64decode(
+                    request.headers['X-Tryton-Context']))
+
+        context = {'language': 'fr', '_companies': [1, 2],
+            '_mail_register': True, '_check_access': False,
+            '_datetime': None, 'company': 1}
+        environ = EnvironBuilder(
+            path=f'/{self.db_name}/rest/model/mons.section',
+            headers={'X-Tryton-Context': _b64(context)}).get_environ()
+        seen = rest_guard._guard(endpoint)(Request(environ), self.db_name)
+        self.assertEqual(seen,
+            {'language': 'fr', '_datetime': None, 'company': 1})
+
     def test_rest_hidden_errors(self):
         "Errors trytond reports as 'Unable to get RPC method' get their code"
         from werkzeug.exceptions import (
