@@ -11,6 +11,7 @@ import shapely
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import CompanyTestMixin
+from trytond.modules.mons_base.tests import DeskViewsTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -49,7 +50,7 @@ def create_layer(**values):
     return layer
 
 
-class MonsCartoTestCase(CompanyTestMixin, ModuleTestCase):
+class MonsCartoTestCase(DeskViewsTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test mons_carto module"
     module = 'mons_carto'
 

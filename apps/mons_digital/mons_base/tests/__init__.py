@@ -1,6 +1,6 @@
-from .tools import FrenchTranslationTestMixin
+from .tools import DeskViewsTestMixin, FrenchTranslationTestMixin
 
-__all__ = ['FrenchTranslationTestMixin']
+__all__ = ['DeskViewsTestMixin', 'FrenchTranslationTestMixin']
 
 
 def load_tests(loader, tests, pattern):

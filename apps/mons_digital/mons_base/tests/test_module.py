@@ -3,12 +3,14 @@ import datetime as dt
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.pool import Pool
-from trytond.modules.mons_base.tests.tools import FrenchTranslationTestMixin
+from trytond.modules.mons_base.tests.tools import (
+    DeskViewsTestMixin, FrenchTranslationTestMixin)
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 
 class MonsBaseTestCase(
-        FrenchTranslationTestMixin, CompanyTestMixin, ModuleTestCase):
+        DeskViewsTestMixin, FrenchTranslationTestMixin, CompanyTestMixin,
+        ModuleTestCase):
     "Test Mons Base module"
     module = 'mons_base'
 

@@ -3,7 +3,8 @@ import datetime as dt
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import CompanyTestMixin
-from trytond.modules.mons_base.tests.tools import FrenchTranslationTestMixin
+from trytond.modules.mons_base.tests.tools import (
+    DeskViewsTestMixin, FrenchTranslationTestMixin)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -15,7 +16,8 @@ from .tools import as_user, create_person, setup_city
 
 
 class MonsCrmTestCase(ImportTests, MailingTests,
-        FrenchTranslationTestMixin, CompanyTestMixin, ModuleTestCase):
+        DeskViewsTestMixin, FrenchTranslationTestMixin, CompanyTestMixin,
+        ModuleTestCase):
     "Test mons_crm module"
     module = 'mons_crm'
 

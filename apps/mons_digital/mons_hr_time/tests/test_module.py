@@ -6,7 +6,8 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
-from trytond.modules.mons_base.tests import FrenchTranslationTestMixin
+from trytond.modules.mons_base.tests import (
+    DeskViewsTestMixin, FrenchTranslationTestMixin)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     ModuleTestCase, activate_module, drop_db, with_transaction)
@@ -134,7 +135,8 @@ def day_of(employee, date):
 
 
 class MonsHrTimeTestCase(
-        FrenchTranslationTestMixin, CompanyTestMixin, ModuleTestCase):
+        DeskViewsTestMixin, FrenchTranslationTestMixin, CompanyTestMixin,
+        ModuleTestCase):
     "Test mons_hr_time module"
     module = 'mons_hr_time'
 

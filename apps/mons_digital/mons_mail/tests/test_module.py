@@ -16,7 +16,8 @@ from trytond.sendmail import SMTPDataManager
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
-from trytond.modules.mons_base.tests import FrenchTranslationTestMixin
+from trytond.modules.mons_base.tests import (
+    DeskViewsTestMixin, FrenchTranslationTestMixin)
 
 YEAR = dt.date.today().year
 
@@ -138,7 +139,8 @@ def load_french():
 
 
 class MonsMailTestCase(
-        FrenchTranslationTestMixin, CompanyTestMixin, ModuleTestCase):
+        DeskViewsTestMixin, FrenchTranslationTestMixin, CompanyTestMixin,
+        ModuleTestCase):
     "Test mons_mail module"
     module = 'mons_mail'
 

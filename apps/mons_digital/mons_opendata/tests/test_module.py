@@ -10,7 +10,8 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.company.tests import CompanyTestMixin, set_company
-from trytond.modules.mons_base.tests.tools import FrenchTranslationTestMixin
+from trytond.modules.mons_base.tests.tools import (
+    DeskViewsTestMixin, FrenchTranslationTestMixin)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -66,7 +67,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 class MonsOpendataTestCase(
-        FrenchTranslationTestMixin, CompanyTestMixin, ModuleTestCase):
+        DeskViewsTestMixin, FrenchTranslationTestMixin, CompanyTestMixin,
+        ModuleTestCase):
     "Test mons_opendata module"
     module = 'mons_opendata'
 
