@@ -17,8 +17,10 @@ from werkzeug.exceptions import (
 
 from trytond import backend
 from trytond.model import ModelStorage
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.protocols.jsonrpc import JSONDecoder, JSONEncoder
+from trytond.protocols.wrappers import JSONBadRequest
 from trytond.wsgi import app
 
 from .caller import public_context
@@ -154,9 +156,27 @@ def _guard(func):
         try:
             return func(request, database_name, *args, **kwargs)
         except BadRequest as exception:
-            raise _hidden_error(exception) or exception
+            raise (_hidden_error(exception) or _refusal(exception)
+                or exception)
     wrapper.__guarded__ = True
     return wrapper
+
+
+class JSONForbidden(JSONBadRequest):
+    code = 403
+
+
+def _refusal(exception):
+    """A refusal of the access rights answers 403, not trytond's 400
+
+    trytond turns every UserError of a REST call into a 400, the
+    AccessError of model access, field access and record rules included;
+    a client must tell "you may not" from "your input is wrong"."""
+    if (isinstance(exception, JSONBadRequest)
+            and isinstance(exception.__context__, AccessError)):
+        refusal = JSONForbidden(exception.__context__)
+        return refusal
+    return None
 
 
 def _hidden_error(exception):

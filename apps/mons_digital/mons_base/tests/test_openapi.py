@@ -29,6 +29,13 @@ class OpenAPITestCase(RouteTestCase):
         application.save()
         Application.validate_([application])
         cls.key = application.key
+        # A user of no group: refused by the access rights
+        nobody = User(login='nobody', name="Nobody")
+        nobody.save()
+        application = Application(user=nobody, application='rest')
+        application.save()
+        Application.validate_([application])
+        cls.nobody_key = application.key
 
     def get_spec(self):
         response = self.client().get(f'/{self.db_name}/rest/openapi.json')
@@ -119,6 +126,25 @@ class OpenAPITestCase(RouteTestCase):
         self.assertEqual(response.status_code, 404)
         response = client.get(f'{base}/mons.section')
         self.assertEqual(response.status_code, 401)
+
+    def test_rest_refusal_forbidden(self):
+        "A refusal of the access rights is a JSON 403 with its message"
+        client = self.client()
+        base = f'/{self.db_name}/rest/model'
+        headers = {'Authorization': f'bearer {self.nobody_key}'}
+        response = client.get(f'{base}/mons.site.patch', headers=headers)
+        self.assertEqual(response.status_code, 403, response.text)
+        self.assertEqual(response.mimetype, 'application/json')
+        # French on a French site (the suite-level access matrix checks it)
+        self.assertIn("Mons Site Patch", response.json['message'])
+        response = client.put(f'{base}/mons.section/1', headers=headers,
+            json={'name': "X"})
+        self.assertIn(response.status_code, {403, 404}, response.text)
+        # Wrong input stays a 400
+        headers = {'Authorization': f'bearer {self.key}'}
+        response = client.post(f'{base}/mons.section', headers=headers,
+            json={'code': None})
+        self.assertEqual(response.status_code, 400, response.text)
 
     def test_rest_private_context(self):
         "REST drops the private context keys the desk's RPC would drop"
