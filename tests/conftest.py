@@ -2,6 +2,7 @@
 serving a fresh SQLite database (or PostgreSQL with MONS_TEST_DATABASE_URI)
 with every module activated and the demo data loaded."""
 import base64
+import contextlib
 import hashlib
 import json
 import os
@@ -133,10 +134,20 @@ class LiveSite:
 
 @pytest.fixture(scope='session')
 def site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp('site')
+    "The site every suite test shares"
+    with live_site(tmp_path_factory) as live:
+        yield live
+
+
+@contextlib.contextmanager
+def live_site(tmp_path_factory, name='site'):
+    """A started site with every module and the demo data; on SQLite a copy
+    of the cached database, so a test may have one of its own to change"""
+    folder = tmp_path_factory.mktemp(name)
     port, smtp = free_port(), free_port()
     uri = os.environ.get('MONS_TEST_DATABASE_URI', 'sqlite://')
-    db = 'mons' if uri.startswith('sqlite') else f'mons_test_{os.getpid()}'
+    db = 'mons' if uri.startswith('sqlite') else f'mons_test_{os.getpid()}' + (
+        '' if name == 'site' else f'_{name}')
     (folder / 'trytond.conf').write_text(f"""[site]
 database = {db}
 smtp_sink = 127.0.0.1:{smtp}
@@ -189,7 +200,13 @@ authentications = password
             time.sleep(0.5)
     live = LiveSite(folder, url, db)
     live.env = env
-    yield live
+    try:
+        yield live
+    finally:
+        _stop(process, uri, db, env)
+
+
+def _stop(process, uri, db, env):
     os.killpg(process.pid, signal.SIGTERM)
     try:
         process.wait(20)
