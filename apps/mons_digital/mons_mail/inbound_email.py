@@ -1,7 +1,8 @@
 "Incoming emails turned into mail items by an inbound email rule."
 from trytond.model import fields
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.transaction import Transaction
 
 ACTION = 'mail.item|from_inbound_email'
 
@@ -27,3 +28,63 @@ class Rule(metaclass=PoolMeta):
     def __setup__(cls):
         super().__setup__()
         cls.action.selection.append((ACTION, "Mail Item"))
+
+
+class Item(metaclass=PoolMeta):
+    __name__ = 'mail.item'
+
+    @classmethod
+    def from_inbound_email(cls, email_, rule):
+        "Inbound email rule action: the email becomes an incoming item"
+        pool = Pool()
+        Party = pool.get('party.party')
+        ContactMechanism = pool.get('party.contact_mechanism')
+        Attachment = pool.get('ir.attachment')
+        message = email_.as_dict()
+        sender = (message.get('from') or '').strip()
+        with Transaction().set_context(_check_access=False):
+            party = None
+            if sender:
+                mechanisms = ContactMechanism.search([
+                        ('type', '=', 'email'),
+                        ('value', '=', sender),
+                        ], limit=1)
+                if mechanisms:
+                    party = mechanisms[0].party
+                else:
+                    party, = Party.create([{
+                                'name': sender,
+                                'contact_mechanisms': [('create', [{
+                                                'type': 'email',
+                                                'value': sender,
+                                                }])],
+                                }])
+            body = message.get('text')
+            if body is None and message.get('html'):
+                from trytond.report import html_to_text
+                body = html_to_text(message['html'])
+            item, = cls.create([{
+                        'company': rule.mail_company.id,
+                        'direction': 'incoming',
+                        'medium': 'email',
+                        'party': party.id if party else None,
+                        'email_from': sender or None,
+                        'subject': (message.get('subject') or '').strip()
+                        or None,
+                        'body': body,
+                        'service': (rule.mail_service.id
+                            if rule.mail_service else None),
+                        }])
+            with Transaction().set_context(_mail_inbound=True):
+                Attachment.create([{
+                            'resource': str(item),
+                            'name': a.get('filename') or 'piece-jointe',
+                            'type': 'data',
+                            'data': a['data'],
+                            } for a in message.get('attachments', [])
+                        if a.get('data')])
+            if rule.mail_register and item.party and item.subject:
+                cls.register([item])
+                if item.service:
+                    cls.assign([item])
+        return item

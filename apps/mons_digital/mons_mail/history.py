@@ -1,0 +1,50 @@
+"History of a mail item: who did what, when, from which state and service."
+import datetime as dt
+
+from trytond.model import Index, ModelSQL, ModelView, fields
+
+from .item import STATES
+
+
+class History(ModelSQL, ModelView):
+    "Mail item history"
+    __name__ = 'mail.item.history'
+
+    item = fields.Many2One('mail.item', "Mail Item", required=True,
+        ondelete='CASCADE', readonly=True)
+    date = fields.DateTime("Date", required=True, readonly=True)
+    user = fields.Many2One('res.user', "User", readonly=True)
+    action = fields.Selection([
+            ('register', "Register"),
+            ('assign', "Assign"),
+            ('take', "Take in charge"),
+            ('transfer', "Transfer"),
+            ('return_to_office', "Return to the mail office"),
+            ('answer', "Answered"),
+            ('close', "Close"),
+            ('reopen', "Reopen"),
+            ('reply', "Reply"),
+            ('due_date', "Due date"),
+            ('agent', "Agent"),
+            ('scan', "Scan"),
+            ('reminder', "Reminder"),
+            ], "Action", readonly=True)
+    from_state = fields.Selection(STATES, "From State", readonly=True)
+    to_state = fields.Selection(STATES, "To State", readonly=True)
+    from_service = fields.Many2One('mons.service', "From Service",
+        readonly=True)
+    to_service = fields.Many2One('mons.service', "To Service",
+        readonly=True)
+    comment = fields.Text("Comment", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('item')
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.item, Index.Equality())))
+
+    @staticmethod
+    def default_date():
+        return dt.datetime.now()
