@@ -13,7 +13,8 @@ import logging
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 
 from werkzeug.exceptions import (
-    BadRequest, InternalServerError, NotFound, ServiceUnavailable)
+    BadRequest, HTTPException, InternalServerError, NotFound,
+    ServiceUnavailable)
 
 from trytond import backend
 from trytond.model import ModelStorage
@@ -33,15 +34,15 @@ def _decode_b64_json(value, key):
             urlsafe_b64decode(value).decode(),
             object_hook=JSONDecoder())
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise BadRequest(f"'{key}' must be URL-safe base64 of a JSON "
-            "value.")
+        raise BadRequest(f"« {key} » doit être du JSON encodé en base64 "
+            "URL-safe.")
     return data
 
 
 def _decode_json_arg(request, key):
     data = _decode_b64_json(request.args[key], key)
     if not isinstance(data, list):
-        raise BadRequest(f"Parameter '{key}' must be a JSON list.")
+        raise BadRequest(f"Le paramètre « {key} » doit être une liste JSON.")
     return data
 
 
@@ -98,7 +99,7 @@ def _restrict_context(request, context):
     every private key: those switch off checks meant for server code
     (registration, inbound mail, companies…)."""
     if not isinstance(context, dict):
-        raise BadRequest("'X-Tryton-Context' must be a JSON object.")
+        raise BadRequest("« X-Tryton-Context » doit être un objet JSON.")
     allowed = public_context(context)
     if len(allowed) != len(context):
         request.environ['HTTP_X_TRYTON_CONTEXT'] = urlsafe_b64encode(
@@ -109,55 +110,62 @@ def _restrict_context(request, context):
 _MAX_ID = 2 ** 63 - 1
 
 
+def _check(request, database_name, kwargs):
+    "Raise 400/404 on what Tryton would turn into a 500"
+    name = kwargs.get('name')
+    Model = None
+    if database_name in Pool.database_list() and name is not None:
+        pool = Pool(database_name)
+        try:
+            Model = pool.get(name, type=(
+                    'report' if '/rest/report/' in request.path
+                    else 'model'))
+        except KeyError:
+            raise NotFound()
+        if ('/rest/model/' in request.path
+                and not issubclass(Model, ModelStorage)):
+            raise NotFound()
+    context = request.headers.get('X-Tryton-Context')
+    if context is not None:
+        _restrict_context(request,
+            _decode_b64_json(context, 'X-Tryton-Context'))
+    if kwargs.get('id') is not None and kwargs['id'] > _MAX_ID:
+        raise NotFound()
+    if '/rest/model/' in request.path:
+        for key in ('s', 'p'):
+            if key in request.args:
+                try:
+                    if not 0 <= int(request.args[key]) <= _MAX_ID:
+                        raise ValueError
+                except ValueError:
+                    raise BadRequest(f"Le paramètre « {key} » doit être "
+                        f"un entier entre 0 et {_MAX_ID}.")
+        if 'd' in request.args:
+            domain = _decode_json_arg(request, 'd')
+            if Model is not None and not _check_domain(Model, domain):
+                raise BadRequest("Domaine de recherche (d) invalide.")
+        if 'o' in request.args:
+            order = _decode_json_arg(request, 'o')
+            if Model is not None and not _check_order(Model, order):
+                raise BadRequest("Ordre de tri (o) invalide.")
+        if Model is not None:
+            for path in request.args.getlist('f'):
+                if path.split('.', 1)[0] not in Model._fields:
+                    raise BadRequest(f"Champ inconnu « {path} ».")
+
+
 def _guard(func):
     "Answer 400/404 on input that Tryton's REST would turn into a 500"
     @functools.wraps(func)
     def wrapper(request, database_name, *args, **kwargs):
-        name = kwargs.get('name')
-        Model = None
-        if database_name in Pool.database_list() and name is not None:
-            pool = Pool(database_name)
-            try:
-                Model = pool.get(name, type=(
-                        'report' if '/rest/report/' in request.path
-                        else 'model'))
-            except KeyError:
-                raise NotFound()
-            if ('/rest/model/' in request.path
-                    and not issubclass(Model, ModelStorage)):
-                raise NotFound()
-        context = request.headers.get('X-Tryton-Context')
-        if context is not None:
-            _restrict_context(request,
-                _decode_b64_json(context, 'X-Tryton-Context'))
-        if kwargs.get('id') is not None and kwargs['id'] > _MAX_ID:
-            raise NotFound()
-        if '/rest/model/' in request.path:
-            for key in ('s', 'p'):
-                if key in request.args:
-                    try:
-                        if not 0 <= int(request.args[key]) <= _MAX_ID:
-                            raise ValueError
-                    except ValueError:
-                        raise BadRequest(f"Parameter '{key}' must be an "
-                            f"integer between 0 and {_MAX_ID}.")
-            if 'd' in request.args:
-                domain = _decode_json_arg(request, 'd')
-                if Model is not None and not _check_domain(Model, domain):
-                    raise BadRequest("Invalid domain.")
-            if 'o' in request.args:
-                order = _decode_json_arg(request, 'o')
-                if Model is not None and not _check_order(Model, order):
-                    raise BadRequest("Invalid order.")
-            if Model is not None:
-                for path in request.args.getlist('f'):
-                    if path.split('.', 1)[0] not in Model._fields:
-                        raise BadRequest(f"Unknown field '{path}'.")
         try:
+            _check(request, database_name, kwargs)
             return func(request, database_name, *args, **kwargs)
         except BadRequest as exception:
             raise (_hidden_error(exception) or _refusal(exception)
-                or exception)
+                or _as_json(exception))
+        except HTTPException as exception:
+            raise _as_json(exception)
     wrapper.__guarded__ = True
     return wrapper
 
@@ -177,6 +185,59 @@ def _refusal(exception):
         refusal = JSONForbidden(exception.__context__)
         return refusal
     return None
+
+
+# What a client is told, in French, when trytond or werkzeug said nothing
+_MESSAGES = {
+    400: "Requête incorrecte.",
+    401: "Clé d'API manquante ou invalide (en-tête « Authorization: bearer "
+    "<clé> »).",
+    403: "Vous n'êtes pas autorisé à effectuer cette opération.",
+    404: "Ressource ou enregistrement introuvable.",
+    405: "Méthode HTTP non permise pour cette ressource.",
+    413: "Requête trop volumineuse.",
+    415: "Type de contenu non pris en charge.",
+    422: "Requête invalide.",
+    429: "Trop de requêtes : réessayez dans un instant.",
+    }
+
+
+class JSONError(HTTPException):
+    "An HTTP error answered as JSON {status, message, description}"
+
+    def __init__(self, code, message, description=None, headers=None):
+        super().__init__()
+        self.code = code
+        self.message = message
+        self.description = description or message
+        self._headers = headers or []
+
+    def get_body(self, environ=None, scope=None):
+        return json.dumps({'status': self.code, 'message': self.message,
+                'description': self.description}, ensure_ascii=False)
+
+    def get_headers(self, environ=None, scope=None):
+        return [('Content-Type', 'application/json; charset=utf-8'),
+            *self._headers]
+
+
+def _as_json(exception):
+    "exception as a JSON error with a French message"
+    if isinstance(exception, (JSONBadRequest, JSONError)) or (
+            exception.code is None or exception.code >= 500):
+        return exception
+    context = exception.__context__
+    if isinstance(context, AccessError):
+        message = context.message
+    elif (exception.description
+            and exception.description != type(exception).description):
+        # Our own (French) description, or one trytond chose
+        message = exception.description
+    else:
+        message = _MESSAGES.get(exception.code, _MESSAGES[400])
+    headers = [(k, v) for k, v in exception.get_headers()
+        if k.lower() not in {'content-type', 'content-length'}]
+    return JSONError(exception.code, message, headers=headers)
 
 
 def _hidden_error(exception):

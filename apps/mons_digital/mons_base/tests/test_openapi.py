@@ -120,12 +120,15 @@ class OpenAPITestCase(RouteTestCase):
             self.assertEqual(response.status_code, 400, query)
         response = client.get(f'{base}/no.such.model', headers=headers)
         self.assertEqual(response.status_code, 404)
+        self.assertEqual(response.mimetype, 'application/json')
+        self.assertIn("introuvable", response.json['message'])
         # A wizard form has no storage to search
         response = client.get(
             f'{base}/ir.module.config_wizard.first', headers=headers)
         self.assertEqual(response.status_code, 404)
         response = client.get(f'{base}/mons.section')
         self.assertEqual(response.status_code, 401)
+        self.assertIn("Clé d'API", response.json['message'])
 
     def test_rest_refusal_forbidden(self):
         "A refusal of the access rights is a JSON 403 with its message"
@@ -172,7 +175,8 @@ class OpenAPITestCase(RouteTestCase):
     def test_rest_hidden_errors(self):
         "Errors trytond reports as 'Unable to get RPC method' get their code"
         from werkzeug.exceptions import (
-            BadRequest, InternalServerError, ServiceUnavailable)
+            BadRequest, Forbidden, HTTPException, InternalServerError,
+            ServiceUnavailable)
         from werkzeug.test import EnvironBuilder
 
         from trytond import backend
@@ -201,9 +205,17 @@ class OpenAPITestCase(RouteTestCase):
             with self.assertRaises(InternalServerError):
                 call(ZeroDivisionError())
         # A real bad request keeps its answer
-        with self.assertRaises(BadRequest) as cm:
-            call(BadRequest("Invalid domain."))
-        self.assertEqual(cm.exception.description, "Invalid domain.")
+        with self.assertRaises(HTTPException) as cm:
+            call(BadRequest("Domaine invalide."))
+        self.assertEqual(cm.exception.code, 400)
+        self.assertEqual(json.loads(cm.exception.get_body())['message'],
+            "Domaine invalide.")
+        # A refusal werkzeug would answer in English HTML becomes French JSON
+        with self.assertRaises(HTTPException) as cm:
+            call(Forbidden())
+        self.assertEqual(cm.exception.code, 403)
+        self.assertIn("pas autorisé", json.loads(
+                cm.exception.get_body())['message'])
 
 
 del RouteTestCase
