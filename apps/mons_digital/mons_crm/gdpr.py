@@ -14,7 +14,7 @@ from trytond.transaction import (
     Transaction, inactive_records, without_check_access)
 
 from .exceptions import ConsentError
-from .marketing import SOURCES
+from .sources import SOURCES
 from .normalize import valid_email
 
 
