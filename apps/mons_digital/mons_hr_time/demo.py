@@ -238,14 +238,18 @@ def _load_clockings(rng, employees, devices, start, end, logins):
 
     for employee in employees:
         device = devices[employee.company.id].code
-        # The self-service demo login shows an anomaly to correct
-        forget = logins.get(employee.id) == 'employe'
+        # The self-service demo login shows a forgotten clock-out to correct
+        # on the last working day of the month: the newest anomaly of the
+        # demo whatever today's date, so that balance warnings of the days
+        # after it never push it off the page's most recent anomalies
+        forget = (_last_working_day(employee, start, end, holidays)
+            if logins.get(employee.id) == 'employe' else None)
         date = start
         while date <= end:
             assignment = employee.schedule_at(date)
             line = assignment.schedule.line_for(date) if assignment else None
             if (line and line.expected_seconds() and date not in holidays
-                    and rng.random() > 0.06):
+                    and (rng.random() > 0.06 or date == forget)):
                 target = line.expected_seconds() * assignment.fraction / 60
                 begin = (line.start.hour * 60 + line.start.minute
                     if line.start else 8 * 60) + rng.randint(-20, 25)
@@ -255,9 +259,8 @@ def _load_clockings(rng, employees, devices, start, end, logins):
                     rng.randint(-25, 60)
                 times = [(begin, 'in'), (lunch, 'out'), (back, 'in'),
                     (finish, 'out')]
-                if rng.random() < 0.03 or forget:
+                if rng.random() < 0.03 or date == forget:
                     times.pop()  # a forgotten clock-out
-                    forget = False
                 for minutes, direction in times:
                     events.append({'badge': employee.badge,
                             'at': at(date, minutes),
@@ -269,6 +272,16 @@ def _load_clockings(rng, employees, devices, start, end, logins):
     for company in {e.company for e in employees}:
         Day.compute_month(company, start.year, start.month,
             [e for e in employees if e.company == company])
+
+
+def _last_working_day(employee, start, end, holidays):
+    date = end
+    while date >= start:
+        assignment = employee.schedule_at(date)
+        line = assignment.schedule.line_for(date) if assignment else None
+        if line and line.expected_seconds() and date not in holidays:
+            return date
+        date -= dt.timedelta(days=1)
 
 
 def _load_requests(rng, employees, leave_types, start, end, today, logins):
