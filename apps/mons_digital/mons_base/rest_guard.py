@@ -8,16 +8,17 @@ error trytond hides as "Unable to get RPC method" gets its real answer.
 """
 import binascii
 import functools
+import inspect
 import json
 import logging
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 
 from werkzeug.exceptions import (
-    BadRequest, HTTPException, InternalServerError, NotFound,
-    ServiceUnavailable)
+    BadRequest, HTTPException, InternalServerError, MethodNotAllowed,
+    NotFound, ServiceUnavailable)
 
 from trytond import backend
-from trytond.model import ModelStorage
+from trytond.model import ModelSQL, ModelStorage
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.protocols.jsonrpc import JSONDecoder, JSONEncoder
@@ -125,6 +126,14 @@ def _check(request, database_name, kwargs):
         if ('/rest/model/' in request.path
                 and not issubclass(Model, ModelStorage)):
             raise NotFound()
+    if (Model is not None and '/rest/model/' in request.path
+            and not kwargs.get('action')
+            and request.method in {'POST', 'PUT', 'DELETE'}
+            and _read_only(Model, request.method)):
+        raise MethodNotAllowed(valid_methods=['GET'],
+            description="Ces enregistrements sont calculés ou viennent du "
+            "code des modules : ils ne se créent, ne se modifient ni ne se "
+            "suppriment.")
     context = request.headers.get('X-Tryton-Context')
     if context is not None:
         _restrict_context(request,
@@ -148,10 +157,68 @@ def _check(request, database_name, kwargs):
             order = _decode_json_arg(request, 'o')
             if Model is not None and not _check_order(Model, order):
                 raise BadRequest("Ordre de tri (o) invalide.")
+        if Model is not None and request.method == 'POST' and kwargs.get(
+                'action'):
+            _check_arguments(request, Model, kwargs)
         if Model is not None:
             for path in request.args.getlist('f'):
                 if path.split('.', 1)[0] not in Model._fields:
                     raise BadRequest(f"Champ inconnu « {path} ».")
+
+
+# Registered from the modules' code at activation: a record made by hand
+# means nothing to the framework (and trytond fails on an empty one)
+_REGISTERED = {'ir.model', 'ir.model.field', 'ir.model.button',
+    'ir.model.data'}
+
+
+def _read_only(Model, method):
+    "A SQL view, or a model the modules' code registers"
+    if Model.__name__ in _REGISTERED:
+        return True
+    if not issubclass(Model, ModelSQL):
+        return False
+    if not callable(getattr(Model, 'table_query', None)):
+        return False
+    operation = {'POST': 'create', 'PUT': 'write', 'DELETE': 'delete'}[
+        method]
+    # A view may still implement its own create/write/delete
+    return getattr(Model, operation).__func__ is getattr(
+        ModelSQL, operation).__func__
+
+
+def _check_arguments(request, Model, kwargs):
+    "A method called with arguments it does not take answers 400, not 500"
+    action = kwargs['action']
+    if action not in Model.__rpc__:
+        return  # trytond answers 403
+    try:
+        data = request.get_json(force=True, silent=False) \
+            if request.get_data() else {}
+    except Exception:
+        raise BadRequest("Le corps de la requête doit être du JSON.")
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise BadRequest("Le corps de la requête doit être un objet JSON "
+            "des arguments de la méthode.")
+    method = getattr(Model, action)
+    try:
+        signature = inspect.signature(method)
+    except (TypeError, ValueError):
+        return
+    if kwargs.get('id') is not None:
+        args = (None,)  # the record, or the list of records
+    else:
+        args = ()
+    try:
+        signature.bind(*args, **data)
+    except TypeError:
+        expected = [p for p in signature.parameters][len(args):]
+        raise BadRequest(
+            f"Arguments invalides pour « {action} » : "
+            f"attendus {', '.join(expected) or 'aucun'}, "
+            f"reçus {', '.join(data) or 'aucun'}.")
 
 
 def _guard(func):

@@ -149,6 +149,21 @@ class OpenAPITestCase(RouteTestCase):
             json={'code': None})
         self.assertEqual(response.status_code, 400, response.text)
 
+    def test_rest_read_only_and_arguments(self):
+        "Registered models are not written; wrong arguments answer 400"
+        client = self.client()
+        base = f'/{self.db_name}/rest/model'
+        headers = {'Authorization': f'bearer {self.key}'}
+        response = client.post(f'{base}/ir.model', headers=headers, json={})
+        self.assertEqual(response.status_code, 405, response.text)
+        self.assertIn("code des modules", response.json['message'])
+        for body in [{'bogus': 1}, [1, 2], "x"]:
+            response = client.post(
+                f'{base}/res.user/1/reset_password', headers=headers,
+                json=body)
+            self.assertEqual(response.status_code, 400, response.text)
+            self.assertEqual(response.mimetype, 'application/json')
+
     def test_rest_private_context(self):
         "REST drops the private context keys the desk's RPC would drop"
         from base64 import urlsafe_b64decode
