@@ -104,7 +104,13 @@ def load_demo(rng):
                     'type': rng.choice([works_for, member_of])})
     Relation.create(relations)
 
-    # Lists with subscriptions of several services
+    # Lists with subscriptions of several services; a saved filter reads as
+    # its responsible user (the Culture agent for the Culture list)
+    User = pool.get('res.user')
+    users = {u.login: u for u in User.search([
+                ('login', 'in', ['agent', 'admin'])])}
+    admin = users.get('admin')
+    agent = users.get('agent') or admin
     french = Lang.search([('code', '=', 'fr')], limit=1)
     sections = {s.code: s for s in Section.search([])}
     lists = {}
@@ -122,10 +128,12 @@ def load_demo(rng):
         if name == "Saison culturelle":
             values['filter_categories'] = [('add',
                     [categories["Culture"].id])]
+            values['filter_owner'] = agent.id if agent else None
         if name == "Commerçants du centre" and 'MONS' in sections:
             values['filter_categories'] = [('add',
                     [categories["Commerçants"].id])]
             values['filter_sections'] = [('add', [sections['MONS'].id])]
+            values['filter_owner'] = admin.id if admin else None
         lists[name], = EmailList.create([values])
     with_email = [p for p in contacts if p.email]
     subscriptions = []

@@ -8,10 +8,11 @@ from trytond.model import (
     Exclude, Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 
 from .exceptions import DuplicateError
 from .normalize import find_duplicates
+from .wizard_session import wizard_session
 
 REASONS = [
     ('name', "Same name"),
@@ -134,21 +135,30 @@ class Duplicate(Workflow, ModelSQL, ModelView):
         return f'{self.party_a.rec_name} / {self.party_b.rec_name}'
 
     @classmethod
+    def check_decide(cls, duplicates):
+        """The buttons run without access checks: the write rules on pairs
+        (data steward and DPO of the organisation, service managers for the
+        contacts of their services) decide who merges or dismisses them"""
+        with check_access():
+            cls.write(list(duplicates), {})
+
+    @classmethod
     @ModelView.button
     @Workflow.transition('ignored')
     def ignore(cls, duplicates):
-        pass
+        cls.check_decide(duplicates)
 
     @classmethod
     @ModelView.button
     @Workflow.transition('open')
     def reopen(cls, duplicates):
-        pass
+        cls.check_decide(duplicates)
 
     @classmethod
     @ModelView.button
     @Workflow.transition('merged')
     def merge(cls, duplicates):
+        cls.check_decide(duplicates)
         for duplicate in duplicates:
             if duplicate.keep == 'a':
                 destination, source = duplicate.party_a, duplicate.party_b
@@ -178,16 +188,12 @@ class Duplicate(Workflow, ModelSQL, ModelView):
         "Merge through Tryton's party replace wizard"
         pool = Pool()
         Replace = pool.get('party.replace', type='wizard')
-        session_id, _, _ = Replace.create()
-        try:
-            replace = Replace(session_id)
+        with wizard_session(Replace) as replace:
             replace.ask.source = source
             replace.ask.destination = destination
             # The review of the pair is the confirmation the warning asks
             with Transaction().set_context(_skip_warnings=True):
                 replace.transition_replace()
-        finally:
-            Replace.delete(session_id)
         # The wizard updates the references in SQL: records read before in
         # this transaction are stale
         Transaction().cache.clear()

@@ -1,12 +1,18 @@
 "Mailing lists: owning and sharing services, saved filter, export."
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.mons_base.caller import acting_as
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Eval
+from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction, inactive_records
 
+from . import saved_filter
 from .exceptions import MailingError
 from .party import LANGUAGES
+from .personal import is_steward
+
+FILTER_FIELDS = {'filter_categories', 'filter_sections', 'filter_languages',
+    'filter_relation_type', 'filter_relation_to', 'filter_domain'}
 
 
 class EmailList(metaclass=PoolMeta):
@@ -39,6 +45,23 @@ class EmailList(metaclass=PoolMeta):
     filter_relation_to = fields.Many2One('party.party', "Related to",
         ondelete='SET NULL',
         states={'invisible': ~Eval('filter_relation_type')})
+    filter_domain = fields.Text("Advanced Filter",
+        help="Conditions on the contacts written as a JSON domain, e.g. "
+        '[["language", "=", "nl"], ["addresses.city", "ilike", "jemappes"]]. '
+        "Only the fields of contacts, their addresses, contact details, "
+        "categories, relations, sections and services may be used.")
+    filter_owner = fields.Many2One('res.user', "Filter Responsible",
+        ondelete='RESTRICT',
+        states={
+            'required': (Bool(Eval('filter_categories'))
+                | Bool(Eval('filter_sections'))
+                | Bool(Eval('filter_languages'))
+                | Bool(Eval('filter_relation_type'))
+                | Bool(Eval('filter_domain'))),
+            'readonly': True,
+            },
+        help="The user who last defined the saved filter: the filter finds "
+        "the contacts this user may read, and no others.")
 
     @classmethod
     def __setup__(cls):
@@ -67,9 +90,50 @@ class EmailList(metaclass=PoolMeta):
             if services:
                 return services[0]
 
+    @classmethod
+    def default_filter_owner(cls):
+        return Transaction().user or None
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        transaction = Transaction()
+        user = transaction.user
+        # A filter reads as the user who last defined it: whoever writes the
+        # conditions becomes responsible for what they find
+        if user and (mode == 'create' or FILTER_FIELDS & set(values)):
+            values['filter_owner'] = user
+        return values
+
+    @classmethod
+    def check_modification(cls, mode, lists, values=None, external=False):
+        super().check_modification(
+            mode, lists, values=values, external=external)
+        if (external and mode == 'write' and 'filter_owner' in values
+                and values['filter_owner'] != Transaction().user
+                and not is_steward()):
+            raise MailingError(gettext('mons_crm.msg_list_filter_owner'))
+
+    @classmethod
+    def validate_fields(cls, lists, field_names):
+        super().validate_fields(lists, field_names)
+        if field_names and 'filter_domain' not in field_names:
+            return
+        for list_ in lists:
+            list_.advanced_filter()
+
+    def advanced_filter(self):
+        "The advanced filter as a domain, checked"
+        try:
+            return saved_filter.parse(self.filter_domain)
+        except saved_filter.FilterRefused as refused:
+            raise MailingError(gettext('mons_crm.msg_list_filter_field',
+                    list=self.rec_name, path=refused.path)) from refused
+
     def has_filters(self):
         return bool(self.filter_categories or self.filter_sections
-            or self.filter_languages or self.filter_relation_type)
+            or self.filter_languages or self.filter_relation_type
+            or (self.filter_domain or '').strip())
 
     def get_filter_domain(self):
         "Domain on party.party of the saved filter"
@@ -88,6 +152,8 @@ class EmailList(metaclass=PoolMeta):
                 relation.append(
                     ('relations.to', '=', self.filter_relation_to.id))
             domain.append(relation)
+        if (self.filter_domain or '').strip():
+            domain.append(self.advanced_filter())
         return domain
 
     @classmethod
@@ -101,20 +167,27 @@ class EmailList(metaclass=PoolMeta):
             if not list_.has_filters():
                 raise MailingError(gettext(
                         'mons_crm.msg_list_no_filter', list=list_.rec_name))
-            parties = Party.search(list_.get_filter_domain())
+            owner = list_.filter_owner
+            if not owner or not owner.active:
+                raise MailingError(gettext(
+                        'mons_crm.msg_list_filter_no_owner',
+                        list=list_.rec_name))
+            domain = list_.get_filter_domain()
+            # The filter finds what its responsible user may read
+            with acting_as(pool, owner.id):
+                found = [(p.id, p.email) for p in Party.search(domain)]
             with inactive_records():
                 existing = {e.email for e in Email.search([
                             ('list_', '=', list_.id)])}
             to_create = []
-            for party in parties:
-                email = party.email
+            for party_id, email in found:
                 if not email or email.lower() in existing:
                     continue
                 existing.add(email.lower())
                 to_create.append({
                         'list_': list_.id,
                         'email': email,
-                        'contact': party.id,
+                        'contact': party_id,
                         'source': 'filter',
                         })
             Email.create(to_create)

@@ -3,8 +3,6 @@ import datetime as dt
 import smtplib
 from email.message import EmailMessage
 
-from genshi.template import MarkupTemplate
-from genshi.template import TemplateError as GenshiTemplateError
 from sql.aggregate import Count
 
 import trytond.config as config
@@ -19,6 +17,8 @@ from trytond.tools import grouped_slice
 from trytond.tools.email_ import format_address, set_from_header
 from trytond.transaction import Transaction
 
+from . import template_sandbox
+from .email_template import CONTENT_HELP, check_content
 from .exceptions import MailingError
 from .party import GREETINGS
 
@@ -39,6 +39,11 @@ class Message(metaclass=PoolMeta):
     count_unsubscribed = fields.Function(
         fields.Integer("Unsubscribed"), 'get_counts')
     count_pending = fields.Function(fields.Integer("Pending"), 'get_counts')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.content.help = CONTENT_HELP
 
     @fields.depends('template', 'title', 'content')
     def on_change_template(self):
@@ -176,31 +181,70 @@ class Message(metaclass=PoolMeta):
                         ], limit=1):
                 cls.sent([message])
 
+    @classmethod
+    def check_content(cls, messages, field_names=None):
+        # Replaces marketing_email's Genshi check: the content renders in
+        # the sandbox, which knows only the documented placeholders
+        if field_names and 'content' not in field_names:
+            return
+        for message in messages:
+            if message.content:
+                check_content(message.content, message.rec_name)
+
     def _template(self):
-        try:
-            return MarkupTemplate(self.content)
-        except GenshiTemplateError as exception:
-            raise MailingError(gettext(
-                    'marketing_email.msg_message_invalid_content',
-                    message=self.rec_name,
-                    exception=exception)) from exception
+        return check_content(self.content, self.rec_name)
+
+    def sandbox_values(self, email):
+        """The documented placeholders for a subscription, as plain values
+        (never records: the template cannot walk from them)"""
+        party = email.contact
+        list_ = self.list_
+        service = list_.service if list_ else None
+        from_cfg = (config.get('marketing', 'email_from')
+            or config.get('email', 'from'))
+        language = (party.language if party else None) or 'fr'
+        if party:
+            greeting = party.get_greeting(language)
+            contact = {
+                'name': party.name or '',
+                'first_name': party.first_name or '',
+                'last_name': party.last_name or '',
+                'civility': party.civility or '',
+                'language': language,
+                }
+        else:
+            greeting = GREETINGS['fr'][None]
+            contact = {}
+        return {
+            'greeting': greeting,
+            'first_name': contact.get('first_name', ''),
+            'last_name': contact.get('last_name', ''),
+            'unsubscribe_url': email.get_email_unsubscribe_url(),
+            'preferences_url': email.get_preferences_url(),
+            'party': contact,
+            'email': {'email': email.email or ''},
+            'list': {
+                'name': (list_.name or '') if list_ else '',
+                'description': (list_.description or '') if list_ else '',
+                },
+            'sender': {
+                'name': service.name if service else '',
+                'email': self.from_ or from_cfg or '',
+                'organisation': (service.company.rec_name
+                    if service and service.company else ''),
+                },
+            }
 
     def render(self, email, template=None):
         "Personalised (subject, html) for a subscription"
         template = template or self._template()
-        party = email.contact
-        language = party.language if party else 'fr'
-        greeting = party.get_greeting(language) if party else (
-            GREETINGS['fr'][None])
-        content = template.generate(
-            email=email,
-            party=party,
-            greeting=greeting,
-            first_name=(party.first_name or '') if party else '',
-            last_name=(party.last_name or '') if party else '',
-            unsubscribe_url=email.get_email_unsubscribe_url(),
-            preferences_url=email.get_preferences_url(),
-            ).render()
+        try:
+            content = template_sandbox.render(
+                template, self.sandbox_values(email))
+        except template_sandbox.TemplateRefused as refused:
+            raise MailingError(gettext('mons_crm.msg_template_expression',
+                    template=self.rec_name,
+                    expression=refused.detail)) from refused
         return self.title, content
 
     def build_email(self, email, template=None):

@@ -6,7 +6,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .personal import PERSONAL_FIELDS, check_owner, is_steward
+from .personal import PERSONAL_FIELDS, check_owner, may_change
 
 LANGUAGES = [
     ('fr', "French"),
@@ -102,11 +102,9 @@ class Party(metaclass=PoolMeta):
     def get_personal_editable(cls, parties, name):
         pool = Pool()
         User = pool.get('res.user')
-        if is_steward():
-            return {p.id: True for p in parties}
         services = set(User.get_services_ids())
-        return {p.id: (not p.owner_service or p.owner_service.id in services)
-            for p in parties}
+        companies = set(User.get_companies())
+        return {p.id: may_change(p, services, companies) for p in parties}
 
     @fields.depends('first_name', 'last_name', 'crm_kind', 'name')
     def on_change_with_name(self):
@@ -133,8 +131,8 @@ class Party(metaclass=PoolMeta):
     def check_modification(cls, mode, parties, values=None, external=False):
         super().check_modification(
             mode, parties, values=values, external=external)
-        if external and mode == 'write' and (
-                PERSONAL_FIELDS | {'owner_service'}) & set(values):
+        if external and (mode == 'delete' or (
+                    mode == 'write' and PERSONAL_FIELDS & set(values))):
             check_owner(parties)
 
     @classmethod

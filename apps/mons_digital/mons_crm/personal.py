@@ -6,37 +6,64 @@ from trytond.transaction import Transaction
 
 from .exceptions import PersonalDataError
 
-# Fields holding personal data: only the owning service may change them
+# Fields holding personal data: only the owning service may change them.
+# The kind is one of them: a rule that depended on it could be opened by
+# changing it first.
 PERSONAL_FIELDS = {
     'name', 'first_name', 'last_name', 'civility', 'birth_date',
+    'crm_kind', 'language', 'owner_service', 'active',
     }
-# Groups whose members may edit any contact (functional admin, data
-# steward, data protection officer)
-STEWARD_GROUPS = ['group_admin', 'group_data_steward', 'group_dpo']
+# Groups whose members may change any contact of their organisation
+# (functional admin, data steward)
+STEWARD_GROUPS = ['group_admin', 'group_data_steward']
 
 
-def is_steward():
-    "Current user may edit every contact"
+def in_groups(names):
+    "Current user is in one of the mons_base groups names"
     pool = Pool()
     ModelData = pool.get('ir.model.data')
     User = pool.get('res.user')
-    user = Transaction().user
-    if not user:
+    if not Transaction().user:
         return True
     groups = set(User.get_groups())
-    return any(ModelData.get_id('mons_base', g) in groups
-        for g in STEWARD_GROUPS)
+    return any(ModelData.get_id('mons_base', g) in groups for g in names)
+
+
+def is_steward():
+    "Current user may change every contact of their organisations"
+    return in_groups(STEWARD_GROUPS)
+
+
+def may_change(party, services=None, companies=None):
+    """The current user may change the personal data of party: the owning
+    service, or a steward of the organisation of the owning service (City
+    and CPAS apart)"""
+    pool = Pool()
+    User = pool.get('res.user')
+    if not Transaction().user:
+        return True
+    owner = party.owner_service
+    if not owner:
+        return True
+    if services is None:
+        services = set(User.get_services_ids())
+    if owner.id in services:
+        return True
+    if is_steward():
+        if companies is None:
+            companies = set(User.get_companies())
+        return not owner.company or owner.company.id in companies
+    return False
 
 
 def check_owner(parties):
-    "Raise when the current user's services do not own one of the parties"
+    "Raise when the current user may not change one of the parties"
     pool = Pool()
     User = pool.get('res.user')
-    if is_steward():
-        return
     services = set(User.get_services_ids())
+    companies = set(User.get_companies())
     for party in parties:
-        if party.owner_service and party.owner_service.id not in services:
+        if not may_change(party, services, companies):
             raise PersonalDataError(gettext(
                     'mons_crm.msg_personal_owner',
                     party=party.rec_name,
@@ -44,7 +71,8 @@ def check_owner(parties):
 
 
 class _PersonalChildMixin:
-    "Addresses and contact mechanisms of a person are personal data"
+    """Addresses and contact mechanisms are personal data of the contact,
+    whatever its kind"""
     __slots__ = ()
 
     @classmethod
@@ -52,9 +80,8 @@ class _PersonalChildMixin:
         super().check_modification(
             mode, records, values=values, external=external)
         if external:
-            parties = [r.party for r in records
-                if r.party and r.party.crm_kind == 'person']
-            if values and 'party' in values and values['party']:
+            parties = [r.party for r in records if r.party]
+            if values and values.get('party'):
                 parties.append(Pool().get('party.party')(values['party']))
             if parties:
                 check_owner(parties)

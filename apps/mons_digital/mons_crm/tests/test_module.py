@@ -12,10 +12,11 @@ from trytond.transaction import Transaction
 from .. import normalize
 from .import_tests import ImportTests
 from .mailing_tests import MailingTests
+from .trust_tests import TrustTests
 from .tools import as_user, create_person, setup_city
 
 
-class MonsCrmTestCase(ImportTests, MailingTests,
+class MonsCrmTestCase(TrustTests, ImportTests, MailingTests,
         DeskViewsTestMixin, FrenchTranslationTestMixin, CompanyTestMixin,
         ModuleTestCase):
     "Test mons_crm module"
@@ -240,6 +241,7 @@ class MonsCrmTestCase(ImportTests, MailingTests,
                     'filter_categories': [('add', [culture.id])],
                     'filter_sections': [('add', [city['mons'].id])],
                     'filter_languages': ['fr'],
+                    'filter_owner': city['u_cult'].id,
                     }])
         EmailList.build_from_filters([list_])
         self.assertEqual([(e.email, e.party, e.source)
@@ -250,7 +252,8 @@ class MonsCrmTestCase(ImportTests, MailingTests,
         self.assertEqual(len(EmailList(list_.id).emails), 1)
         by_relation, = EmailList.create([{'name': "Membres du cercle",
                     'filter_relation_type': member_of,
-                    'filter_relation_to': club.id}])
+                    'filter_relation_to': club.id,
+                    'filter_owner': city['u_cult'].id}])
         EmailList.build_from_filters([by_relation])
         self.assertEqual([e.party for e in by_relation.emails], [p1])
         empty, = EmailList.create([{'name': "Sans filtre"}])
