@@ -51,6 +51,11 @@ class Type(DeactivableMixin, ModelSQL, ModelView):
     code = fields.Char("Code", required=True, strip=True)
     delay = fields.Integer("Treatment Delay", required=True,
         help="In working days from the reception; 0 means no due date.")
+    visible_to_all = fields.Boolean("Visible to All Staff",
+        help="Letters of this type can be read by every staff member of "
+        "the organisation, not only by their services, the mail office and "
+        "the management. Confidential letters stay with their services. "
+        "Set by the functional administrator.")
 
     @classmethod
     def __setup__(cls):
@@ -65,6 +70,10 @@ class Type(DeactivableMixin, ModelSQL, ModelView):
     @staticmethod
     def default_delay():
         return 15
+
+    @staticmethod
+    def default_visible_to_all():
+        return False
 
     @classmethod
     def validate_fields(cls, types, field_names):

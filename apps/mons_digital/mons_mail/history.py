@@ -15,7 +15,7 @@ class History(ModelSQL, ModelView):
     date = fields.DateTime("Date", required=True, readonly=True)
     user = fields.Many2One('res.user', "User", readonly=True)
     action = fields.Selection([
-            ('register', "Register"),
+            ('register', "Registration"),
             ('assign', "Assign"),
             ('take', "Take in charge"),
             ('transfer', "Transfer"),
@@ -28,6 +28,9 @@ class History(ModelSQL, ModelView):
             ('agent', "Agent"),
             ('scan', "Scan"),
             ('reminder', "Reminder"),
+            ('confidential', "Confidentiality"),
+            ('service', "Service in charge"),
+            ('copies', "Services in copy"),
             ], "Action", readonly=True)
     from_state = fields.Selection(STATES, "From State", readonly=True)
     to_state = fields.Selection(STATES, "To State", readonly=True)
@@ -35,6 +38,10 @@ class History(ModelSQL, ModelView):
         readonly=True)
     to_service = fields.Many2One('mons.service', "To Service",
         readonly=True)
+    old_value = fields.Char("From", readonly=True,
+        help="Value before the change.")
+    new_value = fields.Char("To", readonly=True,
+        help="Value after the change.")
     comment = fields.Text("Comment", readonly=True)
 
     @classmethod

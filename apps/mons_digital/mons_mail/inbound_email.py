@@ -4,6 +4,9 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .ir import is_active_content
+from .trusted import trusted
+
 ACTION = 'mail.item|from_inbound_email'
 
 
@@ -19,7 +22,7 @@ class Rule(metaclass=PoolMeta):
         domain=[('company', '=', Eval('mail_company', -1))],
         states={'invisible': Eval('action') != ACTION},
         help="Service the items are assigned to when they are registered.")
-    mail_register = fields.Boolean("Register",
+    mail_register = fields.Boolean("Register at Once",
         states={'invisible': Eval('action') != ACTION},
         help="Register the item at once instead of leaving it as a draft "
         "for the mail office.")
@@ -75,14 +78,18 @@ class Item(metaclass=PoolMeta):
                         'service': (rule.mail_service.id
                             if rule.mail_service else None),
                         }])
-            with Transaction().set_context(_mail_inbound=True):
+            # Markup annexes (HTML, SVG) would run in the desk when opened:
+            # they are left out, the email's text is kept in the body
+            annexes = [a for a in message.get('attachments', [])
+                if a.get('data') and not is_active_content(
+                    a.get('filename'), a['data'])]
+            with trusted('inbound_annexes'):
                 Attachment.create([{
                             'resource': str(item),
                             'name': a.get('filename') or 'piece-jointe',
                             'type': 'data',
                             'data': a['data'],
-                            } for a in message.get('attachments', [])
-                        if a.get('data')])
+                            } for a in annexes])
             if rule.mail_register and item.party and item.subject:
                 cls.register([item])
                 if item.service:

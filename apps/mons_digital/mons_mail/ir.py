@@ -4,9 +4,9 @@ import logging
 
 from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
-from trytond.transaction import Transaction
 
 from .exceptions import AttachmentError
+from .trusted import is_trusted
 
 logger = logging.getLogger(__name__)
 
@@ -14,6 +14,23 @@ IMAGE_SIGNATURES = [
     b'\x89PNG\r\n\x1a\n', b'\xff\xd8\xff', b'II*\x00', b'MM\x00*',
     b'GIF87a', b'GIF89a',
     ]
+
+
+ACTIVE_EXTENSIONS = (
+    '.htm', '.html', '.xhtml', '.shtml', '.svg', '.svgz', '.xml', '.js',
+    '.mht', '.mhtml')
+ACTIVE_MARKERS = (b'<html', b'<!doctype html', b'<script', b'<svg',
+    b'<?xml', b'<body', b'<iframe')
+
+
+def is_active_content(name, data):
+    """Markup a browser would run when the file is opened from the desk
+    (HTML, SVG, XML): never kept on a letter, whatever the context"""
+    if (name or '').lower().rstrip().endswith(ACTIVE_EXTENSIONS):
+        return True
+    head = bytes(data[:1024]).lstrip().lower()
+    return any(marker in head for marker in ACTIVE_MARKERS) and not (
+        head.startswith(b'%pdf-'))
 
 
 def file_kind(data):
@@ -70,9 +87,12 @@ class Attachment(metaclass=PoolMeta):
         Configuration = Pool().get('mail.configuration')
         if isinstance(data, str):
             data = data.encode()
-        # Annexes of emails are kept as they came: only scans are checked
-        if not Transaction().context.get('_mail_inbound') and not file_kind(
-                data):
+        if is_active_content(name, data):
+            raise AttachmentError(gettext('mons_mail.msg_attachment_active',
+                    name=name, item=item.rec_name))
+        # Annexes of emails are kept as they came (office documents...):
+        # only scans must be PDF or images
+        if not is_trusted('inbound_annexes') and not file_kind(data):
             raise AttachmentError(gettext('mons_mail.msg_attachment_type',
                     name=name, item=item.rec_name))
         limit = Configuration(1).max_attachment_size
@@ -88,7 +108,7 @@ class Attachment(metaclass=PoolMeta):
         actions = iter(args)
         changed = []
         for attachments, values in zip(actions, actions):
-            if {'data', 'resource'} & set(values):
+            if {'data', 'resource', 'name', 'type'} & set(values):
                 changed.extend(attachments)
         if changed:
             cls._mail_attachments_changed(changed)

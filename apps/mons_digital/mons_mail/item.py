@@ -18,6 +18,7 @@ from trytond.transaction import Transaction
 
 from .exceptions import (
     ClassificationError, DueDateError, RegistrationError, TransitionError)
+from .trusted import is_trusted, trusted
 
 STATES = [
     ('draft', "Draft"),
@@ -40,6 +41,11 @@ ACTIONS = {
     'close': 'closed',
     'reopen': 'in_treatment',
     }
+# Set by the workflow and the server only: never given at creation nor
+# written by a caller (ir.model.field.access refuses them to every group)
+WORKFLOW_FIELDS = [
+    'state', 'number', 'registration_date', 'registered_by',
+    'reminder_date', 'scan_text', 'search_text']
 SEARCH_TEXT_FIELDS = {
     'number', 'subject', 'keywords', 'external_reference', 'party',
     'scan_text', 'email_from'}
@@ -153,8 +159,9 @@ class Item(Workflow, ModelSQL, ModelView):
         states={'readonly': _closed},
         help="Reference of the sender (their letter number, file...).")
     confidential = fields.Boolean("Confidential",
-        help="Readable only by its services, the mail office and the "
-        "general management.")
+        help="Readable only by its services (in charge and in copy), the "
+        "mail office and the general management, whatever its type. Set by "
+        "the mail office, changed by the manager of the service in charge.")
     service = fields.Many2One('mons.service', "Service in Charge",
         ondelete='RESTRICT',
         domain=[('company', '=', Eval('company', -1))],
@@ -472,6 +479,17 @@ class Item(Workflow, ModelSQL, ModelView):
                         state=item.state_string))
 
     @classmethod
+    def readable(cls, ids):
+        """Ids among ids the current user may read, by the record rules:
+        for what a readable record shows of other items (links, letters)"""
+        ids = list(ids)
+        transaction = Transaction()
+        if not transaction.user:
+            return set(ids)
+        with transaction.set_context(_check_access=True, active_test=False):
+            return {i.id for i in cls.search([('id', 'in', ids)])}
+
+    @classmethod
     def check_write_rule(cls, items):
         "Apply the write record rules of the current user"
         Rule = Pool().get('ir.rule')
@@ -485,24 +503,34 @@ class Item(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def add_history(cls, items, action, to_state=None, comment=None,
-            to_service=None, from_service=None):
+            to_service=None, from_service=None, old_value=None,
+            new_value=None):
         History = Pool().get('mail.item.history')
         user = Transaction().user
-        History.create([{
-                    'item': i.id,
-                    'action': action,
-                    'user': user,
-                    'from_state': i.state,
-                    'to_state': to_state or i.state,
-                    'from_service': (from_service or i.service or None)
-                    and int(from_service or i.service),
-                    'to_service': to_service and int(to_service) or (
-                        int(i.service) if i.service else None),
-                    'comment': cls._comment(i, comment),
-                    } for i in items])
-        clear = [i for i in items if i.transition_comment]
-        if clear:
-            cls.write(clear, {'transition_comment': None})
+        # The comment typed for the next action belongs to a button, not
+        # to a change of a field recorded on the way
+        workflow = action in ACTIONS or action == 'reply'
+        # History is written by the server only: users may not create it
+        with Transaction().set_context(_check_access=False):
+            History.create([{
+                        'item': i.id,
+                        'action': action,
+                        'user': user,
+                        'from_state': i.state,
+                        'to_state': to_state or i.state,
+                        'from_service': (from_service or i.service or None)
+                        and int(from_service or i.service),
+                        'to_service': to_service and int(to_service) or (
+                            int(i.service) if i.service else None),
+                        'old_value': old_value,
+                        'new_value': new_value,
+                        'comment': (cls._comment(i, comment) if workflow
+                            else comment),
+                        } for i in items])
+            clear = [i for i in items
+                if workflow and i.transition_comment]
+            if clear:
+                cls.write(clear, {'transition_comment': None})
 
     @classmethod
     @checked('register')
@@ -532,9 +560,8 @@ class Item(Workflow, ModelSQL, ModelView):
             if values:
                 cls.write([item], values)
             if item.direction == 'incoming' and not item.due_date:
-                with Transaction().set_context(_mail_due_compute=True):
+                with trusted('due_date_computed'):
                     cls.write([item], {'due_date': item.compute_due_date()})
-        cls.add_history(items, 'register', 'registered', comment)
         # Trytond 8.0 serialises strict sequences by replaying the
         # transaction: the first lock() ends this attempt and the replay
         # takes the row lock as its first statement, then waits for the
@@ -548,12 +575,16 @@ class Item(Workflow, ModelSQL, ModelView):
             sequence = YearSequence.get_sequence(
                 item.company, item.direction, today.year)
             _start_write_transaction(item)
-            with Transaction().set_context(date=today, _mail_register=True):
+            with Transaction().set_context(date=today):
+                # The date of the context gives the year of the prefix
+                number = sequence.get()
                 cls.write([item], {
-                        'number': sequence.get(),
+                        'number': number,
                         'registration_date': now,
                         'registered_by': Transaction().user,
                         })
+            cls.add_history([item], 'register', 'registered', comment,
+                new_value=number)
         cls._answer_linked(items)
 
     @classmethod
@@ -587,7 +618,7 @@ class Item(Workflow, ModelSQL, ModelView):
                         'mons_mail.msg_missing_service', item=item.rec_name,
                         action=gettext('mons_mail.msg_action_assign')))
         cls.add_history(items, 'assign', 'assigned', comment)
-        with Transaction().set_context(_mail_due_compute=True):
+        with trusted('due_date_computed'):
             for item in items:
                 if not item.due_date and item.direction == 'incoming':
                     cls.write([item], {'due_date': item.compute_due_date()})
@@ -623,8 +654,8 @@ class Item(Workflow, ModelSQL, ModelView):
                 to_service=target)
             # The write rule may hide the item from the sender once it is
             # in another service: the transfer itself is checked above
-            with Transaction().set_context(
-                    _check_access=False, _mail_agent_cleared=True):
+            with Transaction().set_context(_check_access=False), \
+                    trusted('agent_cleared', 'service_moved'):
                 cls.write([item], {
                         'service': target,
                         'transfer_to': None,
@@ -637,8 +668,8 @@ class Item(Workflow, ModelSQL, ModelView):
     @Workflow.transition('registered')
     def return_to_office(cls, items, comment=None):
         cls.add_history(items, 'return_to_office', 'registered', comment)
-        with Transaction().set_context(
-                _check_access=False, _mail_agent_cleared=True):
+        with Transaction().set_context(_check_access=False), \
+                trusted('agent_cleared'):
             cls.write(items, {'agent': None, 'transfer_to': None})
 
     @classmethod
@@ -677,46 +708,80 @@ class Item(Workflow, ModelSQL, ModelView):
                 raise TransitionError(gettext(
                         'mons_mail.msg_reply_incoming_only',
                         item=item.rec_name))
+        # A second click opens the draft the first one left instead of
+        # leaving another one
+        drafts = Link.search([
+                ('target', 'in', [i.id for i in items]),
+                ('kind', '=', 'answer'),
+                ('item.direction', '=', 'outgoing'),
+                ('item.state', '=', 'draft'),
+                ], order=[('id', 'ASC')])
+        existing = {}
+        for link in drafts:
+            existing.setdefault(link.target.id, link.item)
+        new = []
         for item in items:
-            reply = cls(
-                company=item.company,
-                direction='outgoing',
-                medium='email' if item.medium == 'email' else 'paper',
-                party=item.party,
-                email_from=item.email_from,
-                subject=item.subject,
-                classification=item.classification,
-                keywords=item.keywords,
-                confidential=item.confidential,
-                service=item.service,
-                agent=item.agent,
-                )
-            replies.append(reply)
-        cls.save(replies)
-        Link.create([{
-                    'item': r.id, 'target': i.id, 'kind': 'answer',
-                    } for r, i in zip(replies, items)])
-        for item, reply in zip(items, replies):
-            cls.add_history([item], 'reply', comment=gettext(
-                    'mons_mail.msg_history_reply', number=reply.rec_name))
-        return replies[0].id if len(replies) == 1 else [r.id for r in replies]
+            if item.id in existing:
+                continue
+            new.append((item, cls(
+                        company=item.company,
+                        direction='outgoing',
+                        medium='email' if item.medium == 'email' else 'paper',
+                        party=item.party,
+                        email_from=item.email_from,
+                        subject=item.subject,
+                        classification=item.classification,
+                        keywords=item.keywords,
+                        confidential=item.confidential,
+                        service=item.service,
+                        agent=item.agent,
+                        )))
+        if new:
+            cls.save([r for _, r in new])
+            Link.create([{
+                        'item': r.id, 'target': i.id, 'kind': 'answer',
+                        } for i, r in new])
+            for item, reply in new:
+                cls.add_history([item], 'reply', comment=gettext(
+                        'mons_mail.msg_history_reply',
+                        number=reply.rec_name))
+                existing[item.id] = reply
+        replies = [existing[i.id] for i in items]
+        return cls._open_action(replies)
+
+    @classmethod
+    def _open_action(cls, items):
+        "The action that opens the items in a form, for a button's answer"
+        pool = Pool()
+        Action = pool.get('ir.action')
+        ModelData = pool.get('ir.model.data')
+        action, = Action.get_action_values('ir.action.act_window',
+            [ModelData.get_id('mons_mail', 'act_item_reply')])
+        action['res_id'] = [i.id for i in items]
+        return action
 
     # Storage -------------------------------------------------------------
 
     @classmethod
     def create(cls, vlist):
-        Party = Pool().get('party.party')
         vlist = [v.copy() for v in vlist]
-        party_ids = {v['party'] for v in vlist if v.get('party')}
-        with Transaction().set_context(_check_access=False):
-            names = {p.id: p.rec_name for p in Party.browse(list(party_ids))}
         for values in vlist:
-            # Numbers come only from the Register button
-            values.pop('number', None)
-            values.setdefault('state', 'draft')
-            values['search_text'] = cls._search_text(
-                values, names.get(values.get('party')))
-        return super().create(vlist)
+            # A letter is born a draft: its number, state and dates come
+            # from the buttons. Callers are refused these fields by the
+            # field access; server code gets the same answer here. The
+            # default state 'draft' a client may send back is no change.
+            for name in WORKFLOW_FIELDS:
+                value = values.pop(name, None)
+                if name == 'state' and value in {None, 'draft'}:
+                    continue
+                if value not in {None, ''} and name != 'search_text':
+                    raise RegistrationError(gettext(
+                            'mons_mail.msg_workflow_field_create',
+                            field=cls.fields_get([name])[name]['string']))
+        items = super().create(vlist)
+        # The search index is the server's (no caller may give it)
+        cls._update_search_text(items)
+        return items
 
     @staticmethod
     def _search_text(values, party_name):
@@ -732,20 +797,23 @@ class Item(Workflow, ModelSQL, ModelView):
     def write(cls, *args):
         pool = Pool()
         Employee = pool.get('company.employee')
-        context = Transaction().context
+        Service = pool.get('mons.service')
         actions = iter(args)
         to_history = []
+        copies_before = {}
         fields_changed = set()
         for items, values in zip(actions, actions):
             fields_changed.update(values)
-            if 'number' in values and not context.get('_mail_register'):
+            if 'number' in values:
                 for item in items:
-                    if item.number != values['number']:
+                    # Whatever the context or the caller: a registered
+                    # number is never rewritten (it would leave a gap)
+                    if item.number and item.number != values['number']:
                         raise RegistrationError(gettext(
                                 'mons_mail.msg_number_readonly',
                                 item=item.rec_name))
             if ('due_date' in values
-                    and not context.get('_mail_due_compute')):
+                    and not is_trusted('due_date_computed')):
                 for item in items:
                     if item.due_date == values['due_date']:
                         continue
@@ -756,25 +824,80 @@ class Item(Workflow, ModelSQL, ModelView):
                         raise DueDateError(gettext(
                                 'mons_mail.msg_due_date_reason',
                                 item=item.rec_name))
-                    to_history.append((item, 'due_date', gettext(
-                                'mons_mail.msg_history_due_date',
-                                old=item.due_date or '-',
-                                new=values['due_date'] or '-',
-                                reason=reason)))
-            if 'agent' in values and not context.get('_mail_agent_cleared'):
+                    to_history.append((item, 'due_date', {
+                                'comment': gettext(
+                                    'mons_mail.msg_history_due_date',
+                                    old=item.due_date or '-',
+                                    new=values['due_date'] or '-',
+                                    reason=reason),
+                                'old_value': str(item.due_date or '-'),
+                                'new_value': str(values['due_date'] or '-'),
+                                }))
+            if 'agent' in values and not is_trusted('agent_cleared'):
                 agent = Employee(values['agent']) if values['agent'] else None
                 for item in items:
                     if item.agent != agent and item.state != 'draft':
-                        to_history.append((item, 'agent', gettext(
-                                    'mons_mail.msg_history_agent',
-                                    agent=agent.rec_name if agent else '-')))
+                        to_history.append((item, 'agent', {
+                                    'comment': gettext(
+                                        'mons_mail.msg_history_agent',
+                                        agent=agent.rec_name if agent
+                                        else '-'),
+                                    'old_value': (item.agent.rec_name
+                                        if item.agent else '-'),
+                                    'new_value': (agent.rec_name if agent
+                                        else '-'),
+                                    }))
+            # Who widened or narrowed who may read a registered letter is
+            # kept, as iA.Docs keeps it
+            if 'confidential' in values:
+                for item in items:
+                    if (item.state != 'draft'
+                            and bool(item.confidential)
+                            != bool(values['confidential'])):
+                        to_history.append((item, 'confidential', {
+                                    'old_value': cls._yes_no(
+                                        item.confidential),
+                                    'new_value': cls._yes_no(
+                                        values['confidential']),
+                                    }))
+            if 'service' in values and not is_trusted('service_moved'):
+                service = (Service(values['service']) if values['service']
+                    else None)
+                for item in items:
+                    if item.service != service and item.state != 'draft':
+                        to_history.append((item, 'service', {
+                                    'from_service': item.service,
+                                    'to_service': service,
+                                    'old_value': (item.service.rec_name
+                                        if item.service else '-'),
+                                    'new_value': (service.rec_name
+                                        if service else '-'),
+                                    }))
+            if 'copy_services' in values:
+                for item in items:
+                    if item.state != 'draft':
+                        copies_before[item.id] = sorted(
+                            s.rec_name for s in item.copy_services)
         super().write(*args)
-        for item, action, comment in to_history:
-            cls.add_history([item], action, comment=comment)
+        for item, action, change in to_history:
+            cls.add_history([item], action, **change)
+        if copies_before:
+            with Transaction().set_context(_check_access=False):
+                for item in cls.browse(list(copies_before)):
+                    after = sorted(s.rec_name for s in item.copy_services)
+                    before = copies_before[item.id]
+                    if after != before:
+                        cls.add_history([item], 'copies',
+                            old_value=', '.join(before) or '-',
+                            new_value=', '.join(after) or '-')
         if fields_changed & SEARCH_TEXT_FIELDS:
             actions = iter(args)
             cls._update_search_text(cls.browse(
                     sum((list(r) for r, _ in zip(actions, actions)), [])))
+
+    @staticmethod
+    def _yes_no(value):
+        return gettext('mons_mail.msg_yes' if value else 'mons_mail.msg_no')
 
     @classmethod
     def _update_search_text(cls, items):
@@ -791,6 +914,7 @@ class Item(Workflow, ModelSQL, ModelView):
                 cursor.execute(*table.update(
                         [table.search_text], [text],
                         where=table.id == item.id))
+                cls._forget_cached(item.id)
 
     @classmethod
     def update_scan_text(cls, items):
@@ -811,7 +935,30 @@ class Item(Workflow, ModelSQL, ModelView):
                         texts.append(pdf_text(data))
                 text = '\n'.join(t for t in texts if t.strip()) or None
                 if text != item.scan_text:
-                    cls.write([item], {'scan_text': text})
+                    cls._store_scan_text(item, text)
+
+    @classmethod
+    def _store_scan_text(cls, item, text):
+        """The text of the scans is an index of the attachments, not an
+        edit of the letter: written in SQL so the letter's write date (the
+        timestamp the desk's open form holds) does not change and the
+        next button on that form does not fail as a concurrent edit."""
+        table = cls.__table__()
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        cursor.execute(*table.update(
+                [table.scan_text], [text], where=table.id == item.id))
+        cls._forget_cached(item.id)
+        cls._update_search_text([item.id])
+
+    @classmethod
+    def _forget_cached(cls, id_):
+        "Drop the values read before an SQL update, as write() does"
+        transaction = Transaction()
+        transaction.counter += 1
+        for cache in transaction.cache.values():
+            if cls.__name__ in cache:
+                cache[cls.__name__].pop(id_, None)
 
     @classmethod
     def copy(cls, items, default=None):

@@ -3,6 +3,7 @@ from sql.operators import Equal
 
 from trytond.i18n import gettext
 from trytond.model import Exclude, Index, ModelSQL, ModelView, fields
+from trytond.pool import Pool
 
 from .exceptions import MailValidationError
 
@@ -20,10 +21,12 @@ class Link(ModelSQL, ModelView):
             ('follow_up', "Follow-up of"),
             ('duplicate', "Duplicate of"),
             ], "Kind", required=True)
-    target_subject = fields.Function(fields.Char("Subject"),
-        'get_target_field')
-    item_subject = fields.Function(fields.Char("Subject"),
-        'get_item_field')
+    target_subject = fields.Function(fields.Char("Subject",
+            help="Empty when the linked item is one you may not read."),
+        'get_subjects')
+    item_subject = fields.Function(fields.Char("Subject",
+            help="Empty when the linking item is one you may not read."),
+        'get_subjects')
 
     @classmethod
     def __setup__(cls):
@@ -41,11 +44,21 @@ class Link(ModelSQL, ModelView):
     def default_kind():
         return 'follow_up'
 
-    def get_target_field(self, name):
-        return self.target.subject if self.target else None
-
-    def get_item_field(self, name):
-        return self.item.subject if self.item else None
+    @classmethod
+    def get_subjects(cls, links, names):
+        """Subjects of the linked items, only of those the user may read:
+        a link to a confidential letter must not tell its subject"""
+        Item = Pool().get('mail.item')
+        ends = {'target_subject': 'target', 'item_subject': 'item'}
+        ids = {getattr(l, ends[n]).id for l in links for n in names}
+        readable = Item.readable(ids)
+        result = {n: {} for n in names}
+        for name in names:
+            for link in links:
+                end = getattr(link, ends[name])
+                result[name][link.id] = (
+                    end.subject if end.id in readable else None)
+        return result
 
     @classmethod
     def validate_fields(cls, links, field_names):

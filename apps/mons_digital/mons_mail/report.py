@@ -71,10 +71,14 @@ class Letter(MailReport):
 
     @classmethod
     def get_context(cls, records, header, data):
+        Item = Pool().get('mail.item')
         context = super().get_context(records, header, data)
 
         def answered(item):
-            return [link.target for link in item.links
+            targets = [link.target for link in item.links
                 if link.kind == 'answer']
+            # The letter names only the items its writer may read
+            readable = Item.readable(t.id for t in targets)
+            return [t for t in targets if t.id in readable]
         context['answered'] = answered
         return context

@@ -18,6 +18,7 @@ from trytond.transaction import Transaction
 
 from trytond.modules.mons_base.tests import (
     DeskViewsTestMixin, FrenchTranslationTestMixin)
+from trytond.modules.mons_mail.trusted import trusted
 
 YEAR = dt.date.today().year
 
@@ -284,11 +285,14 @@ class MonsMailTestCase(
             for h in reversed(item.history)]
         self.assertEqual(actions, [
                 ('register', 'draft', 'registered', 'courrier'),
+                ('service', 'registered', 'registered', 'courrier'),
+                ('copies', 'registered', 'registered', 'courrier'),
                 ('assign', 'registered', 'assigned', 'courrier'),
                 ('take', 'assigned', 'in_treatment', 'agent'),
                 ('agent', 'assigned', 'assigned', 'agent'),
                 ('transfer', 'in_treatment', 'assigned', 'agent'),
                 ('return_to_office', 'assigned', 'registered', 'autre'),
+                ('service', 'registered', 'registered', 'courrier'),
                 ('assign', 'registered', 'assigned', 'courrier'),
                 ('agent', 'assigned', 'assigned', 'chef'),
                 ('take', 'assigned', 'in_treatment', 'agent'),
@@ -296,6 +300,12 @@ class MonsMailTestCase(
                 ('close', 'answered', 'closed', 'agent'),
                 ('reopen', 'closed', 'in_treatment', 'chef'),
                 ])
+        register = [h for h in item.history if h.action == 'register'][0]
+        self.assertEqual((register.old_value, register.new_value),
+            (None, item.number))
+        copies = [h for h in item.history if h.action == 'copies'][0]
+        self.assertEqual((copies.old_value, copies.new_value),
+            ('-', s.trav.rec_name))
         transfer = [h for h in item.history if h.action == 'transfer'][0]
         self.assertEqual(transfer.from_service, s.cult)
         self.assertEqual(transfer.to_service, s.trav)
@@ -364,7 +374,8 @@ class MonsMailTestCase(
                 Item.read([secret.id], ['subject'])
                 Attachment.read([attachment.id], ['data'])
         with s.as_user(s.autre):
-            self.assertEqual(Item.search([]), [public])
+            # Another service's letters are not the whole staff's
+            self.assertEqual(Item.search([]), [])
             self.assertEqual(
                 Item.search([('text', 'ilike', 'plainte')]), [])
             self.assertEqual(Item.search_count(
@@ -384,8 +395,214 @@ class MonsMailTestCase(
         # In copy: readable
         Item.write([secret], {'copy_services': [('add', [s.trav.id])]})
         with s.as_user(s.autre):
-            self.assertEqual(len(Item.search([])), 2)
+            self.assertEqual(Item.search([]), [secret])
             Attachment.read([attachment.id], ['data'])
+
+    @with_setup
+    def test_mail_visible_to_its_services_only(self, s):
+        "Like iA.Docs: service in charge, managers above, copies, office"
+        pool = Pool()
+        Item = pool.get('mail.item')
+        Type = pool.get('mail.type')
+        History = pool.get('mail.item.history')
+        Dashboard = pool.get('mail.item.dashboard')
+        Service = pool.get('mons.service')
+        invitation, = Type.create([{'name': "Invitation", 'code': 'INV',
+                    'delay': 5, 'visible_to_all': True}])
+        cult = s.item(subject="Concert", service=s.cult.id)
+        trav = s.item(subject="Nid de poule", service=s.trav.id)
+        public = s.item(subject="Réception", service=s.cult.id,
+            type=invitation.id)
+        secret = s.item(subject="Plainte", service=s.cult.id,
+            type=invitation.id, confidential=True)
+        items = [cult, trav, public, secret]
+        Item.register(items)
+        Item.assign(items)
+
+        def visible(user):
+            with s.as_user(user):
+                return set(Item.search([]))
+        self.assertEqual(visible(s.agent), {cult, public, secret})
+        self.assertEqual(visible(s.chef), {cult, public, secret})
+        # A type visible to all opens its letters to the whole staff, but
+        # not the confidential ones
+        self.assertEqual(visible(s.autre), {trav, public})
+        self.assertEqual(visible(s.courrier), set(items))
+        self.assertEqual(visible(s.direction), set(items))
+        with s.as_user(s.autre):
+            with self.assertRaises(AccessError):
+                Item.read([cult.id], ['subject'])
+            self.assertEqual(History.search([('item', '=', cult.id)]), [])
+            self.assertEqual(
+                Item.search([('text', 'ilike', 'concert')]), [])
+            self.assertEqual(
+                {r.service for r in Dashboard.search([])}, {s.trav})
+            # Read is not write: a letter visible to all stays its service's
+            with self.assertRaises(AccessError):
+                Item.write([Item(public.id)], {'subject': "changé"})
+        # The manager of a service above reads the letters of the services
+        # below
+        Service.write([s.trav], {'parent': s.cult.id})
+        self.assertEqual(visible(s.chef), {cult, trav, public, secret})
+        self.assertEqual(visible(s.agent), {cult, public, secret})
+
+    @with_setup
+    def test_link_to_confidential_item_hides_its_subject(self, s):
+        pool = Pool()
+        Item = pool.get('mail.item')
+        Link = pool.get('mail.item.link')
+        secret = s.item(subject="Dossier disciplinaire", confidential=True,
+            service=s.cult.id)
+        mine = s.item(subject="Suite", service=s.trav.id)
+        Item.register([secret, mine])
+        Item.assign([secret, mine])
+        with s.as_user(s.autre):
+            link, = Link.create([{'item': mine.id, 'target': secret.id,
+                        'kind': 'follow_up'}])
+            self.assertIsNone(Link.read([link.id],
+                    ['target_subject'])[0]['target_subject'])
+            item, = Item.read([mine.id], ['links.target_subject'])
+            self.assertEqual(
+                [l['target_subject'] for l in item['links.']], [None])
+            with self.assertRaises(AccessError):
+                Link.read([link.id], ['target.subject'])
+        with s.as_user(s.agent):
+            # Its own service reads the subject; the link's source is not
+            # theirs: the backlink is not listed to them
+            self.assertEqual(list(Item.read([secret.id], ['backlinks'])[0][
+                    'backlinks']), [])
+        with s.as_user(s.courrier):
+            self.assertEqual(Link.read([link.id], ['target_subject'])[0][
+                    'target_subject'], "Dossier disciplinaire")
+
+    @with_setup
+    def test_confidentiality_by_manager_with_history(self, s):
+        pool = Pool()
+        Item = pool.get('mail.item')
+        item = s.item(service=s.cult.id)
+        Item.register([item])
+        Item.assign([item])
+        with s.as_user(s.agent), Transaction().set_context(language='fr'):
+            with self.assertRaisesRegex(AccessError, "Confidentiel"):
+                Item.write([Item(item.id)], {'confidential': True})
+            Item.write([Item(item.id)], {'keywords': "sans secret"})
+        with s.as_user(s.chef):
+            Item.write([Item(item.id)], {'confidential': True})
+        with s.as_user(s.courrier):
+            Item.write([Item(item.id)], {'confidential': False,
+                    'service': s.trav.id})
+        changes = [(h.action, h.user.login, h.old_value, h.new_value)
+            for h in reversed(Item(item.id).history)
+            if h.action in {'confidential', 'service'}]
+        self.assertEqual(changes, [
+                ('confidential', 'chef', "No", "Yes"),
+                ('confidential', 'courrier', "Yes", "No"),
+                ('service', 'courrier', s.cult.rec_name, s.trav.rec_name),
+                ])
+
+    @with_setup
+    def test_workflow_fields_only_through_buttons(self, s):
+        pool = Pool()
+        Item = pool.get('mail.item')
+        item = s.item(service=s.cult.id)
+        Item.register([item])
+        Item.assign([item])
+        number = Item(item.id).number
+        with s.as_user(s.agent), Transaction().set_context(language='fr'):
+            for values in [{'state': 'closed'}, {'number': 'E/1999/1'},
+                    {'registration_date': dt.datetime(2020, 1, 1)},
+                    {'scan_text': "faux"}]:
+                with self.assertRaises(UserError):
+                    Item.write([Item(item.id)], values)
+                with self.assertRaises(UserError):
+                    Item.create([{'company': s.company.id,
+                                'subject': "Né clos", **values}])
+        with s.as_user(s.courrier):
+            with self.assertRaises(AccessError):
+                Item.write([Item(item.id)], {'state': 'closed'})
+        # Server code gets the same answer, whatever the context
+        with Transaction().set_context(language='fr', _mail_register=True):
+            with self.assertRaisesRegex(UserError, "numéro"):
+                Item.write([Item(item.id)], {'number': 'E/1999/000001'})
+            with self.assertRaisesRegex(UserError, "circuit"):
+                Item.create([{'company': s.company.id, 'state': 'closed'}])
+            with self.assertRaisesRegex(UserError, "circuit"):
+                Item.create([{'company': s.company.id, 'number': 'E/1/1'}])
+        self.assertEqual(Item(item.id).number, number)
+        self.assertEqual(Item(item.id).state, 'assigned')
+        # A mail type opens to all staff by the functional admin only
+        Type = pool.get('mail.type')
+        type_, = Type.create([{'name': "Lettre", 'code': 'LET'}])
+        with s.as_user(s.courrier), self.assertRaises(AccessError):
+            Type.write([Type(type_.id)], {'visible_to_all': True})
+
+    @with_setup
+    def test_html_never_a_scan(self, s):
+        pool = Pool()
+        Attachment = pool.get('ir.attachment')
+        item = s.item()
+        for name, data in [
+                ('scan.pdf', b'<html><script>alert(1)</script></html>'),
+                ('page.html', b'%PDF-1.4 not really'),
+                ('image.svg', b'<svg onload="alert(1)"/>')]:
+            for ctx in [{}, {'_mail_inbound': True}]:
+                with Transaction().set_context(language='fr', **ctx), \
+                        self.assertRaisesRegex(UserError, "code"):
+                    Attachment.create([{'resource': str(item),
+                                'name': name, 'data': data}])
+            with trusted('inbound_annexes'), \
+                    self.assertRaises(UserError):
+                Attachment.create([{'resource': str(item), 'name': name,
+                            'data': data}])
+        attachment, = Attachment.create([{'resource': str(item),
+                    'name': 'scan.pdf', 'data': b'%PDF-1.4\n'}])
+        with self.assertRaises(UserError):
+            Attachment.write([attachment], {'data': b'<html></html>'})
+        with self.assertRaises(UserError):
+            Attachment.write([attachment], {'name': 'scan.html'})
+
+    @with_setup
+    def test_attachment_does_not_outdate_the_open_form(self, s):
+        "Attach a scan, then press Assign in the same form: no concurrency"
+        pool = Pool()
+        Item = pool.get('mail.item')
+        Attachment = pool.get('ir.attachment')
+        item = s.item(service=s.cult.id)
+        Item.register([item])
+        with s.as_user(s.courrier):
+            timestamp, = Item.read([item.id], ['_timestamp'])
+            Attachment.create([{'resource': str(item), 'name': 'scan.pdf',
+                        'data': pdf_with_text("Demande de subside Nimy")}])
+            self.assertEqual(Item.read([item.id], ['_timestamp']),
+                [timestamp])
+            Transaction().timestamp = {
+                str(item): timestamp['_timestamp']}
+            Item.assign([Item(item.id)])
+            Transaction().timestamp = {}
+        item = Item(item.id)
+        self.assertEqual(item.state, 'assigned')
+        self.assertIn("Nimy", item.scan_text)
+        self.assertEqual(Item.search([('text', 'ilike', 'nimy')]), [item])
+
+    @with_setup
+    def test_other_organisation_never_reads(self, s):
+        pool = Pool()
+        Item = pool.get('mail.item')
+        User = pool.get('res.user')
+        item = s.item(service=s.cult.id)
+        Item.register([item])
+        cpas_company = create_company(name="CPAS")
+        cpas, = User.create([{'name': 'cpas', 'login': 'cpas',
+                    'companies': [('add', [cpas_company.id])],
+                    'company': cpas_company.id,
+                    'groups': [('add', [group('employee'),
+                                group('mail_office')])]}])
+        with Transaction().set_user(cpas.id), \
+                Transaction().set_context(_check_access=True,
+                    company=s.company.id, companies=[s.company.id]):
+            self.assertEqual(Item.search([]), [])
+            with self.assertRaises(AccessError):
+                Item.read([item.id], ['subject'])
 
     @with_setup
     def test_report_of_confidential_item_refused(self, s):
@@ -446,7 +663,7 @@ class MonsMailTestCase(
         far = s.item(subject="Plus tard", service=s.cult.id)
         Item.register([soon, late, far])
         Item.assign([soon, late, far])
-        with Transaction().set_context(_mail_due_compute=True):
+        with trusted('due_date_computed'):
             Item.write([soon], {'due_date': today + dt.timedelta(days=1)})
             Item.write([late], {'due_date': today - dt.timedelta(days=3)})
             Item.write([far], {'due_date': today + dt.timedelta(days=60)})
@@ -486,7 +703,15 @@ class MonsMailTestCase(
         Item.assign([incoming])
         with s.as_user(s.agent):
             Item.take([Item(incoming.id)])
-            reply_id = Item.reply([Item(incoming.id)])
+            action = Item.reply([Item(incoming.id)])
+            # The desk opens the draft in a form; a second click opens the
+            # same draft instead of leaving another one
+            self.assertEqual(action['type'], 'ir.action.act_window')
+            self.assertEqual(action['res_model'], 'mail.item')
+            self.assertEqual(action['views'][0][1], 'form')
+            reply_id, = action['res_id']
+            again = Item.reply([Item(incoming.id)])
+            self.assertEqual(again['res_id'], [reply_id])
         reply = Item(reply_id)
         self.assertEqual((reply.direction, reply.state, reply.party,
                 reply.service), ('outgoing', 'draft', s.sender, s.cult))
