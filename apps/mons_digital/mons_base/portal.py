@@ -74,7 +74,7 @@ from .portal_uploads import (  # noqa: F401
     Upload, UploadError, check_upload, human_size)
 from .portal_urls import (  # noqa: F401
     _safe_next, portal_url, redirect, static_url, vendor_url)
-from .web_user import WebUser  # noqa: F401
+from .web_user import WebUser, public_url  # noqa: F401
 
 __all__ = [
     'route', 'render', 'register_link', 'check_csrf', 'check_upload',

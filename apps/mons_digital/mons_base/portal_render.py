@@ -15,6 +15,33 @@ from .portal_urls import _database, portal_url, static_url, vendor_url
 
 PORTAL_LANGUAGE = 'fr'
 
+# Dates as people read them in Belgium, never ISO: "mercredi 2 décembre
+# 2026", "2 décembre", "08:05" (no locale data needed on the server)
+_WEEKDAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi',
+    'dimanche']
+_MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet',
+    'août', 'septembre', 'octobre', 'novembre', 'décembre']
+
+
+def date_fr(value, weekday=False, year=True):
+    "'2 décembre 2026', with weekday=True 'mercredi 2 décembre 2026'"
+    if not value:
+        return ''
+    day = '1er' if value.day == 1 else str(value.day)
+    text = f'{day} {_MONTHS[value.month - 1]}'
+    if year:
+        text += f' {value.year}'
+    if weekday:
+        text = f'{_WEEKDAYS[value.weekday()]} {text}'
+    return text
+
+
+def time_fr(value):
+    "'08:05'"
+    if not value:
+        return ''
+    return f'{value.hour:02d}:{value.minute:02d}'
+
 
 class _ModuleLoader(jinja2.BaseLoader):
     "Load '<module>/<name>' from '<module>/templates/<name>'"
@@ -50,6 +77,8 @@ def _environment():
         trim_blocks=True, lstrip_blocks=True,
         extensions=['jinja2.ext.do'])
     env.filters['filesize'] = human_size
+    env.filters['date_fr'] = date_fr
+    env.filters['time_fr'] = time_fr
     return env
 
 
@@ -68,6 +97,9 @@ def render(request, template, status=HTTPStatus.OK, headers=None, **context):
         'vendor': functools.partial(vendor_url, request),
         }
     values.update(context)
+    # "Erreur : " opens the title of a page showing form errors
+    values.setdefault('has_errors',
+        bool(getattr(context.get('form'), 'errors', None)))
     body = env.get_template(template).render(values)
     response = Response(
         body, status=status, content_type='text/html; charset=utf-8')

@@ -12,24 +12,21 @@ Portal pages (all under /<database_name>/portal/):
     'compte/deconnexion'            log out (POST)
     'compte/mot-de-passe-oublie'    ask a reset password email (GET, POST)
     'compte/nouveau-mot-de-passe'   set a new password (?token=&email=)
+    'accessibilite'                 accessibility statement (EU model)
+    'vie-privee'                    privacy notice (GDPR)
+    anything else                   French 404 / 405 (portal_errors)
 """
-import re
 from types import SimpleNamespace
 
 from trytond.config import config
 from trytond.exceptions import RateLimitException, UserError
-from trytond.tools.email_ import (
-    EmailNotValidError, normalize_email, validate_email)
 
 from . import openapi  # noqa: F401 — registers /<db>/rest/openapi.json
+from . import portal_errors  # noqa: F401 — French 404 and 405 pages
 from . import rest_guard  # noqa: F401 — guards trytond's REST endpoints
 from .portal import (
     Form, _safe_next, check_csrf, links, login, login_required, logout,
     redirect, render, route)
-
-
-# validate_email of trytond is lenient without the email-validator package
-_EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$')
 
 
 def _password_length():
@@ -53,25 +50,33 @@ def _check_password(pool, form, email='', name=''):
     return password
 
 
-def _check_email(form, name='email'):
-    email = form.get(name)
-    if not email:
-        form.error(name, 'required')
-        return None
-    try:
-        validate_email(email)
-        if not _EMAIL_RE.match(email):
-            raise EmailNotValidError(email)
-    except EmailNotValidError:
-        form.error(name, 'email')
-        return None
-    return normalize_email(email).lower()
-
-
 @route('/', methods=['GET'])
 def home(request, pool):
     return render(request, 'mons_base/home.html',
         links=links(request, pool), active='home')
+
+
+def _contacts():
+    "Contact addresses the site sets in trytond.conf ([portal] section)"
+    return {
+        'contact_email': config.get('portal', 'contact_email', default=''),
+        'accessibility_email': config.get(
+            'portal', 'accessibility_email', default='')
+        or config.get('portal', 'contact_email', default=''),
+        'dpo_email': config.get('portal', 'dpo_email', default=''),
+        }
+
+
+@route('/accessibilite', methods=['GET'])
+def accessibility(request, pool):
+    return render(request, 'mons_base/accessibility.html',
+        active='accessibility', **_contacts())
+
+
+@route('/vie-privee', methods=['GET'])
+def privacy(request, pool):
+    return render(request, 'mons_base/privacy.html',
+        active='privacy', **_contacts())
 
 
 @route('/compte/', methods=['GET'])
@@ -100,7 +105,7 @@ def register(request, pool):
         check_csrf(request)
         form.require('name')
         name = form.get('name')
-        email = _check_email(form)
+        email = form.email()
         password = _check_password(pool, form, email or '', name)
         if email and WebUser.search([('email', '=', email)]):
             form.error('email', 'email_taken')
@@ -117,7 +122,8 @@ def register(request, pool):
             response = redirect(request, 'compte/?inscription=1')
             return login(request, response, user)
     return render(request, 'mons_base/account/register.html',
-        form=form, active='register', password_length=_password_length())
+        form=form, active='register', password_length=_password_length(),
+        status=400 if form.errors else 200)
 
 
 @route('/compte/valider', methods=['GET'], readonly=False)
@@ -149,7 +155,7 @@ def login_page(request, pool):
     form = Form(request.form if request.method == 'POST' else None)
     if request.method == 'POST':
         check_csrf(request)
-        email = _check_email(form)
+        email = form.email()
         password = form.data.get('password', '')
         if not password:
             form.error('password', 'required')
@@ -187,7 +193,7 @@ def reset_request(request, pool):
     sent = False
     if request.method == 'POST':
         check_csrf(request)
-        email = _check_email(form)
+        email = form.email()
         if form.valid:
             users = WebUser.search([('email', '=', email)])
             if users:
@@ -195,7 +201,7 @@ def reset_request(request, pool):
             # Same answer whether the account exists or not
             sent = True
     return render(request, 'mons_base/account/reset_request.html',
-        form=form, sent=sent)
+        form=form, sent=sent, status=400 if form.errors else 200)
 
 
 @route('/compte/nouveau-mot-de-passe', methods=['GET', 'POST'])
@@ -204,7 +210,7 @@ def reset_password(request, pool):
     if request.method == 'POST':
         form = Form(request.form)
         check_csrf(request)
-        email = _check_email(form)
+        email = form.email()
         token = form.get('token')
         password = _check_password(pool, form, email or '')
         if not token:

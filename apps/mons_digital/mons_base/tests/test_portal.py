@@ -9,6 +9,7 @@ import unittest
 import urllib.parse
 
 from werkzeug.datastructures import FileStorage
+from werkzeug.test import Client
 
 from trytond.config import config
 from trytond.modules.mons_base import portal
@@ -20,6 +21,7 @@ from trytond.protocols.wrappers import Response
 from trytond.tests.test_tryton import (
     DB_NAME, RouteTestCase, with_transaction)
 from trytond.transaction import Transaction
+from trytond.wsgi import app
 
 try:
     from aiosmtpd.controller import Controller
@@ -252,6 +254,83 @@ class PortalTestCase(RouteTestCase):
         self.assertIn('Votre envoi est trop volumineux', response.text)
         self.assertIn('4 Ko', response.text)
 
+    def test_unknown_url_french_404(self):
+        "Unknown portal URLs answer the portal's French 404 page"
+        client = self.client()
+        for path in ['nexiste-pas', 'compte/inconnu/profond', 'compte/x.php',
+                'compte/connexion/']:
+            for method in ['get', 'post']:
+                response = getattr(client, method)(self.portal(path))
+                self.assertEqual(response.status_code, 404, (path, method))
+                html = response.text
+                self.assertIn('<html lang="fr">', html)
+                self.assertIn('<title>Page introuvable', html)
+                self.assertIn('<main id="contenu"', html)
+                self.assertIn('href="#contenu"', html)
+                self.assertNotIn('Not Found', html)
+                self.assertEqual(response.headers['Content-Language'], 'fr')
+
+    def test_wrong_method_french_405(self):
+        "A page asked with a method it does not take: French 405 and Allow"
+        client = self.client()
+        response = client.delete(self.portal('compte/connexion'))
+        self.assertEqual(response.status_code, 405)
+        self.assertEqual(response.headers['Allow'], 'GET, HEAD, POST')
+        self.assertIn('<html lang="fr">', response.text)
+        self.assertIn("Cette action n'est pas possible", response.text)
+        self.assertIn('Ouvrir la page', response.text)
+        self.assertNotIn('Method Not Allowed', response.text)
+        response = client.get(self.portal('compte/deconnexion'))
+        self.assertEqual(response.status_code, 405)
+        self.assertEqual(response.headers['Allow'], 'POST')
+        self.assertNotIn('Ouvrir la page', response.text)
+        # Pages and files still answer
+        self.assertEqual(client.get(self.portal('')).status_code, 200)
+        self.assertEqual(client.get(
+                self.portal('static/mons_base/css/portal.css')).status_code,
+            200)
+
+    def test_statement_pages_in_footer(self):
+        "Accessibility statement and privacy notice, linked in every footer"
+        client = self.client()
+        home = client.get(self.portal()).text
+        for path, title, parts in [
+                ('accessibilite', "Déclaration d'accessibilité", [
+                    'partiellement conforme', 'EN 301 549', '2016/2102',
+                    'axe-core', '360 pixels', '1 280 pixels',
+                    'Cette déclaration a été établie le',
+                    "Procédure d'application", 'Médiateur',
+                    'id="contact"']),
+                ('vie-privee', 'Vie privée', [
+                    'Responsable du traitement',
+                    'Délégué à la protection des données',
+                    'Base légale', 'Durée', 'Vos droits',
+                    'Autorité de protection des données',
+                    'mons_portal_session'])]:
+            self.assertIn(f'href="/{self.db_name}/portal/{path}"', home)
+            response = client.get(self.portal(path))
+            self.assertEqual(response.status_code, 200, path)
+            self.assertIn(f'<title>{title}', response.text)
+            for part in parts:
+                self.assertIn(part, response.text, (path, part))
+        self.assertNotIn('introduire une demande', home)
+
+    def test_email_with_space_refused(self):
+        "An address with a space inside is refused next to its field"
+        client = self.client()
+        token = self.csrf(client, 'compte/mot-de-passe-oublie')
+        for address in ['marie dupont@skynet.be', 'marie@sky net.be']:
+            response = client.post(self.portal('compte/mot-de-passe-oublie'),
+                data={'csrf_token': token, 'email': address})
+            self.assertEqual(response.status_code, 400, address)
+            html = response.text
+            self.assertIn('<title>Erreur : Mot de passe oublié', html)
+            self.assertIn('href="#f-email"', html)
+            self.assertIn('id="f-email-erreur"', html)
+            self.assertIn(f'value="{address}"', html)
+            self.assertIn('novalidate', html)
+            self.assertIn('data-focus', html)
+
     def test_account_requires_login(self):
         response = self.client().get(self.portal('compte/'))
         self.assertEqual(response.status_code, 303)
@@ -355,14 +434,22 @@ class PortalTestCase(RouteTestCase):
         # Reset the password through the emailed link
         anonymous = self.client()
         token = self.csrf(anonymous, 'compte/mot-de-passe-oublie')
-        response = anonymous.post(self.portal('compte/mot-de-passe-oublie'),
-            data={'csrf_token': token, 'email': address})
+        # Whatever Host the request carries, the link leads to the site
+        cookie = anonymous.get_cookie(
+            portal.CSRF_COOKIE, path=self.portal().rstrip('/'))
+        response = Client(app, Response, use_cookies=False).post(
+            self.portal('compte/mot-de-passe-oublie'),
+            data={'csrf_token': token, 'email': address},
+            headers={'Host': 'evil.example',
+                'Cookie': f'{portal.CSRF_COOKIE}={cookie.value}'})
         self.assertIn('Si un compte existe', response.text)
         messages = inbox.wait(2)
         self.assertEqual(len(messages), 2)
         link, = set(re.findall(
             r'https?://[^\s"<]+/compte/nouveau-mot-de-passe\?[^\s"<]+',
             _body(messages[1])))
+        self.assertNotIn('evil.example', _body(messages[1]))
+        self.assertTrue(link.startswith(portal.public_url() + '/'), link)
         parts = urllib.parse.urlsplit(link.replace('&amp;', '&'))
         response = anonymous.get(f'{parts.path}?{parts.query}')
         self.assertEqual(response.status_code, 200)
