@@ -10,7 +10,7 @@
 from trytond.exceptions import UserError
 from trytond.modules.mons_base.portal import (
     Form, check_csrf, register_link, render, route)
-from trytond.transaction import inactive_records
+from trytond.transaction import Transaction, inactive_records
 
 
 def _by_token(pool, token):
@@ -30,23 +30,25 @@ def lists(request, pool):
     done = False
     if request.method == 'POST':
         check_csrf(request)
-        form.require('email')
-        chosen = [int(i) for i in request.form.getlist('list')
-            if i.isdigit()]
+        chosen = {int(i) for i in form.getlist('list') if i.isdigit()}
         chosen = [l for l in public if l.id in chosen]
         if not chosen:
             form.error('list', "Choisissez au moins une liste.")
+        email = form.email()
         if form.valid:
             try:
                 for list_ in chosen:
-                    list_.public_subscribe(form.get('email'),
+                    list_.public_subscribe(email,
                         ip_address=request.remote_addr)
             except UserError as exception:
+                Transaction().rollback()
                 form.error('email', exception.message)
             else:
                 done = True
+                form = Form()
     return render(request, 'mons_crm/lists.html', lists=public, form=form,
-        done=done, active='lists')
+        options=[(l.id, l.name, l.description) for l in public],
+        done=done, active='lists', status=400 if form.errors else 200)
 
 
 @route('/listes/confirmer', methods=['GET'], readonly=False)
