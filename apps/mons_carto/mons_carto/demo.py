@@ -256,10 +256,20 @@ def load_demo(rng):
 
     if 'sections-centres' not in existing:
         model, = Model.search([('name', '=', 'mons.section')])
+        # The layer reads as a GIS editor of the demo, else the admin
+        User = pool.get('res.user')
+        editors = User.search([
+                ('groups', '=', ModelData.get_id(
+                        'mons_base', 'group_gis_editor')),
+                ('id', '!=', ModelData.get_id('res', 'user_admin')),
+                ], limit=1, order=[('id', 'ASC')])
+        owner = editors[0].id if editors else ModelData.get_id(
+            'res', 'user_admin')
         create({
                 'name': "Centres des sections (donnée vivante)",
                 'code': 'sections-centres', 'public': True, 'sequence': 50,
                 'active': True, 'source': 'model', 'model': model.id,
+                'owner': owner,
                 'longitude_field': 'longitude', 'latitude_field': 'latitude',
                 'model_fields': 'name,postal_code', 'label_field': 'name',
                 'geometry_type': 'point', 'colour': '#33a02c',

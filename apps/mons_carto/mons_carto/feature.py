@@ -77,7 +77,9 @@ class Feature(ModelSQL, ModelView):
 
     @classmethod
     def _normalise(cls, values):
-        values = values.copy()
+        # The bounds are computed from the geometry, never given
+        values = {k: v for k, v in values.items()
+            if k not in {'minx', 'miny', 'maxx', 'maxy'}}
         geometry = values.get('geometry')
         if isinstance(geometry, dict):
             values['geometry'] = geometry = json.dumps(geometry)

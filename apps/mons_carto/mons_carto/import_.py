@@ -15,6 +15,7 @@ import zipfile
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -75,6 +76,11 @@ class LayerImportRecord(Workflow, ModelSQL, ModelView):
     ended = fields.DateTime("Ended", readonly=True)
     duration = fields.Float("Duration (s)", digits=(16, 2), readonly=True)
     del _draft
+    _outcome_fields = {'state', 'file_size', 'features_created',
+        'features_rejected', 'errors', 'user', 'queued_at', 'started',
+        'ended', 'duration'}
+    _draft_fields = {'layer', 'file', 'filename', 'format', 'crs',
+        'x_column', 'y_column', 'replace'}
 
     @classmethod
     def __setup__(cls):
@@ -114,6 +120,12 @@ class LayerImportRecord(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def create(cls, vlist):
+        transaction = Transaction()
+        if transaction.user and transaction.check_access:
+            # The outcome is the worker's, the state the buttons'
+            vlist = [{k: v for k, v in values.items()
+                    if k not in cls._outcome_fields}
+                for values in vlist]
         vlist = [v.copy() for v in vlist]
         for values in vlist:
             if values.get('file') is not None:
@@ -131,6 +143,27 @@ class LayerImportRecord(Workflow, ModelSQL, ModelView):
                 values['file_size'] = len(values['file'] or b'')
             args.extend((records, values))
         super().write(*args)
+
+    @classmethod
+    def check_modification(cls, mode, imports, values=None, external=False):
+        super().check_modification(
+            mode, imports, values=values, external=external)
+        if mode != 'write' or not external:
+            return
+        # The size of a new file is computed by write() itself
+        given = set(values) - ({'file_size'} if 'file' in values else set())
+        for name in cls._outcome_fields & given:
+            raise AccessError(gettext('mons_carto.msg_field_computed',
+                    field=cls.__names__(name)['field'],
+                    model=cls.__names__()['model']))
+        changed = cls._draft_fields & set(values)
+        if changed:
+            for import_ in imports:
+                if import_.state != 'draft':
+                    raise AccessError(gettext(
+                            'mons_carto.msg_import_not_draft',
+                            import_=import_.rec_name,
+                            field=cls.__names__(changed.pop())['field']))
 
     @classmethod
     def copy(cls, imports, default=None):

@@ -14,6 +14,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Exclude, ModelSQL, ModelView, fields, sequence_ordered)
+from trytond.model.exceptions import AccessError
 from trytond.model.fields import SQL_OPERATORS
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -111,6 +112,7 @@ class Layer(ModelSourceMixin, ImportedFeaturesMixin, FileLoadMixin,
     # Largest feature extent: bounds the bbox index scan on both sides
     max_width = fields.Float("Maximum Width", readonly=True)
     max_height = fields.Float("Maximum Height", readonly=True)
+    _computed_fields = {'property_names', 'max_width', 'max_height'}
 
     @classmethod
     def __setup__(cls):
@@ -200,6 +202,8 @@ class Layer(ModelSourceMixin, ImportedFeaturesMixin, FileLoadMixin,
     @classmethod
     def validate_fields(cls, layers, field_names):
         super().validate_fields(layers, field_names)
+        public_group = Pool().get('ir.model.data').get_id(
+            'mons_base', 'group_public')
         for layer in layers:
             if not _CODE.match(layer.code or ''):
                 raise LayerValidationError(gettext(
@@ -211,44 +215,42 @@ class Layer(ModelSourceMixin, ImportedFeaturesMixin, FileLoadMixin,
                         colour=layer.colour, layer=layer.rec_name))
             if layer.source == 'model':
                 layer.check_model_source()
-
-
-    # --- rights ---------------------------------------------------------
-
-    @classmethod
-    def is_manager(cls, groups):
-        pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        managers = {
-            ModelData.get_id('mons_base', 'group_gis_editor'),
-            ModelData.get_id('res', 'group_admin'),
-            }
-        return bool(managers & set(groups))
+            if public_group in {g.id for g in layer.groups}:
+                # "Public" is one tick, not a group: the anonymous
+                # visitor's group would publish the layer unnoticed
+                raise LayerValidationError(gettext(
+                        'mons_carto.msg_layer_group_public',
+                        layer=layer.rec_name))
 
     @classmethod
-    def visible_domain(cls, user_id):
-        """Domain of the layers the user may see: public ones, internal
-        ones of the user's groups, all for GIS editors. user_id None means
-        an anonymous visitor."""
-        pool = Pool()
-        User = pool.get('res.user')
-        if user_id is None:
-            return [('public', '=', True)]
-        with Transaction().set_user(user_id):
-            groups = list(User.get_groups())
-        if user_id == 0 or cls.is_manager(groups):
-            return []
-        return ['OR',
-            ('public', '=', True),
-            ('groups', 'in', groups or [-1]),
-            ]
+    def create(cls, vlist):
+        transaction = Transaction()
+        if transaction.user and transaction.check_access:
+            # Computed from the features, never given by a user
+            vlist = [{k: v for k, v in values.items()
+                    if k not in cls._computed_fields}
+                for values in vlist]
+        return super().create(vlist)
 
     @classmethod
-    def visible(cls, user_id, code=None):
-        domain = [cls.visible_domain(user_id)]
-        if code is not None:
-            domain.append(('code', '=', code))
-        return cls.search(domain)
+    def check_modification(cls, mode, layers, values=None, external=False):
+        super().check_modification(
+            mode, layers, values=values, external=external)
+        if mode == 'write' and external:
+            for name in cls._computed_fields & set(values or {}):
+                raise AccessError(gettext(
+                        'mons_carto.msg_field_computed',
+                        field=cls.__names__(name)['field'],
+                        model=cls.__names__()['model']))
+
+    @classmethod
+    def copy(cls, layers, default=None):
+        default = default.copy() if default else {}
+        # A copy belongs to whoever makes it, as a new layer does
+        default.setdefault('owner', cls.default_owner())
+        default.setdefault('code', lambda data: '%s-copie' % data['code'])
+        return super().copy(layers, default=default)
+
 
     # --- properties -----------------------------------------------------
 

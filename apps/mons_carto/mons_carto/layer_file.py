@@ -7,7 +7,7 @@ from sql.aggregate import Max
 
 from trytond.i18n import gettext
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from . import geo
 from .exceptions import ImportError_
@@ -139,8 +139,10 @@ class FileLoadMixin:
             for key in properties:
                 if key not in names:
                     names.append(key)
-        self.__class__.write([self], {
-                'max_width': width or 0,
-                'max_height': height or 0,
-                'property_names': ', '.join(names)[:1000] or None,
-                })
+        # Computed values, written whoever added the features
+        with without_check_access():
+            self.__class__.write([self], {
+                    'max_width': width or 0,
+                    'max_height': height or 0,
+                    'property_names': ', '.join(names)[:1000] or None,
+                    })

@@ -8,12 +8,14 @@
     /<db>/carto/map/data/<code>              features of a view (bbox, zoom)
     /<db>/carto/map/search?q=                search in the layers
 
-Who is asking: a REST bearer key (application "rest") or the Tryton session
-(cookie set by /<db>/session/login or "Session" authorization) gives a
-staff user; anything else is an anonymous visitor who sees public layers
-only. Queries then run as root, restricted to the layers visible to that
-user (carto.layer.visible_domain), so that a model layer publishes only
-the fields its GIS editor chose.
+Who is asking is known through mons_base's caller (a REST bearer key, a
+desk session, or else the anonymous visitor) and every handler runs as
+that user under Tryton's checks: the record rules of carto.layer and
+carto.feature decide which layers exist for them (an internal layer is
+answered as unknown), never a second copy of the rule here. A layer read
+from a model reads it as its responsible user (carto.layer.as_owner).
+A key or session that is given but not valid is a 401, never downgraded to
+an anonymous visit.
 """
 import csv
 import functools
@@ -22,11 +24,12 @@ import json
 import logging
 
 import shapely
-from werkzeug.exceptions import HTTPException
-
-from trytond.protocols.wrappers import (
-    Response, parse_authorization_header, with_pool,
-    with_transaction)
+from trytond.exceptions import UserError
+from trytond.i18n import gettext
+from trytond.model.exceptions import AccessError
+from trytond.modules.mons_base.caller import (
+    InvalidCredentials, acting_as, identify, session_user)
+from trytond.protocols.wrappers import Response, with_pool, with_transaction
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
@@ -56,31 +59,6 @@ def _error_response(error):
     return _json_response(error.to_dict(), status=error.status)
 
 
-def _session_user(request):
-    "User of a Tryton session (cookie or header); None if none or invalid"
-    auth = request.authorization
-    if auth is not None and auth.type == 'bearer':
-        return None
-    try:
-        return request.user_id
-    except HTTPException:
-        raise
-    except Exception:
-        logger.debug("invalid session", exc_info=True)
-        return None
-
-
-def _bearer_user(request, pool):
-    auth = parse_authorization_header(request.headers.get('Authorization'))
-    if auth is None or auth.type != 'bearer':
-        return None
-    UserApplication = pool.get('res.user.application')
-    application = UserApplication.check(getattr(auth, 'token', ''), 'rest')
-    if not application:
-        raise ogc.ApiError(401, 'Unauthorized', 'Invalid key')
-    return application.user.id
-
-
 def _language(request):
     for language in request.accept_languages.values():
         if language.lower().startswith('en'):
@@ -90,29 +68,48 @@ def _language(request):
     return 'fr'
 
 
+def _unauthorized():
+    return ogc.ApiError(401, 'Unauthorized',
+        gettext('mons_carto.msg_api_unauthorized'))
+
+
 def endpoint(path, methods=('GET',)):
-    "Register a carto route: errors become JSON, the user is known"
+    "Register a carto route: run as its caller, errors answered as JSON"
     def decorator(func):
         @functools.wraps(func)
         def inner(request, pool, **kwargs):
             try:
                 with Transaction().set_context(
                         language=_language(request)):
-                    bearer = _bearer_user(request, pool)
-                    request.carto_user = (
-                        bearer if bearer is not None
-                        else request.carto_session)
-                    return func(request, pool, **kwargs)
+                    if request.carto_session is InvalidCredentials:
+                        raise _unauthorized()
+                    try:
+                        caller = identify(
+                            request, pool, request.carto_session)
+                    except InvalidCredentials:
+                        raise _unauthorized()
+                    request.carto_caller = caller
+                    with acting_as(pool, caller.user_id):
+                        return func(request, pool, **kwargs)
             except ogc.ApiError as error:
                 return _error_response(error)
+            except AccessError as error:
+                return _json_response({'code': 'Forbidden',
+                        'description': error.message}, status=403)
+            except UserError as error:
+                return _json_response({'code': 'InvalidParameterValue',
+                        'description': error.message}, status=400)
 
         transactional = with_transaction(readonly=True)(inner)
 
         @functools.wraps(func)
         def outer(request, pool, **kwargs):
-            # The session is checked before our transaction: trytond opens
-            # its own one for that
-            request.carto_session = _session_user(request)
+            # trytond checks a session in a transaction of its own, so
+            # before ours
+            try:
+                request.carto_session = session_user(request)
+            except InvalidCredentials:
+                request.carto_session = InvalidCredentials
             return transactional(request, pool, **kwargs)
 
         app.route(PREFIX + path, methods=list(methods))(with_pool(outer))
@@ -143,9 +140,15 @@ def _html(request, title, template='mons_carto/ogc.html', **context):
     return render(request, template, title=title, **context)
 
 
-def _layer(pool, request, code):
+def _visible(pool, code=None):
+    "The layers the caller may see (the record rules decide)"
     Layer = pool.get('carto.layer')
-    layers = Layer.visible(request.carto_user, code)
+    domain = [] if code is None else [('code', '=', code)]
+    return Layer.search(domain)
+
+
+def _layer(pool, request, code):
+    layers = _visible(pool, code)
     if not layers:
         # Internal layers are answered as unknown ones: their existence
         # is not disclosed either
@@ -197,8 +200,7 @@ def conformance(request, pool):
 @endpoint('/ogc/api')
 def api(request, pool):
     ogc.check_parameters(request.args, {'f'})
-    Layer = pool.get('carto.layer')
-    layers = Layer.visible(request.carto_user)
+    layers = _visible(pool)
     document = openapi.document(_base(request), layers)
     if _format(request) == 'html':
         return _html(request, "Description de l'API", document=document,
@@ -209,10 +211,9 @@ def api(request, pool):
 @endpoint('/ogc/collections')
 def collections(request, pool):
     ogc.check_parameters(request.args, {'f'})
-    Layer = pool.get('carto.layer')
     base = _base(request)
     items = []
-    for layer in Layer.visible(request.carto_user):
+    for layer in _visible(pool):
         extent, dates = layer.extent()
         items.append(ogc.collection_document(layer, base, extent, dates))
     document = {
@@ -361,12 +362,11 @@ def _csv_value(value):
 
 @endpoint('/map/layers')
 def map_layers(request, pool):
-    Layer = pool.get('carto.layer')
     Configuration = pool.get('carto.configuration')
     Section = pool.get('mons.section')
     config = Configuration(1)
     layers = []
-    for layer in Layer.visible(request.carto_user):
+    for layer in _visible(pool):
         layers.append({
                 'code': layer.code,
                 'name': layer.name,
@@ -395,7 +395,7 @@ def map_layers(request, pool):
             'latitude': s.latitude, 'longitude': s.longitude}
         for s in Section.search([], order=[('name', 'ASC')])]
     return _json_response({
-            'staff': request.carto_user is not None,
+            'staff': not request.carto_caller.anonymous,
             'basemap': {
                 'url': config.basemap_url or '',
                 'attribution': config.basemap_attribution or '',
@@ -432,12 +432,11 @@ def map_data(request, pool, collection):
 @endpoint('/map/search')
 def map_search(request, pool):
     ogc.check_parameters(request.args, {'q'})
-    Layer = pool.get('carto.layer')
     Feature = pool.get('carto.feature')
     text = (request.args.get('q') or '').strip()
     results = []
     if len(text) >= 2:
-        layers = Layer.visible(request.carto_user)
+        layers = _visible(pool)
         by_id = {l.id: l for l in layers}
         feature_layers = [l.id for l in layers if l.source == 'features']
         features = Feature.search([
@@ -452,21 +451,12 @@ def map_search(request, pool):
             if layer.source != 'model' or not layer.label_field:
                 continue
             _, rows = layer.query_features(limit=10, filters=None,
-                ids=_model_ids(pool, layer, text))
+                ids=layer.model_search_ids(text))
             for row in rows:
                 results.append(_search_result(layer,
                         row[2].get(layer.label_field),
                         shapely.from_geojson(row[1])))
     return _json_response({'results': results[:30]})
-
-
-def _model_ids(pool, layer, text):
-    Model = pool.get(layer.model.name)
-    records = Model.search([
-            layer.get_model_domain(),
-            (layer.label_field, 'ilike', '%' + text + '%'),
-            ], limit=10)
-    return [r.id for r in records]
 
 
 def _search_result(layer, name, geometry):

@@ -178,7 +178,7 @@ class CartoImportQueueTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_rights(self):
-        "Only GIS editors import; others read imports of visible layers only"
+        "Only GIS editors import and read imports; outcome fields are readonly"
         pool = Pool()
         User = pool.get('res.user')
         Group = pool.get('res.group')
@@ -212,8 +212,9 @@ class CartoImportQueueTestCase(unittest.TestCase):
 
         with Transaction().set_user(planner.id), \
                 Transaction().set_context(_check_access=True):
-            # Reads the imports of the layers of its group, not the others
-            self.assertEqual(Import.search([]), [Import(internal_import.id)])
+            # Imports (files, errors, senders) are the GIS editors' own
+            with self.assertRaises(AccessError):
+                Import.search([])
             with self.assertRaises(AccessError):
                 Import.read([secret_import.id], ['file'])
             with self.assertRaises(AccessError):
@@ -225,7 +226,27 @@ class CartoImportQueueTestCase(unittest.TestCase):
             with self.assertRaises(AccessError):
                 Import.write([Import(internal_import.id)],
                     {'filename': 'y.geojson'})
-        self.assertEqual(Import.search([], count=True), 2)
+        with Transaction().set_user(gis.id), \
+                Transaction().set_context(_check_access=True):
+            # The outcome and the state are the worker's and the buttons'
+            done = Import(internal_import.id)
+            for values in [{'state': 'draft'}, {'features_created': 99},
+                    {'errors': None}, {'user': planner.id}]:
+                with self.assertRaises(AccessError):
+                    Import.write([done], values)
+            # A file already imported is not swapped afterwards
+            with self.assertRaises(AccessError):
+                Import.write([done], {'filename': 'other.geojson'})
+            # create() ignores them: a new import is a draft of its sender
+            born, = Import.create([{'layer': internal.id, 'file': data,
+                        'filename': 'b.geojson', 'state': 'done',
+                        'features_created': 5, 'user': planner.id}])
+            self.assertEqual((born.state, born.features_created, born.user),
+                ('draft', None, gis))
+            Import.write([born], {'filename': 'c.geojson'})
+            Import.queue([born])
+            self.assertEqual(born.state, 'queued')
+        self.assertEqual(Import.search([], count=True), 3)
 
 
 @unittest.skipIf(backend.name != 'postgresql',

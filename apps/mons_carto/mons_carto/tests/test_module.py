@@ -11,13 +11,15 @@ import shapely
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import CompanyTestMixin
-from trytond.modules.mons_base.tests import DeskViewsTestMixin
+from trytond.modules.mons_base.tests import (
+    DeskViewsTestMixin, FrenchTranslationTestMixin)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
 from ..exceptions import (
-    FeatureValidationError, ImportError_, LayerValidationError)
+    FeatureValidationError, ImportError_, LayerOwnerError,
+    LayerValidationError)
 
 # Grand-Place of Mons in WGS84 and in Belgian Lambert 72 / 2008
 MONS = (3.9523, 50.4542)
@@ -50,7 +52,8 @@ def create_layer(**values):
     return layer
 
 
-class MonsCartoTestCase(DeskViewsTestMixin, CompanyTestMixin, ModuleTestCase):
+class MonsCartoTestCase(DeskViewsTestMixin, FrenchTranslationTestMixin,
+        CompanyTestMixin, ModuleTestCase):
     "Test mons_carto module"
     module = 'mons_carto'
 
@@ -324,10 +327,13 @@ class MonsCartoTestCase(DeskViewsTestMixin, CompanyTestMixin, ModuleTestCase):
         self.assertEqual(codes(planner),
             (['internal', 'public'], ['internal', 'public']))
         self.assertEqual(codes(gis)[0], ['internal', 'public', 'secret'])
-        self.assertEqual(sorted(l.code for l in Layer.visible(None)),
-            ['public'])
-        self.assertEqual(sorted(l.code for l in Layer.visible(planner.id)),
-            ['internal', 'public'])
+        # The anonymous visitor of the routes reads the public layer only
+        from trytond.modules.mons_base.caller import (
+            acting_as, anonymous_user_id)
+        with acting_as(pool, anonymous_user_id(pool)):
+            self.assertEqual([l.code for l in Layer.search([])], ['public'])
+            self.assertEqual({f.layer.code for f in Feature.search([])},
+                {'public'})
 
         with Transaction().set_user(planner.id), \
                 Transaction().set_context(_check_access=True):
@@ -346,6 +352,133 @@ class MonsCartoTestCase(DeskViewsTestMixin, CompanyTestMixin, ModuleTestCase):
             layer, = Layer.create([{'name': 'Y', 'code': 'y',
                         'geometry_type': 'point'}])
             Layer.write([layer], {'public': True})
+
+    def _model(self, name):
+        Model = Pool().get('ir.model')
+        model, = Model.search([('name', '=', name)])
+        return model
+
+    def _users(self):
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        editor = ModelData.get_id('mons_base', 'group_gis_editor')
+        admin = ModelData.get_id('mons_carto', 'group_gis_admin')
+        return User.create([
+                {'name': 'Agent', 'login': 'agent'},
+                {'name': 'SIG', 'login': 'sig',
+                    'groups': [('add', [editor])]},
+                {'name': 'Admin SIG', 'login': 'sigadmin',
+                    'groups': [('add', [editor, admin])]},
+                ])
+
+    @with_transaction()
+    def test_model_layer_forbidden_models(self):
+        "Secrets and framework internals are neither offered nor accepted"
+        pool = Pool()
+        Layer = pool.get('carto.layer')
+        Model = pool.get('ir.model')
+        from trytond.pyson import PYSONDecoder
+        forbidden = ['res.user.application', 'res.user', 'ir.model',
+            'ir.session', 'res.user-res.group', 'res.group',
+            'ir.model.access']
+        domain = PYSONDecoder().decode(
+            Layer.fields_get(['model'])['model']['domain'])
+        offered = {m.name for m in Model.search(domain)}
+        self.assertIn('mons.section', offered)
+        self.assertFalse(offered & set(forbidden))
+        for index, name in enumerate(forbidden):
+            with self.assertRaises(LayerValidationError) as context:
+                create_layer(code='m%s' % index, source='model',
+                    model=self._model(name).id, owner=1,
+                    longitude_field='id', latitude_field='id',
+                    model_fields='create_uid')
+            self.assertIn(name, context.exception.message)
+
+    @with_transaction()
+    def test_model_layer_owner(self):
+        "A model layer reads as its owner, who only GIS admins change"
+        pool = Pool()
+        Layer = pool.get('carto.layer')
+        Feature = pool.get('carto.feature')
+        User = pool.get('res.user')
+        transaction = Transaction()
+        public = create_layer(code='public', public=True)
+        secret = create_layer(code='secret')
+        public.load_file(feature_collection([point(*MONS, nom='vu')]),
+            'a.geojson')
+        secret.load_file(feature_collection([point(*MONS, nom='caché')]),
+            'b.geojson')
+        agent, gis, gis_admin = self._users()
+        values = {'name': 'Lecteur', 'code': 'reader', 'public': True,
+            'source': 'model', 'model': self._model('carto.feature').id,
+            'geometry_field': 'geometry', 'model_fields': 'name',
+            'label_field': 'name', 'geometry_type': 'point'}
+        with transaction.set_user(gis.id), \
+                transaction.set_context(_check_access=True):
+            # Another owner than oneself is a GIS administrator's choice
+            with self.assertRaises(AccessError):
+                Layer.create([dict(values, owner=agent.id)])
+            reader, = Layer.create([values])
+            self.assertEqual(reader.owner, gis)
+            with self.assertRaises(AccessError):
+                Layer.write([reader], {'owner': agent.id})
+            # The GIS editor sees every layer: the layer does too
+            _, rows = reader.query_features(limit=None)
+            self.assertEqual({r[2]['name'] for r in rows}, {'vu', 'caché'})
+        with transaction.set_user(gis_admin.id), \
+                transaction.set_context(_check_access=True):
+            Layer.write([Layer(reader.id)], {'owner': agent.id})
+        reader = Layer(reader.id)
+        # Now it reads with the agent's rights, whoever asks, even root
+        _, rows = reader.query_features(limit=None)
+        self.assertEqual([r[2] for r in rows], [{'name': 'vu'}])
+        matched, rows = reader.query_features(
+            ids=[f.id for f in Feature.search([])])
+        self.assertEqual(matched, 1)
+        self.assertEqual(reader.model_search_ids('cach'), [])
+        # An owner who may not read a published field is refused at once
+        with self.assertRaises(LayerValidationError):
+            Layer.write([reader], {
+                    'model': self._model('carto.layer.import').id,
+                    'geometry_field': 'filename', 'model_fields': 'errors',
+                    'label_field': None})
+        # An owner who left reads nothing any more
+        User.write([agent], {'active': False})
+        reader = Layer(reader.id)
+        with self.assertRaises(LayerOwnerError):
+            reader.query_features()
+
+    @with_transaction()
+    def test_layer_computed_fields(self):
+        "Statistics of the features and groups: not a user's to set"
+        pool = Pool()
+        Layer = pool.get('carto.layer')
+        Feature = pool.get('carto.feature')
+        ModelData = pool.get('ir.model.data')
+        _, gis, _ = self._users()
+        public_group = ModelData.get_id('mons_base', 'group_public')
+        with Transaction().set_user(gis.id), \
+                Transaction().set_context(_check_access=True):
+            layer, = Layer.create([{'name': 'L', 'code': 'l',
+                        'geometry_type': 'point', 'max_width': 99,
+                        'property_names': 'faux'}])
+            self.assertEqual((layer.max_width, layer.property_names),
+                (0, None))
+            for values in [{'max_width': 5}, {'property_names': 'x'},
+                    {'max_height': 1}]:
+                with self.assertRaises(AccessError):
+                    Layer.write([layer], values)
+            feature, = Feature.create([{'layer': layer.id,
+                        'geometry': {'type': 'Point', 'coordinates': MONS},
+                        'properties': {'nom': 'a'}, 'minx': 50}])
+            self.assertEqual(feature.minx, MONS[0])
+            self.assertEqual(Layer(layer.id).property_names, 'nom')
+            Feature.write([feature], {'maxx': 0})
+            self.assertEqual(Feature(feature.id).maxx, MONS[0])
+            # "Public" is the tick, not the anonymous visitors' group
+            with self.assertRaises(LayerValidationError):
+                Layer.write([layer], {'groups': [('add', [public_group])]})
 
     @with_transaction()
     def test_demo(self):

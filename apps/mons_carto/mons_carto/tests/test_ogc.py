@@ -461,11 +461,11 @@ class OGCTestCase(unittest.TestCase):
             self.assertEqual(response.status_code, 200)
         finally:
             self.client.delete_cookie('tryton_session', path='/%s' % DB_NAME)
-        # A forged session is anonymous
+        # A forged session is refused, not treated as anonymous
         self.client.set_cookie('tryton_session', 'urb:1:forged',
             path='/%s' % DB_NAME)
         try:
-            self.assert_error(self.get('/collections/internal/items'), 404)
+            self.assert_error(self.get('/collections/internal/items'), 401)
         finally:
             self.client.delete_cookie('tryton_session', path='/%s' % DB_NAME)
         header = base64.b64encode(
@@ -509,3 +509,120 @@ class OGCTestCase(unittest.TestCase):
         results = json.loads(self.client.get(base + '/search',
                 query_string={'q': 'chantier'}).data)['results']
         self.assertEqual(results, [])
+
+    # --- who is asking, and with which rights -------------------------------
+
+    def test_model_layer_reads_as_owner_every_door(self):
+        """A public layer on a model shows the anonymous visitor only what
+        its owner may read, and only the fields chosen, at every door"""
+        pool = Pool(DB_NAME)
+        with Transaction().start(DB_NAME, 0) as transaction:
+            Layer = pool.get('carto.layer')
+            Model = pool.get('ir.model')
+            User = pool.get('res.user')
+            model, = Model.search([('name', '=', 'carto.feature')])
+            agent, = User.search([('login', '=', 'agent')])
+            # The agent (no group) reads the features of public layers
+            # only: not those of "internal" or "secret"
+            reader, = Layer.create([{'name': 'Lecteur', 'code': 'reader',
+                        'public': True, 'source': 'model',
+                        'model': model.id, 'owner': agent.id,
+                        'geometry_field': 'geometry', 'model_fields': 'name',
+                        'label_field': 'name', 'geometry_type': 'point'}])
+            transaction.commit()
+        try:
+            _, page = self.get_json('/collections/reader/items',
+                FEATURE_COLLECTION, media='application/geo+json', limit=100)
+            self.assertEqual(page['numberMatched'], 25)
+            names = {f['properties']['name'] for f in page['features']}
+            self.assertNotIn('chantier', names)
+            self.assertNotIn('secret', names)
+            # Only the fields its editor chose are published
+            self.assertEqual({k for f in page['features']
+                    for k in f['properties']}, {'name'})
+            # The owner's rights, not the caller's: the planner sees the
+            # internal layer itself but not through this one
+            _, page = self.get_json('/collections/reader/items',
+                media='application/geo+json', limit=100,
+                headers={'Authorization': 'bearer %s' % self.planner_key})
+            self.assertEqual(page['numberMatched'], 25)
+            self.assertEqual(self.get('/collections/reader/items/%s'
+                    % self.public_fid).status_code, 200)
+            for fid in [self.secret_fid, self.internal_fid]:
+                self.assert_error(self.get(
+                        '/collections/reader/items/%s' % fid), 404)
+            base = '/%s/carto' % DB_NAME
+            for path in ['/download/reader.geojson', '/download/reader.csv',
+                    '/map/data/reader?bbox=3.9,50.4,4.0,50.5&zoom=14']:
+                response = self.client.get(base + path)
+                self.assertEqual(response.status_code, 200, path)
+                self.assertIn(b'poi 3', response.data)
+                self.assertNotIn(b'secret', response.data)
+                self.assertNotIn(b'chantier', response.data)
+            for text in ['secret', 'chantier']:
+                results = json.loads(self.client.get(base + '/map/search',
+                        query_string={'q': text}).data)['results']
+                self.assertEqual(results, [], text)
+            results = json.loads(self.client.get(base + '/map/search',
+                    query_string={'q': 'poi 2'}).data)['results']
+            self.assertIn('reader', {r['layer'] for r in results})
+
+            # An owner no longer active: the layer is refused, in French
+            with Transaction().start(DB_NAME, 0) as transaction:
+                User = pool.get('res.user')
+                User.write(User.search([('login', '=', 'agent')]),
+                    {'active': False})
+                transaction.commit()
+            try:
+                response = self.get('/collections/reader/items')
+                self.assert_error(response, 403)
+                self.assertIn('responsable',
+                    json.loads(response.data)['description'])
+            finally:
+                with Transaction().start(DB_NAME, 0) as transaction:
+                    User = pool.get('res.user')
+                    User.write(User.search([('login', '=', 'agent'),
+                                ('active', '=', False)]), {'active': True})
+                    transaction.commit()
+        finally:
+            with Transaction().start(DB_NAME, 0) as transaction:
+                Layer = pool.get('carto.layer')
+                Layer.delete(Layer.search([('code', '=', 'reader')]))
+                transaction.commit()
+
+    def test_wrong_or_inactive_credentials_401_every_door(self):
+        "A key or session that is not valid is refused, never anonymous"
+        pool = Pool(DB_NAME)
+        with Transaction().start(DB_NAME, 0) as transaction:
+            User = pool.get('res.user')
+            Application = pool.get('res.user.application')
+            former, = User.create([{'name': 'Ancien', 'login': 'former',
+                        'groups': [('add', [Pool(DB_NAME).get(
+                                    'ir.model.data').get_id(
+                                    'mons_base', 'group_urbanism')])]}])
+            key, = Application.create([{'user': former.id,
+                        'application': 'rest', 'state': 'validated'}])
+            former_key = key.key
+            User.write([former], {'active': False})
+            transaction.commit()
+        base = '/%s/carto' % DB_NAME
+        doors = ['/ogc/collections', '/ogc/collections/poi/items',
+            '/ogc/collections/poi/items/%s' % self.public_fid,
+            '/ogc/collections/internal/items',
+            '/download/poi.geojson', '/download/internal.csv',
+            '/map/layers', '/map/data/poi?bbox=3.9,50.4,4.0,50.5',
+            '/map/search?q=poi']
+        forged = base64.b64encode(b'urb:1:forged').decode()
+        for headers in [{'Authorization': 'bearer nope'},
+                {'Authorization': 'bearer %s' % former_key},
+                {'Authorization': 'Session %s' % forged}]:
+            for path in doors:
+                response = self.client.get(base + path, headers=headers)
+                self.assert_error(response, 401)
+                self.assertIn("n'est pas valide",
+                    json.loads(response.data)['description'], path)
+        # The same doors without credentials: public data, internal unknown
+        for path in doors:
+            response = self.client.get(base + path)
+            self.assertEqual(response.status_code,
+                404 if 'internal' in path else 200, path)
