@@ -46,8 +46,13 @@ def test_dashboard(site, page):
     response = page.goto(
         f'{site.url}/{site.db}/portal/donnees/tableau-de-bord')
     assert response.status == 200
-    assert int(page.inner_text('#kpi-datasets')) == 20
-    assert int(page.inner_text('#kpi-published')) == 6
+    # the public dashboard counts and names the public datasets only
+    assert int(page.inner_text('#kpi-datasets')) == 5
+    main = page.inner_text('main')
+    assert 'Toilettes publiques' in main
+    for internal in ['Aides sociales', 'Budget communal',
+            'Absentéisme', 'Logements du CPAS']:
+        assert internal not in main
     page.wait_for_function(
         "Chart.getChart('od-dashboard-chart') !== undefined")
     assert not page.errors

@@ -72,9 +72,15 @@ def test_ckan_api_public_and_staff(site):
     assert {'toilettes-publiques', 'parkings', 'chantiers-voirie',
         'commerces-par-section', 'permis-urbanisme-octroyes'} <= set(names)
     assert 'aides-sociales-par-section' not in names
+    # staff read the datasets of their organisation (the CPAS' for a
+    # CPAS agent), not the other organisation's
     staff = json.loads(get(site, 'api/action/package_list',
-            auth=bearer(site, 'employe'))[2])['result']
+            auth=bearer(site, 'cpas'))[2])['result']
     assert 'aides-sociales-par-section' in staff
+    city = json.loads(get(site, 'api/action/package_list',
+            auth=bearer(site, 'employe'))[2])['result']
+    assert 'aides-sociales-par-section' not in city
+    assert 'toilettes-publiques' in city
     status, _, body = get(site, 'api/3/action/package_show',
         data={'id': 'aides-sociales-par-section'})
     assert status == 404 and json.loads(body)['success'] is False
@@ -97,7 +103,7 @@ def test_ckan_api_public_and_staff(site):
 
 
 def test_desk_session_reads_internal(site):
-    auth = desk_session(site, 'data')
+    auth = desk_session(site, 'cpas')
     path = ('api/explore/v2.1/catalog/datasets/aides-sociales-par-section/'
         'records?group_by=annee&order_by=annee')
     assert get(site, path)[0] == 404
@@ -107,6 +113,8 @@ def test_desk_session_reads_internal(site):
             b'data:1:forged').decode())[0] == 401
     years = [r['annee'] for r in json.loads(body)['results']]
     assert years == [2024, 2025]
+    # the City's data steward's session does not reach the CPAS' dataset
+    assert get(site, path, auth=desk_session(site, 'data'))[0] == 404
 
 
 def test_explore_records_and_exports(site):

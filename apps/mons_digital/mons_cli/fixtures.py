@@ -22,8 +22,26 @@ def load_reference(site, pool):
     load_services(site, pool, companies)
     load_sections(site, pool)
     load_holidays(site, pool)
+    open_to_visitors(pool, companies)
     close_config_wizard(pool)
     return companies
+
+
+def open_to_visitors(pool, companies):
+    """The anonymous visitor (mons_base.user_anonymous) belongs to every
+    organisation, so that record rules by organisation let it read what
+    the group Public may read of each (their public datasets, layers…)"""
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    anonymous = User(ModelData.get_id('mons_base', 'user_anonymous'))
+    ids = sorted(c.id for c in companies.values())
+    if not ids:
+        return
+    User.write([anonymous], {
+            'companies': [('add', ids)],
+            'company': anonymous.company.id if anonymous.company else ids[0],
+            'company_filter': 'all',
+            })
 
 
 def close_config_wizard(pool):

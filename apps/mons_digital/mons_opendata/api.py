@@ -1,4 +1,4 @@
-"Shared helpers of the open-data web APIs: who is calling, what they see."
+"Shared helpers of the open-data web APIs: what the caller sees, exports."
 import csv
 import datetime as dt
 import decimal
@@ -18,56 +18,27 @@ from .query import QueryError, RecordQuery
 CHUNK = 5000
 
 
-class Unauthorized(Exception):
-    pass
-
-
-def current_user(request, pool):
-    """Return the id of the staff user calling, None for anonymous.
-
-    A bearer key of the REST application or a desk session are accepted;
-    a wrong one raises Unauthorized rather than silently downgrading."""
-    auth = request.headers.get('Authorization', '')
-    if auth.lower().startswith('bearer '):
-        UserApplication = pool.get('res.user.application')
-        application = UserApplication.check(auth[7:].strip(), 'rest')
-        if not application or not application.user \
-                or not application.user.active:
-            raise Unauthorized()
-        return application.user.id
-    if request.session or auth:
-        try:
-            user_id = request.user_id
-        except Exception:
-            user_id = None
-        if not user_id:
-            raise Unauthorized()
-        return user_id
-    return None
-
-
 def base_url(request):
     return request.host_url.rstrip('/') + '/' + request.view_args[
         'database_name']
 
 
-def visible_datasets(pool, user_id, domain=None):
+def visible_datasets(pool, domain=None):
+    """The published datasets the caller may read (the route acts as the
+    caller: record rules decide)"""
     Dataset = pool.get('opendata.dataset')
-    datasets = Dataset.search([
+    return Dataset.search([
             ('state', '=', 'published'),
             ('current_version', '!=', None),
-            ] + (domain or []), order=[('code', 'ASC')])
-    return [d for d in datasets if d.can_read_data(user_id)]
+            domain or [],
+            ], order=[('code', 'ASC')])
 
 
-def find_dataset(pool, user_id, ref):
-    "Return the dataset by code or uuid when the user may read it"
-    Dataset = pool.get('opendata.dataset')
-    datasets = Dataset.search(['OR',
-            ('code', '=', ref), ('uuid', '=', ref)], limit=1)
-    if datasets and datasets[0].can_read_data(user_id):
-        return datasets[0]
-    return None
+def find_dataset(pool, ref):
+    "The published dataset by code or uuid, when the caller may read it"
+    datasets = visible_datasets(pool, ['OR',
+            ('code', '=', ref), ('uuid', '=', ref)])
+    return datasets[0] if datasets else None
 
 
 def jsonable(value):

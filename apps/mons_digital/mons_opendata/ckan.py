@@ -207,11 +207,11 @@ SORTS = {
     }
 
 
-def package_search(pool, user_id, params, base):
+def package_search(pool, params, base):
     rows = _int(params, 'rows', 10, 1000)
     start = _int(params, 'start', 0)
     packages = [package_dict(d, base)
-        for d in visible_datasets(pool, user_id)]
+        for d in visible_datasets(pool)]
     packages = [p for p in packages
         if _matches_q(p, params.get('q')) and _matches_fq(
             p, params.get('fq') or '')]
@@ -247,20 +247,20 @@ def package_search(pool, user_id, params, base):
         }
 
 
-def _get_dataset(pool, user_id, params, key='id'):
+def _get_dataset(pool, params, key='id'):
     ref = params.get(key) or params.get('name')
     if not ref:
         raise ValidationError(key, "Missing value")
-    dataset = find_dataset(pool, user_id, str(ref))
+    dataset = find_dataset(pool, str(ref))
     if not dataset:
         raise NotFound("Not found")
     return dataset
 
 
-def _get_resource(pool, user_id, ref):
+def _get_resource(pool, ref):
     if not ref:
         raise ValidationError('resource_id', "Missing value")
-    for dataset in visible_datasets(pool, user_id):
+    for dataset in visible_datasets(pool):
         if ref in {dataset.uuid, dataset.code}:
             return dataset, None
         for distribution in dataset.distributions:
@@ -269,8 +269,8 @@ def _get_resource(pool, user_id, ref):
     raise NotFound("Resource was not found.")
 
 
-def datastore_search(pool, user_id, params, base):
-    dataset, distribution = _get_resource(pool, user_id,
+def datastore_search(pool, params, base):
+    dataset, distribution = _get_resource(pool,
         params.get('resource_id') or params.get('id'))
     if distribution and distribution.url:
         raise NotFound("Resource has no datastore table")
@@ -343,22 +343,22 @@ def datastore_search(pool, user_id, params, base):
         }
 
 
-def dispatch(pool, user_id, action, params, base):
+def dispatch(pool, action, params, base):
     "Return (HTTP status, CKAN envelope without help)"
     try:
         if action == 'package_list':
             limit = _int(params, 'limit', 0)
             offset = _int(params, 'offset', 0)
-            names = [d.code for d in visible_datasets(pool, user_id)]
+            names = [d.code for d in visible_datasets(pool)]
             result = names[offset:offset + limit if limit else None]
         elif action == 'package_search':
-            result = package_search(pool, user_id, params, base)
+            result = package_search(pool, params, base)
         elif action == 'package_show':
-            result = package_dict(_get_dataset(pool, user_id, params), base)
+            result = package_dict(_get_dataset(pool, params), base)
         elif action == 'organization_list':
             counts = {}
             services = {}
-            for dataset in visible_datasets(pool, user_id):
+            for dataset in visible_datasets(pool):
                 name = org_name(dataset.service)
                 counts[name] = counts.get(name, 0) + 1
                 services[name] = dataset.service
@@ -367,13 +367,13 @@ def dispatch(pool, user_id, action, params, base):
             result = [organization_dict(services[n], counts[n])
                 if all_fields else n for n in sorted(services)]
         elif action == 'resource_show':
-            dataset, distribution = _get_resource(pool, user_id,
+            dataset, distribution = _get_resource(pool,
                 params.get('id'))
             if not distribution:
                 raise NotFound("Resource was not found.")
             result = resource_dict(dataset, distribution, base)
         elif action == 'datastore_search':
-            result = datastore_search(pool, user_id, params, base)
+            result = datastore_search(pool, params, base)
         elif action == 'status_show':
             result = {'ckan_version': '2.10.0', 'site_title':
                 "Données ouvertes de Mons", 'extensions': ['datastore',

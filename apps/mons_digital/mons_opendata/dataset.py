@@ -11,10 +11,11 @@ from trytond.model import (
     sequence_ordered)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from . import vocabulary as voc
 from .exceptions import PublicationError, SchemaError
+from .guard import ButtonFieldsMixin
 
 STATES = [
     ('draft', "Draft"),
@@ -31,9 +32,21 @@ TABLE_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'datetime',
     'time', 'year', 'geopoint', 'any']
 
 
-class Dataset(Workflow, ModelSQL, ModelView):
+# What the DPO approves: a change to any of them sends an approved or
+# published dataset back to the DPO's review
+REVIEWED_FIELDS = {'access_level', 'personal_data', 'personal_fields',
+    'schema', 'steps', 'sources'}
+
+
+class Dataset(ButtonFieldsMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'opendata.dataset'
     _rec_name = 'title'
+    # changed by buttons and methods only; a client may not set them
+    _button_fields = {'state', 'dpo_approved_by', 'dpo_approved_at',
+        'review_reason', 'current_version', 'issued', 'quality',
+        'quality_details', 'runs', 'versions', 'publications'}
+    # generated on create; a client's value is ignored
+    _generated_fields = {'uuid', 'pseudonym_salt'}
 
     _states = {'readonly': Eval('state') != 'draft'}
 
@@ -100,15 +113,20 @@ class Dataset(Workflow, ModelSQL, ModelView):
     next_refresh = fields.DateTime("Next Refresh",
         states={'invisible': ~Eval('auto_refresh')})
     issued = fields.DateTime("First Published", readonly=True)
+    dpo_approved_by = fields.Many2One('res.user', "Approved by the DPO",
+        readonly=True, ondelete='RESTRICT')
+    dpo_approved_at = fields.DateTime("Approved by the DPO on",
+        readonly=True)
+    review_reason = fields.Char("Back to DPO Review", readonly=True,
+        help="Why an approved dataset went back to the DPO's review.")
     last_run = fields.Function(fields.Many2One('opendata.run', "Last Run"),
         'get_last_run')
     record_count = fields.Function(fields.Integer("Records"),
         'get_record_count')
-    quality = fields.Function(fields.Integer("Quality Score",
-            help="Score out of 100 in the spirit of data.gouv.fr."),
-        'get_quality')
-    quality_details = fields.Function(fields.Text("Quality Details"),
-        'get_quality')
+    quality = fields.Integer("Quality Score", readonly=True,
+        help="Score out of 100 in the spirit of data.gouv.fr, computed "
+        "after each run, publication and change.")
+    quality_details = fields.Text("Quality Details", readonly=True)
     downloads = fields.Function(fields.Integer("Downloads"), 'get_usage')
     api_calls = fields.Function(fields.Integer("API Calls"), 'get_usage')
 
@@ -215,7 +233,9 @@ class Dataset(Workflow, ModelSQL, ModelView):
         default.setdefault('code', lambda d: d['code'] + '-copie')
         default.setdefault('uuid', lambda d: str(uuid.uuid4()))
         for name in ['runs', 'versions', 'publications', 'current_version',
-                'issued', 'next_refresh']:
+                'issued', 'next_refresh', 'dpo_approved_by',
+                'dpo_approved_at', 'review_reason', 'quality',
+                'quality_details']:
             default.setdefault(name, None)
         default.setdefault('state', 'draft')
         default.setdefault('pseudonym_salt', lambda d: secrets.token_hex(16))
@@ -361,48 +381,27 @@ class Dataset(Workflow, ModelSQL, ModelView):
             ]
 
     @classmethod
-    def get_quality(cls, datasets, names):
-        result = {n: {} for n in names}
-        for dataset in datasets:
-            criteria = dataset.quality_criteria()
-            passed = sum(1 for _, ok in criteria if ok)
-            if 'quality' in names:
-                result['quality'][dataset.id] = round(
-                    100 * passed / len(criteria))
-            if 'quality_details' in names:
-                result['quality_details'][dataset.id] = '\n'.join(
-                    '%s %s' % ('✔' if ok else '✘',
-                        gettext('mons_opendata.' + msg))
-                    for msg, ok in criteria)
-        return result
-
-    # -- access
-    def can_read_data(self, user_id):
-        "Whether the user may read the rows (APIs, portal)"
-        if self.state != 'published' or not self.current_version:
-            return False
-        if self.access_level == 'public':
-            return True
-        if not user_id:
-            return False
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        user = User(user_id)
-        if user_id == 0 or user.login == 'admin':
-            return True
-        groups = {g.id for g in user.groups}
-        employee = ModelData.get_id('mons_base', 'group_employee')
-        if self.access_level == 'internal':
-            return employee in groups or bool(groups & {
-                    ModelData.get_id('mons_base', 'group_api'),
-                    ModelData.get_id('mons_base', 'group_admin')})
-        privileged = {ModelData.get_id('mons_base', x) for x in [
-                'group_data_steward', 'group_dpo', 'group_admin']}
-        if groups & privileged:
-            return True
-        services = pool.get('mons.service').services_of_user(user_id)
-        return self.service.id in services
+    def update_quality(cls, datasets):
+        """Compute and store the quality score (after a run, a publication,
+        a change, and hourly for freshness)"""
+        with without_check_access():
+            datasets = cls.browse(datasets)
+            to_write = []
+            for dataset in datasets:
+                criteria = dataset.quality_criteria()
+                passed = sum(1 for _, ok in criteria if ok)
+                values = {
+                    'quality': round(100 * passed / len(criteria)),
+                    'quality_details': '\n'.join(
+                        '%s %s' % ('✔' if ok else '✘',
+                            gettext('mons_opendata.' + msg))
+                        for msg, ok in criteria),
+                    }
+                if (dataset.quality, dataset.quality_details) != (
+                        values['quality'], values['quality_details']):
+                    to_write.extend([[dataset], values])
+            if to_write:
+                super().write(*to_write)
 
     # -- publication rules
     def check_personal_data(self):
@@ -446,7 +445,10 @@ class Dataset(Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('draft')
     def draft(cls, datasets):
-        pass
+        cls.write(datasets, {
+                'dpo_approved_by': None,
+                'dpo_approved_at': None,
+                })
 
     @classmethod
     @ModelView.button
@@ -465,6 +467,11 @@ class Dataset(Workflow, ModelSQL, ModelView):
     def approve(cls, datasets):
         for dataset in datasets:
             dataset.check_personal_data()
+        cls.write(datasets, {
+                'dpo_approved_by': Transaction().user or None,
+                'dpo_approved_at': dt.datetime.now(),
+                'review_reason': None,
+                })
 
     @classmethod
     @ModelView.button
@@ -472,7 +479,8 @@ class Dataset(Workflow, ModelSQL, ModelView):
     def publish(cls, datasets):
         for dataset in datasets:
             if dataset.access_level == 'public':
-                if dataset.state != 'approved':
+                if (dataset.state != 'approved'
+                        or not dataset.dpo_approved_at):
                     raise PublicationError(gettext(
                             'mons_opendata.msg_publish_needs_dpo',
                             dataset=dataset.rec_name))
@@ -488,6 +496,86 @@ class Dataset(Workflow, ModelSQL, ModelView):
                         dataset=dataset.rec_name))
             dataset.put_online(version)
             dataset.ensure_distributions()
+        cls.update_quality(datasets)
+
+    @classmethod
+    def create(cls, vlist):
+        datasets = super().create(vlist)
+        cls.update_quality(datasets)
+        return datasets
+
+    @classmethod
+    def write(cls, *args):
+        actions = iter(args)
+        changes = {}
+        for datasets, values in zip(actions, actions):
+            for dataset in datasets:
+                changed = dataset.reviewed_changes(values)
+                if changed:
+                    changes.setdefault(dataset, set()).update(changed)
+        super().write(*args)
+        if changes:
+            cls.back_to_review(changes)
+        actions = iter(args)
+        touched = []
+        for datasets, values in zip(actions, actions):
+            if set(values) - cls._button_fields:
+                touched.extend(datasets)
+        if touched:
+            cls.update_quality(touched)
+
+    def reviewed_changes(self, values):
+        "Names of the DPO-reviewed fields that values change"
+        if self.state not in {'approved', 'published'}:
+            return set()
+        changed = set()
+        for name in REVIEWED_FIELDS & set(values):
+            value = values[name]
+            if name in {'steps', 'sources'}:
+                if value:
+                    changed.add(name)
+            elif (value or None) != (getattr(self, name) or None):
+                changed.add(name)
+        return changed
+
+    @classmethod
+    def back_to_review(cls, changes):
+        """Send approved or published datasets back to the DPO's review:
+        the approval is cleared and the reason kept"""
+        pool = Pool()
+        User = pool.get('res.user')
+        transaction = Transaction()
+        user = User(transaction.user).rec_name if transaction.user else ''
+        to_write = []
+        names = cls.fields_get(list(REVIEWED_FIELDS))
+        for dataset, fields_ in changes.items():
+            if dataset.state not in {'approved', 'published'}:
+                continue
+            to_write.extend([[dataset], {
+                        'state': 'validated',
+                        'dpo_approved_by': None,
+                        'dpo_approved_at': None,
+                        'review_reason': gettext(
+                            'mons_opendata.msg_back_to_review',
+                            fields=', '.join(sorted(
+                                    names[f]['string'] for f in fields_)),
+                            user=user),
+                        }])
+        if not to_write:
+            return
+        with without_check_access():
+            super().write(*to_write)
+        cls.log([d for records in to_write[::2] for d in records],
+            'transition', 'state:validated')
+
+    @classmethod
+    def sub_records_changed(cls, datasets, field_name):
+        "A step or source of the datasets was created, changed or deleted"
+        datasets = cls.browse({d.id for d in datasets})
+        changes = {d: {field_name} for d in datasets
+            if d.state in {'approved', 'published'}}
+        if changes:
+            cls.back_to_review(changes)
 
     def put_online(self, version):
         "Serve the version and record the publication"
@@ -566,6 +654,8 @@ class Dataset(Workflow, ModelSQL, ModelView):
         if datasets:
             with Transaction().set_context(queue_name='opendata'):
                 cls.__queue__.collect(datasets, 'cron')
+        # freshness changes with time
+        cls.update_quality(cls.search([]))
         return datasets
 
     @classmethod

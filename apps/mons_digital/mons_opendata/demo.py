@@ -16,9 +16,26 @@ STREETS = ["Grand-Place", "Rue de Nimy", "Rue de la Chaussée",
     "Rue Grande", "Place Communale", "Rue de l'Église", "Rue de la Gare"]
 
 
+# Table Schema titles: the labels the portal shows above the columns
+TITLES = {
+    'nom': "Nom", 'adresse': "Adresse", 'section': "Section",
+    'pmr': "Accessible PMR", 'gratuit': "Gratuit", 'horaire': "Horaire",
+    'longitude': "Longitude", 'latitude': "Latitude",
+    'capacite': "Capacité", 'places_libres': "Places libres",
+    'tarif': "Tarif", 'places_pmr': "Places PMR",
+    'reference': "Référence", 'rue': "Rue", 'nature': "Nature des travaux",
+    'debut': "Début", 'fin': "Fin", 'circulation': "Circulation",
+    'secteur': "Secteur d'activité", 'nombre': "Nombre",
+    'objet': "Objet", 'decision': "Date de décision", 'statut': "Statut",
+    'annee': "Année", 'type_aide': "Type d'aide", 'dossiers': "Dossiers",
+    }
+
+
 def _schema(*fields):
     return json.dumps({'fields': [
-                {'name': n, 'type': t, **({'constraints': c} if c else {})}
+                {'name': n, 'type': t,
+                    **({'title': TITLES[n]} if n in TITLES else {}),
+                    **({'constraints': c} if c else {})}
                 for n, t, c in fields]})
 
 

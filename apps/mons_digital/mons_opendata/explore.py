@@ -87,10 +87,10 @@ def dataset_dict(dataset, base):
         }
 
 
-def datasets(pool, user_id, args, base):
+def datasets(pool, args, base):
     limit = _int(args, 'limit', 10, MAX_LIMIT, minimum=-1)
     offset = _int(args, 'offset', 0)
-    items = visible_datasets(pool, user_id)
+    items = visible_datasets(pool)
     where = args.get('where') or args.get('q')
     if where:
         text = fold(where.replace('search(', '').strip('()"\''))

@@ -1,10 +1,16 @@
 """Open-data pages of the citizen portal (/<db>/portal/donnees...).
 
-Only public datasets are shown here; staff reach the internal ones through
-the APIs with their key or session.
+The pages act as the anonymous visitor whatever the visitor is: record
+rules show them the public, published datasets only, on every page and on
+the dashboard. Staff reach the internal ones through the APIs with their
+key or session.
 """
+import functools
 from http import HTTPStatus
 
+from trytond.transaction import Transaction
+
+from trytond.modules.mons_base.caller import acting_as, anonymous_user_id
 from trytond.modules.mons_base.portal import register_link, render, route
 
 from . import vocabulary as voc
@@ -14,13 +20,23 @@ from .ckan import fold
 PREVIEW_ROWS = 20
 
 
+def as_visitor(func):
+    "Run the page as the anonymous visitor, under Tryton's access checks"
+    @functools.wraps(func)
+    def wrapper(request, pool, **kwargs):
+        with acting_as(pool, anonymous_user_id(pool), language='fr'):
+            return func(request, pool, **kwargs)
+    return wrapper
+
+
 def _public(pool):
+    "What the visitor may read: the record rules keep the public ones"
     Dataset = pool.get('opendata.dataset')
-    return [d for d in Dataset.search([
-                ('state', '=', 'published'),
-                ('access_level', '=', 'public'),
-                ('current_version', '!=', None),
-                ], order=[('title', 'ASC')])]
+    return Dataset.search([
+            ('state', '=', 'published'),
+            ('access_level', '=', 'public'),
+            ('current_version', '!=', None),
+            ], order=[('title', 'ASC')])
 
 
 def _formats(dataset):
@@ -28,6 +44,7 @@ def _formats(dataset):
 
 
 @route('/donnees', methods=['GET'])
+@as_visitor
 def index(request, pool):
     datasets = _public(pool)
     q = (request.args.get('q') or '').strip()
@@ -71,37 +88,31 @@ def index(request, pool):
 
 
 @route('/donnees/tableau-de-bord', methods=['GET'])
+@as_visitor
 def dashboard(request, pool):
-    "KPIs of the data team: only counts, no data"
-    Dataset = pool.get('opendata.dataset')
-    Run = pool.get('opendata.run')
-    datasets = Dataset.search([], order=[('title', 'ASC')])
-    states = dict(Dataset.fields_get(['state'])['state']['selection'])
+    "KPIs of the public open data: only counts of what is public"
+    datasets = _public(pool)
     by_service = {}
     for d in datasets:
-        row = by_service.setdefault(d.service.rec_name, {
-                s: 0 for s in states})
-        row[d.state] += 1
-    published = [d for d in datasets if d.state == 'published']
-    runs = Run.search([], limit=200)
+        row = by_service.setdefault(d.service.rec_name, {'published': 0})
+        row['published'] += 1
     kpis = {
         'datasets': len(datasets),
-        'published': len(published),
-        'public': len([d for d in published if d.access_level == 'public']),
         'downloads': sum(d.downloads for d in datasets),
         'api_calls': sum(d.api_calls for d in datasets),
-        'records': sum(d.record_count for d in published),
-        'quality': round(sum(d.quality for d in datasets) / len(datasets))
-        if datasets else 0,
-        'failed_runs': len([r for r in runs if r.state == 'failed']),
-        'maps': len([d for d in published if d.has_coordinates]),
+        'records': sum(d.record_count for d in datasets),
+        'quality': round(sum(d.quality or 0 for d in datasets)
+            / len(datasets)) if datasets else 0,
+        'maps': len([d for d in datasets if d.has_coordinates]),
         }
     return render(request, 'mons_opendata/donnees/dashboard.html',
-        kpis=kpis, by_service=sorted(by_service.items()), states=states,
-        datasets=datasets, runs=runs[:15], active='donnees')
+        kpis=kpis, by_service=sorted(by_service.items()),
+        states={'published': "Publiés"}, datasets=datasets,
+        active='donnees')
 
 
 @route('/donnees/<code>', methods=['GET'])
+@as_visitor
 def dataset_page(request, pool, code):
     Dataset = pool.get('opendata.dataset')
     Usage = pool.get('opendata.usage')
@@ -122,13 +133,18 @@ def dataset_page(request, pool, code):
     base = '%s/%s/opendata' % (request.script_root, db)
     explore = '%s/api/explore/v2.1/catalog/datasets/%s' % (base, code)
     columns = records.columns
+    coordinates = {dataset.latitude_field, dataset.longitude_field}
+    numeric = [c['name'] for c in columns
+        if c['type'] in ('integer', 'number')
+        and c['name'] not in coordinates]
+    categories = [c['name'] for c in columns
+        if c['type'] in ('string', 'date', 'boolean', 'integer', 'year')
+        and c['name'] not in coordinates]
     return render(request, 'mons_opendata/donnees/dataset.html',
         dataset=dataset, names=names, rows=rows, total=total,
-        columns=columns,
-        numeric=[c['name'] for c in columns
-            if c['type'] in ('integer', 'number')],
-        categories=[c['name'] for c in columns
-            if c['type'] in ('string', 'date', 'boolean', 'integer')],
+        columns=columns, labels=column_labels(dataset, columns),
+        numeric=numeric, categories=categories,
+        chart=default_chart(records, columns, numeric, total),
         downloads=[(d.title, d.format.upper(), d.download_path(db))
             for d in dataset.distributions],
         api_links=[
@@ -146,6 +162,41 @@ def dataset_page(request, pool, code):
         licence=(voc.LICENCE_TITLE.get(dataset.licence),
             voc.LICENCE_URL.get(dataset.licence)),
         active='donnees')
+
+
+def column_labels(dataset, columns):
+    "The Table Schema titles, or the column names made readable"
+    titles = {f.get('name'): f.get('title')
+        for f in dataset.table_schema.get('fields', [])}
+    return {c['name']: titles.get(c['name'])
+        or c['name'].replace('_', ' ').capitalize() for c in columns}
+
+
+def default_chart(records, columns, numeric, total):
+    """The chart drawn first: records (or the sum of a measure) per value of
+    a column with a few repeated values; None when no column fits (a chart
+    of one bar per record says nothing)"""
+    from sql.aggregate import Count
+    from sql import Column
+    candidates = []
+    table = records.table
+    cursor = Transaction().connection.cursor()
+    for c in columns:
+        if c['name'] in numeric or c['type'] not in (
+                'string', 'boolean', 'date', 'year'):
+            continue
+        cursor.execute(*table.select(
+                Count(Column(table, c['col']), distinct=True)))
+        distinct, = cursor.fetchone()
+        if 2 <= distinct <= 30 and distinct < total:
+            # a handful of groups reads best: the most detailed of them
+            candidates.append((not 3 <= distinct <= 15,
+                    c['type'] != 'string', -distinct, c['name']))
+    if not candidates:
+        return None
+    column = min(candidates)[-1]
+    measure = next((n for n in numeric if n != column), None)
+    return {'column': column, 'measure': measure}
 
 
 register_link("Données ouvertes",

@@ -7,16 +7,25 @@
 - api/explore/v2.1/catalog/datasets[/<id>[/records|/exports/<format>]]:
   Opendatasoft Explore v2.1 subset.
 
-Public datasets are open to anyone; internal and restricted ones need a
-staff user (REST bearer key or desk session).
+Every route runs as its caller (mons_base.caller): a REST bearer key or a
+desk session acts as that staff user, anyone else as the anonymous
+visitor; record rules then decide which datasets it names and serves
+(public published ones for the anonymous visitor, the datasets of their
+organisations for staff). A wrong key or session answers a JSON 401,
+never a downgrade to anonymous.
 """
 import functools
 import json
 from http import HTTPStatus
 
+from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError
 from trytond.protocols.wrappers import (
     Response, with_pool, with_transaction)
 from trytond.wsgi import app
+
+from trytond.modules.mons_base.caller import (
+    InvalidCredentials, acting_as, identify, session_user)
 
 from . import api, ckan, dcat, explore
 from .query import QueryError
@@ -31,12 +40,34 @@ def json_response(data, status=HTTPStatus.OK):
         content_type='application/json; charset=utf-8', headers=CORS)
 
 
+def unauthorized():
+    return json_response({
+            'error_code': 'Unauthorized',
+            'message': "Clé d'API ou session invalide.",
+            }, HTTPStatus.UNAUTHORIZED)
+
+
 def opendata_route(path, methods=('GET',)):
-    "Register an API route run as root, with the caller's user id given"
+    "Register an API route run as its caller, under Tryton's access checks"
     def decorator(func):
+        @with_transaction(readonly=True, context={'language': 'fr'})
+        def as_caller(request, pool, session_user_id, **kwargs):
+            try:
+                caller = identify(request, pool, session_user_id)
+            except InvalidCredentials:
+                return unauthorized()
+            try:
+                with acting_as(pool, caller.user_id, language='fr'):
+                    return func(request, pool, **kwargs)
+            except AccessError as e:
+                return json_response({'error_code': 'Forbidden',
+                        'message': e.message}, HTTPStatus.FORBIDDEN)
+            except UserError as e:
+                return json_response({'error_code': 'BadRequest',
+                        'message': e.message}, HTTPStatus.BAD_REQUEST)
+
         @app.route(PREFIX + path, methods=list(methods) + ['OPTIONS'])
         @with_pool
-        @with_transaction(readonly=True, context={'language': 'fr'})
         @functools.wraps(func)
         def wrapper(request, pool, **kwargs):
             kwargs.pop('database_name', None)
@@ -45,13 +76,11 @@ def opendata_route(path, methods=('GET',)):
                         'Access-Control-Allow-Headers':
                         'Authorization, Content-Type'})
             try:
-                user_id = api.current_user(request, pool)
-            except api.Unauthorized:
-                return json_response({
-                        'error_code': 'Unauthorized',
-                        'message': "Clé d'API ou session invalide.",
-                        }, HTTPStatus.UNAUTHORIZED)
-            return func(request, pool, user_id, **kwargs)
+                # a desk session is checked in a transaction of its own
+                session_user_id = session_user(request)
+            except InvalidCredentials:
+                return unauthorized()
+            return as_caller(request, pool, session_user_id, **kwargs)
         return wrapper
     return decorator
 
@@ -64,12 +93,12 @@ def _rdf(graph_builder, fmt):
 
 
 @opendata_route('/catalog.<ext>')
-def catalog(request, pool, user_id, ext):
+def catalog(request, pool, ext):
     if ext not in dcat.EXTENSIONS:
         return json_response({'message': "Format inconnu"},
             HTTPStatus.NOT_FOUND)
     Company = pool.get('company.company')
-    datasets = api.visible_datasets(pool, user_id)
+    datasets = api.visible_datasets(pool)
     try:
         page = max(1, int(request.args.get('page', 1)))
         size = min(1000, max(1, int(request.args.get('page_size', 100))))
@@ -85,11 +114,11 @@ def catalog(request, pool, user_id, ext):
 
 
 @opendata_route('/dataset/<code>.<ext>')
-def dataset_rdf(request, pool, user_id, code, ext):
+def dataset_rdf(request, pool, code, ext):
     if ext not in dcat.EXTENSIONS:
         return json_response({'message': "Format inconnu"},
             HTTPStatus.NOT_FOUND)
-    dataset = api.find_dataset(pool, user_id, code)
+    dataset = api.find_dataset(pool, code)
     if not dataset:
         return json_response({'message': "Jeu de données introuvable"},
             HTTPStatus.NOT_FOUND)
@@ -99,7 +128,7 @@ def dataset_rdf(request, pool, user_id, code, ext):
 
 
 # -- CKAN
-def _ckan(request, pool, user_id, action):
+def _ckan(request, pool, action):
     if request.method == 'POST':
         try:
             params = json.loads(request.get_data() or b'{}')
@@ -111,20 +140,20 @@ def _ckan(request, pool, user_id, action):
         params = request.args.to_dict()
     help_url = '%s/opendata/api/3/action/help_show?name=%s' % (
         api.base_url(request), action)
-    status, body = ckan.dispatch(pool, user_id, action, params,
+    status, body = ckan.dispatch(pool, action, params,
         api.base_url(request))
     body = {'help': help_url, **body}
     return json_response(body, status)
 
 
 @opendata_route('/api/3/action/<action>', methods=('GET', 'POST'))
-def ckan_action3(request, pool, user_id, action):
-    return _ckan(request, pool, user_id, action)
+def ckan_action3(request, pool, action):
+    return _ckan(request, pool, action)
 
 
 @opendata_route('/api/action/<action>', methods=('GET', 'POST'))
-def ckan_action(request, pool, user_id, action):
-    return _ckan(request, pool, user_id, action)
+def ckan_action(request, pool, action):
+    return _ckan(request, pool, action)
 
 
 # -- Explore v2.1
@@ -139,17 +168,17 @@ def _explore_error(e, status=HTTPStatus.BAD_REQUEST):
 
 
 @opendata_route(EXPLORE)
-def explore_datasets(request, pool, user_id):
+def explore_datasets(request, pool):
     try:
-        return json_response(explore.datasets(pool, user_id, request.args,
+        return json_response(explore.datasets(pool, request.args,
                 api.base_url(request)))
     except (QueryError, ValueError) as e:
         return _explore_error(e)
 
 
 @opendata_route(EXPLORE + '/<dataset_id>')
-def explore_dataset(request, pool, user_id, dataset_id):
-    dataset = api.find_dataset(pool, user_id, dataset_id)
+def explore_dataset(request, pool, dataset_id):
+    dataset = api.find_dataset(pool, dataset_id)
     if not dataset:
         return _explore_error("Unknown dataset: %s" % dataset_id,
             HTTPStatus.NOT_FOUND)
@@ -158,8 +187,8 @@ def explore_dataset(request, pool, user_id, dataset_id):
 
 
 @opendata_route(EXPLORE + '/<dataset_id>/records')
-def explore_records(request, pool, user_id, dataset_id):
-    dataset = api.find_dataset(pool, user_id, dataset_id)
+def explore_records(request, pool, dataset_id):
+    dataset = api.find_dataset(pool, dataset_id)
     if not dataset:
         return _explore_error("Unknown dataset: %s" % dataset_id,
             HTTPStatus.NOT_FOUND)
@@ -172,8 +201,8 @@ def explore_records(request, pool, user_id, dataset_id):
 
 
 @opendata_route(EXPLORE + '/<dataset_id>/exports/<fmt>')
-def explore_export(request, pool, user_id, dataset_id, fmt):
-    dataset = api.find_dataset(pool, user_id, dataset_id)
+def explore_export(request, pool, dataset_id, fmt):
+    dataset = api.find_dataset(pool, dataset_id)
     if not dataset:
         return _explore_error("Unknown dataset: %s" % dataset_id,
             HTTPStatus.NOT_FOUND)

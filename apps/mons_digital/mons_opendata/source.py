@@ -6,13 +6,21 @@ import io
 import json
 
 from trytond.i18n import gettext
-from trytond.model import (
-    ModelSQL, ModelStorage, ModelView, fields, sequence_ordered)
+from trytond.model import ModelSQL, ModelView, fields, sequence_ordered
 from trytond.pool import Pool
-from trytond.pyson import Eval, PYSONDecoder
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from . import model_reader
 from .exceptions import SourceError
+
+# what a model source reads: a change of any of them makes the user who
+# changes it its responsible user
+MODEL_DEFINITION = {'kind', 'model', 'model_domain', 'model_fields'}
+# new data of the same columns (a new file, how it is encoded), not a
+# change of what the source reads: no new DPO review for them
+DATA_ONLY = {'file', 'file_name', 'encoding', 'delimiter', 'timeout',
+    'sequence'}
 
 DELIMITERS = ',;\t|'
 
@@ -81,10 +89,18 @@ class Source(sequence_ordered(), ModelSQL, ModelView):
             'invisible': Eval('kind') != 'sql',
             'required': Eval('kind') == 'sql',
             })
-    model = fields.Many2One('ir.model', "Model", ondelete='RESTRICT', states={
+    model = fields.Many2One('ir.model', "Model", ondelete='RESTRICT',
+        domain=model_reader.MODEL_DOMAIN, states={
             'invisible': Eval('kind') != 'model',
             'required': Eval('kind') == 'model',
             })
+    owner = fields.Many2One('res.user', "Responsible User",
+        ondelete='RESTRICT', readonly=True, states={
+            'invisible': Eval('kind') != 'model',
+            'required': Eval('kind') == 'model',
+            },
+        help="The records are read with this user's rights: the user who "
+        "last defined the source.")
     model_domain = fields.Char("Domain",
         states={'invisible': Eval('kind') != 'model'},
         help="PYSON domain, e.g. [[\"state\", \"=\", \"granted\"]].")
@@ -110,6 +126,82 @@ class Source(sequence_ordered(), ModelSQL, ModelView):
     @staticmethod
     def default_timeout():
         return 30
+
+    @staticmethod
+    def default_owner():
+        return Transaction().user or None
+
+    @property
+    def model_field_list(self):
+        return [f.strip() for f in (self.model_fields or '').split(',')
+            if f.strip()]
+
+    @classmethod
+    def validate_fields(cls, sources, field_names):
+        super().validate_fields(sources, field_names)
+        if field_names and not field_names & (MODEL_DEFINITION | {'owner'}):
+            return
+        for source in sources:
+            if source.kind != 'model' or not source.model:
+                continue
+            if not source.owner or not source.owner.active:
+                raise SourceError(gettext(
+                        'mons_opendata.msg_source_no_owner',
+                        source=source.name))
+            try:
+                model_reader.check_source(source.model.name,
+                    source.model_field_list, source.model_domain)
+            except model_reader.PathError as e:
+                raise SourceError(gettext(
+                        'mons_opendata.msg_source_model_forbidden',
+                        source=source.name, path=e.path))
+
+    @classmethod
+    def _from_client(cls):
+        transaction = Transaction()
+        return bool(transaction.user and transaction.check_access)
+
+    @classmethod
+    def create(cls, vlist):
+        if cls._from_client():
+            # whoever defines a source answers for what it reads
+            user = Transaction().user
+            vlist = [{**v, 'owner': user} for v in vlist]
+        sources = super().create(vlist)
+        cls._changed_datasets(sources)
+        return sources
+
+    @classmethod
+    def write(cls, *args):
+        actions = iter(args)
+        args = []
+        changed = []
+        for sources, values in zip(actions, actions):
+            if cls._from_client():
+                if 'owner' in values:
+                    raise SourceError(gettext(
+                            'mons_opendata.msg_source_owner_readonly'))
+                if set(values) & MODEL_DEFINITION:
+                    values = {**values, 'owner': Transaction().user}
+            if set(values) - DATA_ONLY:
+                changed.extend(sources)
+            args.extend([sources, values])
+        super().write(*args)
+        if changed:
+            cls._changed_datasets(changed)
+
+    @classmethod
+    def delete(cls, sources):
+        datasets = [s.dataset for s in sources]
+        super().delete(sources)
+        cls._changed_datasets(datasets, datasets=True)
+
+    @classmethod
+    def _changed_datasets(cls, records, datasets=False):
+        Dataset = Pool().get('opendata.dataset')
+        if not datasets:
+            records = [r.dataset for r in records]
+        Dataset.sub_records_changed(records, 'sources')
 
     # -- readers: each returns a DataFrame of strings
     def fetch_frame(self):
@@ -282,31 +374,15 @@ class Source(sequence_ordered(), ModelSQL, ModelView):
 
     def read_model(self):
         import pandas as pd
-        Model = Pool().get(self.model.name)
-        domain = PYSONDecoder({}).decode(self.model_domain) \
-            if self.model_domain else []
-        names = [f.strip() for f in (self.model_fields or '').split(',')
-            if f.strip()]
-        def value(record, path):
-            for name in path.split('.'):
-                if record is None:
-                    return None
-                record = getattr(record, name)
-            if isinstance(record, ModelStorage):
-                return record.rec_name
-            if isinstance(record, (list, tuple)):
-                return ', '.join(getattr(r, 'rec_name', str(r))
-                    for r in record)
-            return record
-        transaction = Transaction()
-        # Read as the data steward with access rights and record rules, so
-        # a dataset never exposes records its steward may not see.
-        user = self.dataset.steward.id if self.dataset.steward else 0
+        owner = self.owner
+        if not owner or not owner.active:
+            raise self._error('msg_source_no_owner')
+        names = self.model_field_list
         try:
-            with transaction.set_user(user), \
-                    transaction.set_context(_check_access=bool(user)):
-                records = Model.search(domain, order=[('id', 'ASC')])
-                rows = [[value(r, n) for n in names] for r in records]
+            rows = model_reader.read_rows(owner.id, self.model.name, names,
+                self.model_domain)
+        except model_reader.PathError as e:
+            raise self._error('msg_source_model_forbidden', path=e.path)
         except Exception as e:
             raise self._error('msg_source_model', error=str(e))
         columns = [n[:-len('.rec_name')] if n.endswith('.rec_name')

@@ -4,6 +4,7 @@ import json
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields, sequence_ordered
+from trytond.pool import Pool
 from trytond.pyson import Eval
 
 from .exceptions import SourceError
@@ -62,6 +63,27 @@ class Step(sequence_ordered(), ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return '%s: %s' % (self.kind, self.fields_)
+
+    @classmethod
+    def create(cls, vlist):
+        steps = super().create(vlist)
+        Pool().get('opendata.dataset').sub_records_changed(
+            [s.dataset for s in steps], 'steps')
+        return steps
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        actions = iter(args)
+        datasets = [s.dataset for steps, _ in zip(actions, actions)
+            for s in steps]
+        Pool().get('opendata.dataset').sub_records_changed(datasets, 'steps')
+
+    @classmethod
+    def delete(cls, steps):
+        datasets = [s.dataset for s in steps]
+        super().delete(steps)
+        Pool().get('opendata.dataset').sub_records_changed(datasets, 'steps')
 
     @classmethod
     def validate_fields(cls, steps, field_names):

@@ -39,23 +39,32 @@
           });
           var values = data.results.map(function (r) { return r.valeur; });
           if (chart) { chart.destroy(); }
-          chart = new Chart(document.getElementById('od-chart'), {
+          var measureSelect = document.getElementById('od-chart-measure');
+          var columnSelect = document.getElementById('od-chart-column');
+          var title = measureSelect.options[measureSelect.selectedIndex].text
+            + ' par ' + columnSelect.options[
+              columnSelect.selectedIndex].text.toLowerCase();
+          var canvas = document.getElementById('od-chart');
+          canvas.setAttribute('aria-label', title);
+          chart = new Chart(canvas, {
             type: kind,
             data: {labels: labels, datasets: [{
-              label: measure ? 'Somme de ' + measure : "Nombre d'enregistrements",
+              label: measureSelect.options[measureSelect.selectedIndex].text,
               data: values,
               backgroundColor: kind === 'line' ? palette[0] : colors(values.length),
               borderColor: kind === 'line' ? palette[0] : '#fff'
             }]},
             options: {responsive: true, animation: false,
-              plugins: {legend: {display: kind === 'pie'}}}
+              plugins: {legend: {display: kind === 'pie'},
+                title: {display: true, text: title}}}
           });
           document.getElementById('od-chart').dataset.points = values.length;
         });
     };
     if (form) {
       form.addEventListener('submit', draw);
-      draw();
+      // the server chose a sensible first chart, or none
+      if (form.dataset.column) { draw(); }
     }
     if (config.map && document.getElementById('od-map')) {
       var map = L.map('od-map', {preferCanvas: true});
@@ -74,7 +83,7 @@
                 var td = document.createElement('td');
                 td.textContent = v;
                 var th = document.createElement('th');
-                th.textContent = k;
+                th.textContent = (config.labels || {})[k] || k;
                 return '<tr>' + th.outerHTML + td.outerHTML + '</tr>';
               });
               marker.bindPopup('<table>' + rows.join('') + '</table>');

@@ -302,6 +302,7 @@ class MonsOpendataTestCase(
                                         '[["kind", "=", "cell"]]',
                                         'model_fields':
                                         'code,name,company.rec_name',
+                                        'owner': users['steward'].id,
                                         }])],
                         }])
         run, = Dataset.collect([dataset])
@@ -313,21 +314,86 @@ class MonsOpendataTestCase(
         self.assertEqual(rows[0]['code'], 'INFO-DATA')
         self.assertEqual(rows[0]['company'], company.rec_name)
 
-        # The steward's access rights apply: an employee cannot read them
-        dataset.steward = users['employee']
-        dataset.save()
+        # The owner's access rights apply: an employee reads no source
         Model_ = pool.get('ir.model')
-        hidden, = Model_.search([('name', '=', 'opendata.source')])
+        Source = pool.get('opendata.source')
         source, = dataset.sources
-        source.model = hidden
-        source.model_fields = 'name'
+        self.assertEqual(source.owner, users['steward'])
+        runs = Model_.search([('name', '=', 'opendata.run')])
+        schema_runs = {'fields': [{'name': 'state', 'type': 'string'}]}
+        dataset.schema = json.dumps(schema_runs)
+        dataset.save()
+        source.model, = runs
+        source.model_fields = 'state'
         source.model_domain = None
+        source.owner = users['employee']
         source.save()
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'ok', run.errors)
+        self.assertGreater(run.rows_loaded, 0)
+        # a user without the right to read runs collects nothing
+        User = pool.get('res.user')
+        nobody, = User.create([{'login': 'nobody', 'name': "Nobody",
+                    'companies': [('add', [company.id])],
+                    'company': company.id}])
+        Source.write([source], {'owner': nobody.id})
         run, = Dataset.collect([dataset])
         self.assertEqual(run.state, 'failed')
         self.assertIn('cannot be read', run.errors)
+        # an owner who left reads nothing
+        Source.write([source], {'owner': users['employee'].id})
+        User.write([users['employee']], {'active': False})
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'failed')
+        self.assertIn('responsible user', run.errors)
+        User.write([users['employee']], {'active': True})
+
+        # secrets and the framework's records are never read, even through
+        # a path or a domain, and never offered
+        for name, fields_, domain in [
+                ('res.user.application', 'key', None),
+                ('res.user', 'login', None),
+                ('ir.session', 'key', None),
+                ('mons.service', 'code,create_uid.login', None),
+                ('mons.service', 'code,manager.user.password_hash', None),
+                ('mons.service', 'code',
+                    '[["create_uid.password_hash", "like", "$%"]]'),
+                ('mons.service', 'code',
+                    '[["parent", "where", [["create_uid.login", "=", "a"]]]]'),
+                ]:
+            found = Model_.search([('name', '=', name)])
+            if not found:
+                continue
+            source.model, = found
+            source.model_fields = fields_
+            source.model_domain = domain
+            with self.assertRaises(UserError) as cm:
+                source.save()
+            # a model is refused by the domain of the field (never
+            # offered), a path or a domain by the source's own check
+            self.assertRegex(cm.exception.message,
+                'never open data' if name == 'mons.service'
+                else 'not valid according to its domain')
+            source = Pool().get('opendata.source')(source.id)
+        offered = {m.name for m in Model_.search(
+                Pool().get('opendata.source').model.domain)}
+        self.assertIn('mons.service', offered)
+        self.assertFalse({n for n in offered if n.startswith(
+                    ('ir.', 'res.', 'web.user'))} | (
+                offered & {'opendata.source'}))
+        # a model source needs a responsible user
         source.model = model
         source.model_fields = 'code,name,company.rec_name'
+        source.model_domain = None
+        source.owner = None
+        with self.assertRaises(UserError):
+            source.save()
+        source = Pool().get('opendata.source')(source.id)
+        source.model = model
+        source.model_fields = 'code,name,company.rec_name'
+        source.owner = users['steward']
+        dataset.schema = json.dumps(schema)
+        dataset.save()
         source.save()
 
         # SQL: the test database server itself when it is PostgreSQL
@@ -586,13 +652,93 @@ class MonsOpendataTestCase(
         with u, c:
             Dataset.publish([Dataset(dataset.id)])
         self.assertEqual(Dataset(dataset.id).state, 'published')
-        self.assertFalse(dataset.can_read_data(None) is False)
+        approved = Dataset(dataset.id)
+        self.assertEqual(approved.dpo_approved_by, users['dpo'])
+        self.assertTrue(approved.dpo_approved_at)
+
+        # record rules decide who reads what: the anonymous visitor reads
+        # the public published dataset only, the employee no restricted one
+        # of another service, the steward every one of the organisation
         internal = create_toilets(company, service, code='interne',
             access='restricted')
         publish(internal)
-        self.assertFalse(internal.can_read_data(None))
-        self.assertFalse(internal.can_read_data(users['employee'].id))
-        self.assertTrue(internal.can_read_data(users['steward'].id))
+        draft = create_toilets(company, service, code='brouillon')
+        ModelData = pool.get('ir.model.data')
+        anonymous = ModelData.get_id('mons_base', 'user_anonymous')
+        from trytond.modules.mons_base.caller import acting_as
+        for user_id, codes in [
+                (anonymous, {'toilettes'}),
+                (users['employee'].id, {'toilettes', 'brouillon'}),
+                (users['steward'].id, {'toilettes', 'brouillon', 'interne'}),
+                (users['dpo'].id, {'toilettes', 'brouillon', 'interne'}),
+                ]:
+            with acting_as(pool, user_id):
+                self.assertEqual({d.code for d in Dataset.search([])}, codes)
+        with acting_as(pool, anonymous):
+            with self.assertRaises(AccessError):
+                Dataset.read([draft.id], ['title'])
+            with self.assertRaises(AccessError):
+                Source.search([])
+            self.assertEqual(len(Pool().get('opendata.version').search([])),
+                1)
+
+    @with_transaction()
+    def test_workflow_fields_and_dpo_gate(self):
+        "Workflow fields by buttons only; changes after approval go back"
+        pool = Pool()
+        Dataset = pool.get('opendata.dataset')
+        Step = pool.get('opendata.step')
+        Source = pool.get('opendata.source')
+        company, service, _, users = setup_org()
+        dataset = publish(create_toilets(company, service))
+        from trytond.modules.mons_base.caller import acting_as
+        with acting_as(pool, users['steward'].id):
+            for values in [{'state': 'draft'}, {'dpo_approved_at': None},
+                    {'quality': 1}, {'current_version': None},
+                    {'pseudonym_salt': 'x'}]:
+                with self.assertRaisesRegex(AccessError, 'buttons'):
+                    Dataset.write([Dataset(dataset.id)], values)
+            with self.assertRaises(AccessError):
+                Dataset.create([{'code': 'x', 'title': "X",
+                            'service': service.id, 'company': company.id,
+                            'state': 'published'}])
+            copy, = Dataset.copy([Dataset(dataset.id)])
+            self.assertEqual(copy.state, 'draft')
+            self.assertNotEqual(copy.uuid, dataset.uuid)
+            self.assertFalse(copy.dpo_approved_at)
+            # the attack: flag off after the approval
+            Dataset.write([Dataset(dataset.id)], {'personal_data': False})
+        dataset = Dataset(dataset.id)
+        self.assertEqual(dataset.state, 'validated')
+        self.assertFalse(dataset.dpo_approved_at)
+        self.assertIn('Personal Data', dataset.review_reason)
+        with self.assertRaisesRegex(UserError, 'DPO'):
+            Dataset.publish([dataset])
+        Dataset.approve([dataset])
+        Dataset.publish([dataset])
+        # a step or a source changed: back again; a new file is not
+        self.assertEqual(dataset.state, 'published')
+        source, = dataset.sources
+        with acting_as(pool, users['steward'].id):
+            Source.write([Source(source.id)], {'file': TOILETS_CSV})
+        self.assertEqual(Dataset(dataset.id).state, 'published')
+        for change in [
+                lambda: Step.write([dataset.steps[-1]], {'fields_': 'x,y'}),
+                lambda: Step.delete([dataset.steps[-1]]),
+                lambda: Source.write([Source(source.id)], {'active': False}),
+                lambda: Dataset.write([dataset], {'schema': '{"fields": '
+                        '[{"name": "nom"}]}'}),
+                lambda: Dataset.write([dataset], {'access_level': 'internal'}),
+                ]:
+            dataset = Dataset(dataset.id)
+            if dataset.state == 'validated':
+                Dataset.approve([dataset])
+            self.assertIn(Dataset(dataset.id).state, {'approved', 'published'})
+            with acting_as(pool, users['steward'].id):
+                change()
+            dataset = Dataset(dataset.id)
+            self.assertEqual(dataset.state, 'validated')
+            self.assertFalse(dataset.dpo_approved_at)
 
     @with_transaction()
     def test_refresh_queue_and_cron(self):

@@ -205,9 +205,18 @@ class OpendataRouteTestCase(RouteTestCase):
         self.assertNotIn('cdn', html.lower())
         self.assertEqual(client.get('/%s/portal/donnees/interne'
                 % DB_NAME).status_code, 404)
+        # the labels of the Table Schema (or readable names) head the
+        # columns; the first chart counts a column with repeated values
+        self.assertIn('<th scope="col">Latitude</th>', html)
+        self.assertNotIn('<th scope="col">latitude</th>', html)
+        self.assertIn('data-column="section"', html)
         board = client.get('/%s/portal/donnees/tableau-de-bord' % DB_NAME)
         self.assertEqual(board.status_code, 200)
-        self.assertIn('kpi-datasets">3<', board.data.decode())
+        # the public dashboard names and counts the public datasets only
+        board = board.data.decode()
+        self.assertIn('kpi-datasets">1<', board)
+        for hidden in ['Toilettes internes', 'interne', 'brouillon']:
+            self.assertNotIn(hidden, board)
 
 
 del RouteTestCase

@@ -55,7 +55,22 @@ def setup_org():
                     'groups': [('add', [ModelData.get_id('mons_base', g)
                                 for g in groups])],
                     }])
+    open_to_visitors([company])
     return company, service, other, users
+
+
+def open_to_visitors(companies):
+    """The anonymous visitor reads the public records of every
+    organisation, as a site's reference data set it up"""
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    anonymous = User(ModelData.get_id('mons_base', 'user_anonymous'))
+    User.write([anonymous], {
+            'companies': [('add', [c.id for c in companies])],
+            'company': companies[0].id,
+            'company_filter': 'all',
+            })
 
 
 def create_toilets(company, service, code='toilettes', access='public',
