@@ -212,6 +212,13 @@ class MonsCrmTestCase(TrustTests, ImportTests, MailingTests,
             Email.create([{'list_': doudou.id, 'email': 'c@example.be'}])
         with as_user(city['u_steward']):
             self.assertEqual(len(Email.search([])), 3)
+        # A list without service belongs to no organisation: only the
+        # stewards see it, not every agent of the City and the CPAS
+        orphan, = EmailList.create([{'name': "Sans service"}])
+        with as_user(city['u_tour']):
+            self.assertNotIn(orphan, EmailList.search([]))
+        with as_user(city['u_steward']):
+            self.assertIn(orphan, EmailList.search([]))
 
     @with_transaction()
     def test_list_from_saved_filter(self):
