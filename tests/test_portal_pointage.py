@@ -87,7 +87,7 @@ def test_pointage_login_and_clock(site):
             'password': site.password})
     assert status == 200 and 'Bonjour' in html
     # The first view is clocking; the rest is one link away
-    assert "Pointer l&#39;entrée" in html and 'Pointer la sortie' in html
+    assert "Pointer l'entrée" in html and 'Pointer la sortie' in html
     for link in ['pointage/anomalies', 'pointage/soldes', 'pointage/conge',
             'pointage/teletravail']:
         assert f'{link}"' in html, link
