@@ -2,6 +2,7 @@
 with the demo users' REST keys and desk sessions, downloads, bad input."""
 import base64
 import json
+import os
 import urllib.error
 import urllib.request
 
@@ -159,10 +160,12 @@ def test_internal_layer_desk_session(site):
         status, _, _ = get_json(site, 'ogc/collections/eclairage/items',
             headers=headers, limit='1')
         assert status == 404
-    # A forged cookie is an anonymous visitor
-    status, _, _ = get(site, 'ogc/collections/eclairage/items', headers={
-            'Cookie': 'tryton_session=urbanisme:2:forged'})
-    assert status == 404
+    # A forged cookie is refused, never downgraded to an anonymous visit
+    status, headers, body = get_json(site, 'ogc/collections/eclairage/items',
+        headers={'Cookie': 'tryton_session=urbanisme:2:forged'})
+    assert status == 401
+    assert headers['Content-Type'].startswith('application/json')
+    assert "n'est pas valide" in body['description']
 
 
 def test_rest_contract(site):
@@ -201,3 +204,138 @@ def test_bbox_large_layer_and_downloads(site):
     status, headers_, body = get(site, 'download/sections.geojson')
     assert headers_['Content-Type'].startswith('application/geo+json')
     assert len(json.loads(body)['features']) == 19
+
+
+# --- trust: who asks, with whose rights (issue 11) ---------------------------
+
+def d(domain):
+    return base64.urlsafe_b64encode(json.dumps(domain).encode()).decode()
+
+
+def model_id(site, name, login='sig'):
+    status, rows = site.rest('model/ir.model?f=name&d=' + d(
+            [['name', '=', name]]), login=login)
+    assert status == 200 and len(rows) == 1, rows
+    return rows[0]['id']
+
+
+def test_model_layer_refuses_secrets_and_internals(site):
+    "A GIS editor cannot build a layer on keys, users or ir.* models"
+    for index, name in enumerate(['res.user.application', 'res.user',
+            'ir.session', 'ir.model.access', 'res.group', 'web.user']):
+        status, body = site.rest('model/carto.layer', method='POST',
+            login='sig', data={'name': 'Clés', 'code': f'cles-{index}',
+                'geometry_type': 'point', 'public': True, 'source': 'model',
+                'model': model_id(site, name), 'longitude_field': 'id',
+                'latitude_field': 'id', 'model_fields': 'create_uid'})
+        assert status in {400, 403, 422}, (name, status, body)
+        assert 'secrets' in json.dumps(body, ensure_ascii=False), body
+    status, layers = site.rest('model/carto.layer?f=code&d=' + d(
+            [['code', 'like', 'cles-%']]), login='sig')
+    assert status == 200 and layers == [], layers
+    status, _, page = get_json(site, 'ogc/collections')
+    assert not [c for c in page['collections']
+        if c['id'].startswith('cles-')]
+
+
+def test_public_model_layer_on_letters_reads_as_its_owner(site):
+    """A GIS editor's public layer on mail.item shows anonymous callers
+    exactly what its owner (the editor) may read: no confidential letter
+    of another service, at any door"""
+    code = f'courriers-{os.getpid()}'
+    status, layer = site.rest('model/carto.layer?f=id&f=owner', method='POST',
+        login='sig', data={'name': 'Courriers', 'code': code,
+            'geometry_type': 'point', 'public': True, 'source': 'model',
+            'model': model_id(site, 'mail.item'), 'longitude_field': 'id',
+            'latitude_field': 'id', 'model_fields': 'subject,confidential',
+            'label_field': 'subject'})
+    assert status == 200, layer
+    # The owner is the creator; another one is a GIS administrator's choice
+    status, me = site.rest('model/res.user?f=id&d=' + d(
+            [['login', '=', 'sig']]), login='admin')
+    assert status == 200 and len(me) == 1, me
+    assert layer['owner'] == me[0]['id'], (layer, me)
+    status, body = site.rest(f'model/carto.layer/{layer["id"]}',
+        method='PUT', login='sig', data={'owner': 1})
+    assert status == 403, body
+    try:
+        status, readable = site.rest(
+            'model/mail.item?f=id&f=confidential&s=100000', login='sig')
+        assert status == 200, readable
+        readable = {r['id'] for r in readable}
+        status, everything = site.rest('model/mail.item?f=id&s=100000&d='
+            + d([['confidential', '=', True]]), login='admin')
+        assert status == 200, everything
+        hidden = {r['id'] for r in everything} - readable
+        status, _, page = get_json(site, f'ogc/collections/{code}/items',
+            limit='10000')
+        assert status == 200, page
+        served = {f['id'] for f in page['features']}
+        assert served == readable
+        assert not served & hidden
+        assert {k for f in page['features'] for k in f['properties']} <= {
+            'subject', 'confidential'}
+        # The other doors serve the same letters and no others
+        for path in [f'download/{code}.geojson', f'download/{code}.csv']:
+            status, _, body = get(site, path)
+            assert status == 200, path
+            if path.endswith('.geojson'):
+                ids = {f['id'] for f in json.loads(body)['features']}
+            else:
+                ids = {int(line.split(',')[0])
+                    for line in body.decode().splitlines()[1:] if line}
+            assert ids == readable, path
+        for feature_id in list(hidden)[:3]:
+            status, _, _ = get(site,
+                f'ogc/collections/{code}/items/{feature_id}')
+            assert status == 404
+    finally:
+        status, body = site.rest(f'model/carto.layer/{layer["id"]}',
+            method='DELETE', login='sig')
+        assert status in {200, 204}, body
+
+
+def test_inactive_users_key_refused(site):
+    "The key of a user who left is a 401, not an anonymous visit"
+    login = 'urbanisme'
+    key = site.api_key(login)
+    status, users = site.rest('model/res.user?f=id&d=' + d(
+            [['login', '=', login]]), login='admin')
+    assert status == 200 and users, users
+    user_id = users[0]['id']
+    status, body = site.rest(f'model/res.user/{user_id}', method='PUT',
+        login='admin', data={'active': False})
+    assert status == 200, body
+    try:
+        for path in ['ogc/collections', 'ogc/collections/poi/items',
+                'download/poi.csv', 'map/layers', 'map/search?q=Beffroi']:
+            status, headers, body = get_json(site, path,
+                headers={'Authorization': f'bearer {key}'})
+            assert status == 401, path
+            assert "n'est pas valide" in body['description']
+    finally:
+        # An inactive record is found only outside the active test
+        status, body = site.rest(f'model/res.user/{user_id}', method='PUT',
+            login='admin', data={'active': True}, headers={
+                'X-Tryton-Context': d({'active_test': False})})
+        assert status == 200, body
+
+
+def test_computed_fields_readonly_over_rest(site):
+    "Statistics of a layer and the outcome of an import are not writable"
+    status, layers = site.rest('model/carto.layer?f=id&d=' + d(
+            [['code', '=', 'poi']]), login='sig')
+    assert status == 200, layers
+    for values in [{'max_width': 5}, {'property_names': 'faux'}]:
+        status, body = site.rest(f'model/carto.layer/{layers[0]["id"]}',
+            method='PUT', login='sig', data=values)
+        assert status == 403, (values, body)
+    status, imports = site.rest('model/carto.layer.import?f=id&s=1',
+        login='sig')
+    assert status == 200, imports
+    if imports:
+        for values in [{'state': 'done'}, {'features_created': 99999}]:
+            status, body = site.rest(
+                f'model/carto.layer.import/{imports[0]["id"]}', method='PUT',
+                login='sig', data=values)
+            assert status == 403, (values, body)

@@ -34,6 +34,7 @@ from trytond.transaction import Transaction
 from trytond.wsgi import app
 
 from . import geo, ogc, openapi
+from .exceptions import LayerOwnerError
 from .feature import simplify
 
 logger = logging.getLogger(__name__)
@@ -214,7 +215,11 @@ def collections(request, pool):
     base = _base(request)
     items = []
     for layer in _visible(pool):
-        extent, dates = layer.extent()
+        try:
+            extent, dates = layer.extent()
+        except LayerOwnerError:
+            # One layer without an active owner does not hide the others
+            extent, dates = None, None
         items.append(ogc.collection_document(layer, base, extent, dates))
     document = {
         'links': [
@@ -450,8 +455,11 @@ def map_search(request, pool):
         for layer in layers:
             if layer.source != 'model' or not layer.label_field:
                 continue
-            _, rows = layer.query_features(limit=10, filters=None,
-                ids=layer.model_search_ids(text))
+            try:
+                _, rows = layer.query_features(limit=10, filters=None,
+                    ids=layer.model_search_ids(text))
+            except LayerOwnerError:
+                continue
             for row in rows:
                 results.append(_search_result(layer,
                         row[2].get(layer.label_field),
