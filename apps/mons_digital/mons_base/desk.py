@@ -1,0 +1,135 @@
+# This file is part of the Mons Digital Suite. See the README at the top
+# of the repository for the licence and the authors.
+"""The chrome of the desk (sao): the suite's name as brand, the site's
+database preset on the login, the user's name without a currency.
+
+sao loads ``custom.js`` and ``custom.css`` from its root after itself;
+the web root (the installed sao package) has none, so the request falls
+through trytond's static files to the routes below, which serve them
+for this site: nothing is written into the sao package."""
+import json
+import os
+
+from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response
+
+from trytond.config import config
+from trytond.pool import PoolMeta
+from trytond.wsgi import app
+
+DEFAULT_TITLE = "Mons Digital"
+
+CUSTOM_JS = """\
+/* The desk chrome of the Mons Digital Suite (mons_base/desk.py). */
+(function() {
+    'use strict';
+    var site = %(site)s;
+    Sao.config.title = site.title;
+    document.title = site.title;
+    var hash_database = function() {
+        return window.location.hash.replace(/^#!?/, '').split('/', 1)[0];
+    };
+    // One database: the login goes to it without asking
+    if (site.database && !hash_database()) {
+        window.history.replaceState(
+            null, '', window.location.pathname + window.location.search +
+            '#' + site.database);
+    }
+    var login_dialog = Sao.Session.login_dialog;
+    Sao.Session.login_dialog = function() {
+        var dialog = login_dialog.apply(this, arguments);
+        if (hash_database()) {
+            dialog.database_input.closest('.form-group').addClass(
+                'mons-preset').hide();
+        }
+        return dialog;
+    };
+    jQuery(function() {
+        jQuery('#title').text(site.title);
+    });
+
+    // sao 8.0 computes the domain of a board's list but does not give it
+    // to the list (the Tryton desktop client does): a home list would show
+    // every record it may read. The board action computes its domain just
+    // before creating its screen; hand it over there.
+    var board_action = null;
+    var Action = Sao.View.Board.Action;
+    var update_domain = Action.prototype.update_domain;
+    Action.prototype.update_domain = function() {
+        if (!this.screen) {
+            board_action = this;
+        }
+        return update_domain.apply(this, arguments);
+    };
+    var screen_init = Sao.Screen.prototype.init;
+    Sao.Screen.prototype.init = function(model_name, attributes) {
+        if (board_action && attributes && !attributes.domain &&
+                board_action.action &&
+                (board_action.action.res_model == model_name)) {
+            attributes.domain = board_action.domain;
+        }
+        board_action = null;
+        return screen_init.apply(this, arguments);
+    };
+}());
+"""
+
+CUSTOM_CSS = """\
+/* The desk chrome of the Mons Digital Suite (mons_base/desk.py). */
+.login-dialog .form-group.mons-preset { display: none; }
+"""
+
+
+def site_title():
+    return config.get('site', 'title', default=DEFAULT_TITLE) or DEFAULT_TITLE
+
+
+def site_database():
+    "The database of a one-database site, else None"
+    if name := config.get('site', 'database', default=None):
+        return name
+    names = [n for n in os.environ.get(
+            'TRYTOND_DATABASE_NAMES', '').split(',') if n]
+    return names[0] if len(names) == 1 else None
+
+
+@app.route('/custom.js', methods=['GET', 'HEAD'])
+def custom_js(request):
+    site = {'title': site_title(), 'database': site_database()}
+    body = CUSTOM_JS % {'site': json.dumps(site)}
+    return Response(body, mimetype='text/javascript',
+        headers={'Cache-Control': 'no-cache'})
+
+
+@app.route('/custom.css', methods=['GET', 'HEAD'])
+def custom_css(request):
+    return Response(CUSTOM_CSS, mimetype='text/css',
+        headers={'Cache-Control': 'no-cache'})
+
+
+@app.route('/locale/<lang>.json', methods=['GET', 'HEAD'])
+def sao_locale(request, lang):
+    """sao asks the browser's regional language first (fr_BE) and falls
+    back to the language (fr) after an error; answer the regional one with
+    the language so that the first request succeeds"""
+    root = config.get('web', 'root', default=None)
+    base = lang.split('_')[0]
+    if root and base != lang and base.isalpha():
+        path = os.path.join(root, 'locale', f'{base}.json')
+        if os.path.isfile(path):
+            with open(path, 'rb') as file:
+                return Response(file.read(), mimetype='application/json')
+    raise NotFound()
+
+
+class User(metaclass=PoolMeta):
+    __name__ = 'res.user'
+
+    def get_status_bar(self, name):
+        # company adds " [EUR]": one currency for everybody says nothing
+        status = super().get_status_bar(name)
+        if self.company and self.company.currency:
+            suffix = ' [%s]' % self.company.currency.code
+            if status.endswith(suffix):
+                status = status[:-len(suffix)]
+        return status
