@@ -186,11 +186,21 @@ def pointage_anomalies(request, pool, user, notice=None, notice_kind=None):
     items = []
     for anomaly in anomalies:
         # The link's name tells the anomaly apart from the others
-        action = f"Demander la correction du {date_fr(anomaly.date, year=False)}"
+        action = "Demander la correction du " + date_fr(
+            anomaly.date, year=False)
         if dates.count(anomaly.date) > 1:
             action += f" ({kinds.get(anomaly.kind, '').lower()})"
         items.append((anomaly, kinds.get(anomaly.kind, anomaly.kind), action))
+    # Months, the latest first and open, the older ones folded
+    months = []
+    for item in items:
+        month = (item[0].date.year, item[0].date.month)
+        if not months or months[-1][0] != month:
+            months.append((month, []))
+        months[-1][1].append(item)
     return _render(request, 'pointage_anomalies.html', user,
+        months=[(date_fr(dt.date(y, m, 1), year=True).split(' ', 1)[1],
+                month_items) for (y, m), month_items in months],
         items=items, active='anomalies', notice_kind=notice_kind,
         notice=notice or NOTICES.get(request.args.get('fait', '')))
 
