@@ -50,11 +50,14 @@ registers the routes and home page links and re-exports the public API.
 """
 import functools
 import inspect
+import logging
+import uuid
 from collections import namedtuple
 
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from trytond.exceptions import UserError
+from trytond import backend
+from trytond.exceptions import UserError, UserWarning
 from trytond.protocols.wrappers import (
     HTTPStatus, set_max_request_size, with_pool, with_transaction)
 from trytond.transaction import Transaction
@@ -85,6 +88,7 @@ __all__ = [
 Link = namedtuple(
     'Link', ['title', 'url', 'description', 'module', 'sequence', 'account'])
 _links = []
+logger = logging.getLogger(__name__)
 
 
 def _caller_module(depth=2):
@@ -103,7 +107,8 @@ def route(path, methods=None, defaults=None, readonly=None,
     The handler runs in a transaction as root with French as language;
     request.web_user is the logged-in citizen or None. A UserError not
     handled by the handler rolls back and renders a 400 page with its
-    message.
+    message; any other fault rolls back, is logged with a reference and
+    renders the French 500 page showing that reference.
     """
     if not path.startswith('/'):
         path = '/' + path
@@ -129,6 +134,21 @@ def route(path, methods=None, defaults=None, readonly=None,
                     status=HTTPStatus.BAD_REQUEST,
                     message=exception.message,
                     description=exception.description)
+            except (HTTPException, backend.DatabaseOperationalError,
+                    UserWarning):
+                # Answers already, or replayed by with_transaction
+                raise
+            except Exception:
+                # A real fault: logged with a reference the page shows
+                transaction.rollback()
+                reference = uuid.uuid4().hex[:12]
+                logger.exception(
+                    "portal fault %s on %s %s", reference, request.method,
+                    request.path)
+                response = render(
+                    request, 'mons_base/server_error.html',
+                    status=HTTPStatus.INTERNAL_SERVER_ERROR,
+                    reference=reference)
             return _finish(request, response)
 
         endpoint = with_pool(with_transaction(

@@ -85,6 +85,13 @@ def _upload_page(request, pool):
         message=form.errors['piece'])
 
 
+@route('/_test/panne', methods=['GET'])
+def _broken_page(request, pool):
+    "A page whose code fails"
+    pool.get('res.user').write([], {})
+    raise ValueError("a bug")
+
+
 class PortalTestCase(RouteTestCase):
     "Test the portal base: pages, CSRF, uploads, citizen accounts"
     module = 'mons_base'
@@ -289,6 +296,17 @@ class PortalTestCase(RouteTestCase):
         self.assertEqual(client.get(
                 self.portal('static/mons_base/css/portal.css')).status_code,
             200)
+
+    def test_fault_french_500_with_reference(self):
+        "A fault in a page: French 500 page showing the logged reference"
+        with self.assertLogs(portal.logger, 'ERROR') as logs:
+            response = self.client().get(self.portal('_test/panne'))
+        self.assertEqual(response.status_code, 500)
+        self.assertIn('<html lang="fr">', response.text)
+        reference = re.search(r'<strong>([0-9a-f]{12})</strong>',
+            response.text).group(1)
+        self.assertIn(reference, logs.output[0])
+        self.assertNotIn('a bug', response.text)
 
     def test_statement_pages_in_footer(self):
         "Accessibility statement and privacy notice, linked in every footer"
