@@ -56,3 +56,167 @@ def test_dashboard(site, page):
     page.wait_for_function(
         "Chart.getChart('od-dashboard-chart') !== undefined")
     assert not page.errors
+
+
+# -- the data team's main task in the desk, on a site of its own
+
+
+@pytest.fixture(scope='module')
+def task_site(tmp_path_factory):
+    from conftest import live_site
+    with live_site(tmp_path_factory, 'opendata_desk') as live:
+        yield live
+
+
+def q(domain):
+    import base64
+    import json
+    return base64.urlsafe_b64encode(json.dumps(domain).encode()).decode()
+
+
+def prepare_dataset(site):
+    """The steward's budget, made public with a file, collected by the
+    worker: ready to be validated (REST, as the steward)"""
+    import base64
+    import json
+    import time
+    status, found = site.rest('model/opendata.dataset?f=state&d='
+        + q([['code', '=', 'budget-communal']]), login='data')
+    assert status == 200 and found, found
+    dataset = found[0]
+    assert dataset['state'] == 'draft'
+    schema = {'fields': [
+            {'name': 'poste', 'type': 'string', 'title': "Poste"},
+            {'name': 'montant', 'type': 'number', 'title': "Montant (€)"}]}
+    status, body = site.rest(f'model/opendata.dataset/{dataset["id"]}',
+        method='PUT', login='data', data={'access_level': 'public',
+            'licence': 'CC_BY_4_0', 'schema': json.dumps(schema)})
+    assert status == 200, body
+    data = "poste;montant\nEnseignement;1200000\nVoirie;800000\n"
+    status, body = site.rest('model/opendata.source', method='POST',
+        login='data', data={'dataset': dataset['id'], 'name': "Budget",
+                'kind': 'file', 'file_name': 'budget.csv', 'delimiter': ';',
+                'file': {'__class__': 'bytes', 'base64':
+                    base64.b64encode(data.encode()).decode()}})
+    assert status == 200, body
+    status, body = site.rest(
+        f'model/opendata.dataset/{dataset["id"]}/refresh', method='POST',
+        login='data', data={})
+    assert status == 200, body
+    for _ in range(120):
+        status, runs = site.rest('model/opendata.run?f=state&f=errors&d='
+            + q([['dataset', '=', dataset['id']],
+                    ['state', '!=', 'running']]), login='data')
+        if runs:
+            assert runs[0]['state'] == 'ok', runs
+            break
+        time.sleep(1)
+    else:
+        pytest.fail("the collection did not finish")
+    return dataset['id']
+
+
+def open_dataset(page, title, tab=None):
+    "Open the datasets' list (a tab of it), then the dataset's form"
+    import re
+    page.locator('#menu').get_by_text(
+        re.compile(r'^\s*Données ouvertes\s*$')).first.click()
+    entry = page.locator('#menu').get_by_text(
+        'Jeux de données', exact=True).first
+    entry.wait_for(state='visible', timeout=30000)
+    entry.click()
+    page.locator('.treeview tbody tr:visible').first.wait_for(
+        state='visible', timeout=60000)
+    if tab:
+        page.locator('#tabcontent .nav-tabs a:visible, '
+            '#tabcontent [role=tab]:visible').filter(
+            has_text=tab).first.click()
+    row = page.locator('.treeview tbody tr:visible').filter(
+        has_text=title).first
+    row.wait_for(state='visible', timeout=60000)
+    # a list a role sees only partly still shows what it may read
+    assert '#ERREUR' not in page.locator('.treeview:visible').first.inner_text()
+    row.dblclick()
+    page.locator('.form select[name="state"]:visible').first.wait_for(
+        state='visible', timeout=60000)
+
+
+def press(page, button, state):
+    page.locator(f'.form button[name="{button}"]:visible').first.click()
+    page.wait_for_function(
+        """(label) => [...document.querySelectorAll(
+                '.form select[name="state"]')].some(
+            s => s.offsetParent !== null && s.selectedOptions.length
+                && s.selectedOptions[0].textContent.trim() === label)""",
+        arg=state, timeout=60000)
+    assert not page.locator('.modal.in:visible, .modal.show:visible').count(), \
+        page.locator('.modal').all_inner_texts()
+
+
+def test_validate_approve_publish_in_desk(task_site, browser):
+    "data validates, dpo approves, data publishes: the data is public"
+    import json
+    import urllib.request
+    from desk import open_desk
+    site = task_site
+    prepare_dataset(site)
+    title = "Budget communal"
+    for login, tab, button, state in [
+            ('data', 'À valider', 'validate_dataset', 'Validé'),
+            ('dpo', 'Chez le DPO', 'approve', 'Approuvé'),
+            ('data', 'Chez le DPO', 'publish', 'Publié'),
+            ]:
+        context, page, _, errors = open_desk(browser, site, login,
+            r'^\s*Données ouvertes\s*$')
+        try:
+            open_dataset(page, title, tab)
+            press(page, button, state)
+            assert not errors, errors
+        finally:
+            context.close()
+    url = (f'{site.url}/{site.db}/opendata/api/explore/v2.1/catalog/'
+        'datasets/budget-communal/records')
+    with urllib.request.urlopen(url, timeout=60) as response:
+        assert json.loads(response.read())['total_count'] == 2
+    status, found = site.rest('model/opendata.dataset?f=dpo_approved_by'
+        '&f=state&d=' + q([['code', '=', 'budget-communal']]), login='dpo')
+    assert found[0]['state'] == 'published' and found[0]['dpo_approved_by']
+
+
+def test_steward_and_dpo_screens_open(task_site, browser):
+    """Every open data screen of the steward and the DPO opens, with its
+    first record, and no '#ERREUR' (a list a role sees partly)"""
+    import re
+    from desk import open_desk
+    site = task_site
+    for login, entries in [
+            ('data', ['Jeux de données', 'Fichiers à télécharger',
+                    'Mises à jour des données', 'Historique des publications',
+                    'Sources des données', 'Versions chargées']),
+            ('dpo', ['Jeux de données', 'Historique des publications']),
+            ]:
+        context, page, menu, errors = open_desk(browser, site, login,
+            r'^\s*Données ouvertes\s*$')
+        try:
+            menu.click()
+            for name in entries:
+                entry = page.locator('#menu').get_by_text(
+                    name, exact=True).first
+                if not entry.is_visible():
+                    page.locator('#menu').get_by_text(
+                        re.compile(r'^\s*Paramétrage\s*$')).first.click()
+                entry.wait_for(state='visible', timeout=30000)
+                entry.click()
+                rows = page.locator('.treeview tbody tr:visible')
+                rows.first.wait_for(state='visible', timeout=60000)
+                text = page.locator('.treeview:visible').first.inner_text()
+                assert '#ERREUR' not in text, (login, name)
+                rows.first.dblclick()
+                page.locator('.form:visible').first.wait_for(
+                    state='visible', timeout=60000)
+                assert not page.locator(
+                    '.modal.in:visible, .modal.show:visible').count(), (
+                    login, name, page.locator('.modal').all_inner_texts())
+            assert not errors, (login, errors)
+        finally:
+            context.close()

@@ -80,9 +80,9 @@ def test_workflow_fields_only_through_buttons(site):
     for values in [{'state': 'published'}, {'state': 'approved'},
             {'dpo_approved_at': DATETIME}, {'quality': 100}]:
         status, body = site.rest('model/opendata.dataset', method='POST',
-            login='data', data=[{'code': 'ne-pas-creer', 'title': "X",
+            login='data', data={'code': 'ne-pas-creer', 'title': "X",
                     'service': service, 'company': company_of(site),
-                    **values}])
+                    **values})
         assert_refused(status, body)
     assert not find(site, 'data', 'opendata.dataset',
         [['code', '=', 'ne-pas-creer']])
@@ -182,25 +182,25 @@ def test_model_source_reads_as_its_owner_never_secrets(site):
         except AssertionError:
             continue  # a model the data steward cannot even list
         status, body = site.rest('model/opendata.source', method='POST',
-            login='data', data=[{'dataset': draft['id'],
+            login='data', data={'dataset': draft['id'],
                     'name': "Fuite", 'kind': 'model', 'model': ident,
-                    'model_fields': paths}])
+                    'model_fields': paths})
         assert_refused(status, body)
     # a domain reaching a secret through a path is refused too
     status, body = site.rest('model/opendata.source', method='POST',
-        login='data', data=[{'dataset': draft['id'], 'name': "Oracle",
+        login='data', data={'dataset': draft['id'], 'name': "Oracle",
                 'kind': 'model', 'model': model_id(site, 'mons.service'),
                 'model_fields': 'code',
                 'model_domain': json.dumps(
-                    [['create_uid.password_hash', 'like', '$%']])}])
+                    [['create_uid.password_hash', 'like', '$%']])})
     assert_refused(status, body)
     # the owner is whoever defines the source, never someone chosen
     status, body = site.rest('model/opendata.source', method='POST',
-        login='data', data=[{'dataset': draft['id'], 'name': "Services",
+        login='data', data={'dataset': draft['id'], 'name': "Services",
                 'kind': 'model', 'model': model_id(site, 'mons.service'),
-                'model_fields': 'code,name', 'owner': uid['admin']}])
+                'model_fields': 'code,name', 'owner': uid['admin']})
     assert status == 200, body
-    source, = body
+    source = body['id']
     read = find(site, 'data', 'opendata.source', [['id', '=', source]],
         'owner')
     assert read[0]['owner'] == uid['data']

@@ -37,8 +37,10 @@ class ButtonFieldsMixin:
     @classmethod
     def create(cls, vlist):
         if _from_client():
-            vlist = [v.copy() for v in vlist]
+            vlist = [v.copy() if isinstance(v, dict) else v for v in vlist]
             for values in vlist:
+                if not isinstance(values, dict):
+                    continue  # Tryton refuses it with its own message
                 for name in cls._generated_fields:
                     values.pop(name, None)
                 cls._refuse_button_fields({n for n in (

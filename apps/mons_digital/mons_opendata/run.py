@@ -142,6 +142,7 @@ class Run(ModelSQL, ModelView):
         self.save()
         if (self.state == 'ok' and dataset.state == 'published'):
             dataset.put_online(self.version)
+        dataset.__class__.update_quality([dataset])
 
     def store(self, typed, schema):
         pool = Pool()
