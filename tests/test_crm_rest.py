@@ -131,9 +131,11 @@ def test_portal_double_opt_in_and_unsubscribe(site):
     assert page.status_code == 200
     assert "Saison culturelle" in page.text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    # The box of the list, whatever the order of its attributes
     list_id = re.search(
-        r'value="(\d+)" id="list-\d+">\s*<label for="list-\d+">'
-        r'Saison culturelle', page.text).group(1)
+        r'<input type="checkbox" id="([^"]+)" name="list" value="(\d+)"'
+        r'[^>]*>\s*(?:<div>\s*)?<label for="\1">Saison culturelle',
+        page.text).group(2)
     address = f'citoyen.{uuid.uuid4().hex[:8]}@example.be'
     answer = session.post(base, data={'csrf_token': token, 'list': list_id,
             'email': address}, timeout=60)

@@ -17,7 +17,7 @@ from trytond.tools import timezone as tz
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .exceptions import ClockAccessError, ClockError
+from .exceptions import ClockAccessError, ClockError, WorkflowError
 
 # Devices clocks drift: accept events slightly ahead of the server clock
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
@@ -65,6 +65,17 @@ class Line(metaclass=PoolMeta):
         help="Badge, time and device of the event: each event is stored "
         "once.")
     received_at = fields.DateTime("Received at", readonly=True)
+    corrects = fields.Many2One('attendance.line', "Corrects", readonly=True,
+        ondelete='RESTRICT',
+        help="The clocking this one replaces after an approved correction.")
+    corrected = fields.Function(fields.Boolean("Corrected",
+            help="An approved correction replaced or cancelled this "
+            "clocking: it no longer counts."),
+        'get_corrected', searcher='search_corrected')
+    # Set by the device API, the self-service page and the corrections;
+    # users never give them
+    _origin_fields = ('badge', 'device', 'clock_key', 'received_at',
+        'corrects')
 
     @classmethod
     def __setup__(cls):
@@ -92,6 +103,57 @@ class Line(metaclass=PoolMeta):
     @classmethod
     def default_source(cls):
         return 'desk'
+
+    @classmethod
+    def get_corrected(cls, lines, name):
+        Correction = Pool().get('attendance.correction')
+        cursor = Transaction().connection.cursor()
+        ids = {l.id for l in lines}
+        cursor.execute(*Correction.voided_lines())
+        voided = {i for i, in cursor}
+        return {i: i in voided for i in ids}
+
+    @classmethod
+    def search_corrected(cls, name, clause):
+        Correction = Pool().get('attendance.correction')
+        _, operator, value = clause
+        voided = bool(value) == (operator == '=')
+        return [('id', 'in' if voided else 'not in',
+                Correction.voided_lines())]
+
+    @classmethod
+    def check_modification(cls, mode, lines, values=None, external=False):
+        super().check_modification(
+            mode, lines, values=values, external=external)
+        if not external:
+            # The device API, the self-service page and the corrections
+            return
+        if mode == 'create':
+            for line in lines:
+                if line.source != 'desk':
+                    cls._refuse_origin(line, 'source')
+                for name in cls._origin_fields:
+                    if getattr(line, name) is not None:
+                        cls._refuse_origin(line, name)
+            return
+        for line in lines:
+            if line.source != 'desk':
+                # What a badge terminal, the clocking page or an approved
+                # correction recorded is kept as received
+                raise WorkflowError(gettext(
+                        'mons_hr_time.msg_clock_not_editable',
+                        line=line.rec_name,
+                        source=dict(cls.fields_get(['source'])['source'][
+                                'selection'])[line.source]))
+        if mode == 'write':
+            for name in ('source',) + cls._origin_fields:
+                if name in values:
+                    cls._refuse_origin(lines[0], name)
+
+    @classmethod
+    def _refuse_origin(cls, line, name):
+        raise WorkflowError(gettext('mons_hr_time.msg_clock_origin_field',
+                field=cls.__names__(name)['field']))
 
     @classmethod
     def preprocess_values(cls, mode, values):

@@ -1,17 +1,31 @@
 """Correction requests of the clockings of a day, decided by the approvers
-of the employee."""
+of the employee.
+
+A clocking is never edited nor deleted: an approved correction adds a new
+clocking (``add``), a new clocking that replaces one (``move``: the new
+line points to the one it corrects) or voids one (``remove``); the voided
+and replaced clockings stay, marked corrected, and no longer count."""
+from sql import Null
+
+from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
 from .attendance import local_datetime
+from .exceptions import WorkflowError
 from .request import ApprovalRequestMixin
+
+# Kinds whose approval takes a clocking out of the computation
+VOIDING = ('move', 'remove')
 
 
 class Correction(ApprovalRequestMixin, ModelSQL, ModelView):
     "Correction request of the clockings of a day"
     __name__ = 'attendance.correction'
+    _workflow_fields = ApprovalRequestMixin._workflow_fields + (
+        'line', 'decided_by')
     _states = {'readonly': Eval('state') != 'draft'}
 
     employee = fields.Many2One('company.employee', "Employee", required=True,
@@ -20,12 +34,23 @@ class Correction(ApprovalRequestMixin, ModelSQL, ModelView):
         domain=[('employee', '=', Eval('employee', -1))], states=_states)
     kind = fields.Selection([
             ('add', "Add a Clocking"),
+            ('move', "Change the Time of a Clocking"),
+            ('remove', "Cancel a Clocking"),
             ('justify', "Justify"),
             ], "Kind", required=True, states=_states)
+    clocking = fields.Many2One('attendance.line', "Corrected Clocking",
+        domain=[('employee', '=', Eval('employee', -1))],
+        states={
+            'readonly': Eval('state') != 'draft',
+            'required': Eval('kind').in_(list(VOIDING)),
+            'invisible': ~Eval('kind').in_(list(VOIDING)),
+            },
+        help="The clocking the correction replaces or cancels; it stays "
+        "as it was received, marked corrected.")
     at = fields.DateTime("At", states={
             'readonly': Eval('state') != 'draft',
-            'required': Eval('kind') == 'add',
-            'invisible': Eval('kind') != 'add',
+            'required': Eval('kind').in_(['add', 'move']),
+            'invisible': ~Eval('kind').in_(['add', 'move']),
             })
     direction = fields.Selection([
             (None, ""),
@@ -34,10 +59,10 @@ class Correction(ApprovalRequestMixin, ModelSQL, ModelView):
             ], "Direction", states={
             'readonly': Eval('state') != 'draft',
             'required': Eval('kind') == 'add',
-            'invisible': Eval('kind') != 'add',
+            'invisible': ~Eval('kind').in_(['add', 'move']),
             })
     reason = fields.Text("Reason", required=True, states=_states)
-    line = fields.Many2One('attendance.line', "Clocking", readonly=True)
+    line = fields.Many2One('attendance.line', "New Clocking", readonly=True)
     decided_by = fields.Many2One('res.user', "Decided by", readonly=True)
     del _states
 
@@ -62,8 +87,57 @@ class Correction(ApprovalRequestMixin, ModelSQL, ModelView):
             else:
                 self.kind = 'justify'
 
+    @fields.depends('clocking')
+    def on_change_clocking(self):
+        if self.clocking:
+            self.employee = self.clocking.employee
+            self.at = self.clocking.at
+            if self.clocking.type in {'in', 'out'}:
+                self.direction = self.clocking.type
+
     def get_rec_name(self, name):
         return f'{self.employee.rec_name} ({self.reason or ""})'[:80]
+
+    @classmethod
+    def voided_lines(cls):
+        "SQL query of the ids of the clockings that no longer count"
+        table = cls.__table__()
+        return table.select(table.clocking,
+            where=(table.state == 'approved')
+            & table.kind.in_(list(VOIDING))
+            & (table.clocking != Null))
+
+    @classmethod
+    def validate(cls, corrections):
+        super().validate(corrections)
+        for correction in corrections:
+            if (correction.kind in VOIDING and correction.clocking
+                    and correction.clocking.employee != correction.employee):
+                raise WorkflowError(gettext(
+                        'mons_hr_time.msg_correction_other_employee',
+                        correction=correction.rec_name))
+
+    @classmethod
+    def check_clockings(cls, corrections):
+        "A clocking of an open day is corrected once"
+        Day = Pool().get('attendance.day')
+        for correction in corrections:
+            clocking = correction.clocking
+            if correction.kind not in VOIDING or not clocking:
+                continue
+            Day.check_open(correction.employee, clocking.date)
+            with without_check_access():
+                others = cls.search([
+                        ('id', '!=', correction.id),
+                        ('clocking', '=', clocking.id),
+                        ('kind', 'in', list(VOIDING)),
+                        ('state', 'in', ['requested', 'approved']),
+                        ], limit=1)
+            if others:
+                raise WorkflowError(gettext(
+                        'mons_hr_time.msg_correction_already',
+                        clocking=clocking.rec_name,
+                        other=others[0].rec_name))
 
     @classmethod
     @ModelView.button
@@ -71,6 +145,7 @@ class Correction(ApprovalRequestMixin, ModelSQL, ModelView):
     def request(cls, corrections):
         pool = Pool()
         Anomaly = pool.get('attendance.anomaly')
+        cls.check_clockings(corrections)
         with without_check_access():
             Anomaly.write([c.anomaly for c in corrections
                     if c.anomaly and c.anomaly.state == 'open'],
@@ -78,16 +153,24 @@ class Correction(ApprovalRequestMixin, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('approved')
     def approve(cls, corrections):
         pool = Pool()
         Line = pool.get('attendance.line')
         Anomaly = pool.get('attendance.anomaly')
+        Day = pool.get('attendance.day')
         user = Transaction().user
+        corrections = [c for c in corrections
+            if c.state == cls._pending_state]
         cls.check_approver(corrections)
+        cls.check_clockings(corrections)
+        touched = set()
         with without_check_access():
             for correction in corrections:
-                if correction.kind == 'add':
+                clocking = correction.clocking
+                if correction.kind in {'add', 'move'}:
+                    direction = correction.direction
+                    if not direction and clocking:
+                        direction = clocking.type
                     line, = Line.create([{
                                 'company': correction.employee.company.id,
                                 'employee': correction.employee.id,
@@ -95,15 +178,27 @@ class Correction(ApprovalRequestMixin, ModelSQL, ModelView):
                                 'date': correction.employee.work_date(
                                     local_datetime(correction.at,
                                         correction.employee.company)),
-                                'type': correction.direction,
+                                'type': direction,
                                 'source': 'correction',
+                                'corrects': (clocking.id
+                                    if correction.kind == 'move' else None),
                                 }])
                     correction.line = line
-                elif correction.anomaly:
+                elif correction.kind == 'justify' and correction.anomaly:
                     Anomaly.write([correction.anomaly],
                         {'state': 'resolved'})
+                if correction.kind in VOIDING and clocking:
+                    touched.add((clocking.employee.id, clocking.date))
                 correction.decided_by = user
             cls.save(corrections)
+            cls.do_approve(corrections)
+        # Once approved, the corrected clockings no longer count
+        Day.touch(touched)
+
+    @classmethod
+    @Workflow.transition('approved')
+    def do_approve(cls, corrections):
+        pass
 
     @classmethod
     @ModelView.button

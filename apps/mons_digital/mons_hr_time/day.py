@@ -378,6 +378,7 @@ class Day(ModelSQL, ModelView):
         Rule = pool.get('attendance.overtime.rule')
         Overtime = pool.get('attendance.overtime')
         Anomaly = pool.get('attendance.anomaly')
+        Correction = pool.get('attendance.correction')
         Configuration = pool.get('hr.time.configuration')
         cursor = Transaction().connection.cursor()
 
@@ -388,11 +389,15 @@ class Day(ModelSQL, ModelView):
 
         line = Line.__table__()
         events = defaultdict(list)
+        # Clockings replaced or cancelled by an approved correction stay
+        # stored as received but no longer count
+        voided = Correction.voided_lines()
         for sub in grouped_slice(list(by_employee), 500):
             cursor.execute(*line.select(
                     line.employee, line.date, line.at, line.type,
                     where=SQL_OPERATORS['in'](line.employee, list(sub))
-                    & (line.date >= dmin) & (line.date <= dmax),
+                    & (line.date >= dmin) & (line.date <= dmax)
+                    & ~line.id.in_(voided),
                     order_by=[line.at.asc, line.id.asc]))
             for employee, date, at, type_ in cursor:
                 events[(employee, _as_date(date))].append(

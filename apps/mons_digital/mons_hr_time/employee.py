@@ -3,7 +3,7 @@ import datetime as dt
 
 from trytond.model import Unique, fields
 from trytond.pool import Pool, PoolMeta
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from .schedule import time_seconds
 
@@ -21,6 +21,11 @@ class Employee(metaclass=PoolMeta):
     time_services = fields.Many2Many('mons.service-company.employee',
         'employee', 'service', "Services", readonly=True,
         help="Services the employee is a member of.")
+    time_managers = fields.Function(fields.Many2Many(
+            'company.employee', None, None, "Managers",
+            help="Managers of the employee's services and of the services "
+            "above them."),
+        'get_time_managers', searcher='search_time_managers')
     work_schedules = fields.One2Many('hr.time.employee.schedule', 'employee',
         "Work Schedules")
     leave_balance = fields.Function(fields.Float("Annual Leave Balance",
@@ -50,6 +55,50 @@ class Employee(metaclass=PoolMeta):
         super().__register__(module)
         # Exclude was emulated by a table scan on SQLite
         cls.__table_handler__(module).drop_constraint('badge_unique')
+
+    def get_time_managers(self, name):
+        Service = Pool().get('mons.service')
+        managers = set()
+        with without_check_access():
+            nodes = Service.search(['OR',
+                    ('members', '=', self.id), ('manager', '=', self.id)])
+            seen = set()
+            while nodes:
+                parents = []
+                for node in nodes:
+                    if node.id in seen:
+                        continue
+                    seen.add(node.id)
+                    if node.manager and node.manager.id != self.id:
+                        managers.add(node.manager.id)
+                    if node.parent:
+                        parents.append(node.parent)
+                nodes = parents
+        return sorted(managers)
+
+    @classmethod
+    def search_time_managers(cls, name, clause):
+        """Employees whose managers (service tree) include the employees
+        of the clause: the members of the services they manage and below,
+        and the managers of the services below"""
+        Service = Pool().get('mons.service')
+        _, operator, value = clause[:3]
+        if operator not in {'=', 'in'}:
+            raise NotImplementedError(operator)
+        managers = set(value if isinstance(value, (list, tuple))
+            else [value])
+        managers.discard(None)
+        if not managers:
+            return [('id', '=', -1)]
+        with without_check_access():
+            managed = Service.search([('manager', 'in', list(managers))])
+            tree = Service.search([
+                    ('parent', 'child_of', [s.id for s in managed])]
+                ) if managed else []
+        employees = {m.id for s in tree for m in s.members}
+        employees |= {s.manager.id for s in tree
+            if s.manager and s.manager.id not in managers}
+        return [('id', 'in', sorted(employees))]
 
     def schedule_at(self, date):
         "Return the employee schedule assignment valid at date"

@@ -32,3 +32,8 @@ class ApprovalError(UserError):
 
 class PayrollError(UserError):
     pass
+
+
+class WorkflowError(UserError):
+    "A user tried to change what only the workflow's buttons change"
+    pass

@@ -13,7 +13,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
-from .exceptions import LeaveValidationError
+from .exceptions import LeaveValidationError, WorkflowError
 from .request import CancellableRequestMixin
 
 
@@ -227,6 +227,8 @@ class Allocation(ModelSQL, ModelView):
 class Leave(CancellableRequestMixin, ModelSQL, ModelView):
     "Leave Request"
     __name__ = 'attendance.leave'
+    _workflow_fields = CancellableRequestMixin._workflow_fields + (
+        'level', 'duration', 'approvals', 'certificate_received')
     _states = {'readonly': Eval('state') != 'draft'}
 
     employee = fields.Many2One('company.employee', "Employee", required=True,
@@ -255,7 +257,7 @@ class Leave(CancellableRequestMixin, ModelSQL, ModelView):
         help="In days or hours, as the unit of the type.")
     reason = fields.Text("Reason", states=_states)
     certificate_received = fields.Boolean("Certificate Received",
-        states={'invisible': ~Eval('certificate_required')})
+        readonly=True, states={'invisible': ~Eval('certificate_required')})
     certificate_required = fields.Function(
         fields.Boolean("Certificate Required"), 'on_change_with_'
         'certificate_required')
@@ -273,6 +275,13 @@ class Leave(CancellableRequestMixin, ModelSQL, ModelView):
                 'draft': {
                     'invisible': Eval('state') != 'requested',
                     'depends': ['state'],
+                    },
+                'receive_certificate': {
+                    'invisible': (~Eval('certificate_required')
+                        | Eval('certificate_received')
+                        | ~Eval('state').in_(['requested', 'approved'])),
+                    'depends': ['certificate_required',
+                        'certificate_received', 'state'],
                     },
                 })
 
@@ -431,11 +440,6 @@ class Leave(CancellableRequestMixin, ModelSQL, ModelView):
         super().check_modification(
             mode, leaves, values=values, external=external)
         for leave in leaves:
-            if mode == 'delete' and leave.state not in {'draft', 'cancelled',
-                    'refused'}:
-                raise LeaveValidationError(gettext(
-                        'mons_hr_time.msg_leave_delete',
-                        leave=leave.rec_name))
             if mode != 'create' and (mode == 'delete'
                     or leave.state == 'approved'
                     or (values or {}).get('state') == 'approved'):
@@ -514,6 +518,13 @@ class Leave(CancellableRequestMixin, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
+    def receive_certificate(cls, leaves):
+        "HR records the medical certificate of a leave"
+        cls.write([l for l in leaves if l.certificate_required],
+            {'certificate_received': True})
+
+    @classmethod
+    @ModelView.button
     @Workflow.transition('refused')
     def refuse(cls, leaves):
         Approval = Pool().get('attendance.leave.approval')
@@ -536,6 +547,16 @@ class LeaveApproval(ModelSQL, ModelView):
     "Leave Approval"
     __name__ = 'attendance.leave.approval'
     __access__ = {'leave'}
+
+    @classmethod
+    def check_modification(cls, mode, approvals, values=None,
+            external=False):
+        super().check_modification(
+            mode, approvals, values=values, external=external)
+        if external:
+            # Only the buttons of the leave record its decisions
+            raise WorkflowError(gettext(
+                    'mons_hr_time.msg_leave_approval_buttons'))
 
     leave = fields.Many2One('attendance.leave', "Leave", required=True,
         ondelete='CASCADE')

@@ -109,6 +109,11 @@ class Overtime(ApprovalRequestMixin, ModelSQL, ModelView):
     # Computed from the days, overtime waits for approval from its creation
     _pending_state = 'draft'
     _request_states = ('draft', 'approved', 'refused')
+    # Users choose only the compensation, while it waits for approval
+    _workflow_fields = ApprovalRequestMixin._workflow_fields + (
+        'employee', 'date', 'day', 'kind', 'duration', 'multiplier',
+        'credited', 'decided_by')
+    _deletable_states = ()
 
     @classmethod
     def __setup__(cls):

@@ -4,10 +4,13 @@ overtime, corrections): they wait in a pending state for an approver
 ``hr.time.approver``) who approves or refuses them."""
 import datetime as dt
 
+from trytond.i18n import gettext
 from trytond.model import ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
+
+from .exceptions import WorkflowError
 
 STATES = [
     ('draft', "Draft"),
@@ -23,10 +26,19 @@ class ApprovalRequestMixin(Workflow):
 
     A model sets ``_pending_state`` (the state awaiting the approver;
     ``'requested'`` gives a ``request`` button from draft) and
-    ``_request_states`` (its states among ``STATES``)."""
+    ``_request_states`` (its states among ``STATES``).
+
+    Users (REST, desk) change a request only while it is a draft, never
+    its ``_workflow_fields`` (the state, who decided, computed results):
+    those change only inside the buttons, whose groups and approvers are
+    checked on the server. A decided request is corrected by a new one."""
     __slots__ = ()
     _pending_state = 'requested'
     _request_states = ('draft', 'requested', 'approved', 'refused')
+    _workflow_fields = ('state',)
+    # States in which its users may still change or delete a request
+    _editable_states = ('draft',)
+    _deletable_states = ('draft', 'refused', 'cancelled')
 
     state = fields.Selection(STATES, "State", required=True, readonly=True)
     substitute_approvers = fields.Function(fields.Many2Many(
@@ -62,6 +74,47 @@ class ApprovalRequestMixin(Workflow):
     @staticmethod
     def default_state():
         return 'draft'
+
+    @classmethod
+    def check_modification(cls, mode, requests, values=None, external=False):
+        super().check_modification(
+            mode, requests, values=values, external=external)
+        if not external:
+            # The buttons' own writes
+            return
+        if mode == 'create':
+            for request in requests:
+                for name in cls._workflow_fields:
+                    if _given(request, name):
+                        cls._refuse_field(request, name)
+        elif mode == 'write':
+            for name in cls._workflow_fields:
+                if name in values:
+                    for request in requests:
+                        cls._refuse_field(request, name)
+            for request in requests:
+                if request.state not in cls._editable_states:
+                    raise WorkflowError(gettext(
+                            'mons_hr_time.msg_request_not_editable',
+                            record=request.rec_name,
+                            state=request._state_label()))
+        elif mode == 'delete':
+            for request in requests:
+                if request.state not in cls._deletable_states:
+                    raise WorkflowError(gettext(
+                            'mons_hr_time.msg_request_not_deletable',
+                            record=request.rec_name,
+                            state=request._state_label()))
+
+    @classmethod
+    def _refuse_field(cls, request, name):
+        raise WorkflowError(gettext('mons_hr_time.msg_workflow_field',
+                field=cls.__names__(name)['field'],
+                record=request.rec_name))
+
+    def _state_label(self):
+        selection = dict(self.fields_get(['state'])['state']['selection'])
+        return selection.get(self.state, self.state)
 
     @staticmethod
     def default_employee():
@@ -173,3 +226,12 @@ class CancellableRequestMixin(ApprovalRequestMixin):
     @Workflow.transition('cancelled')
     def do_cancel(cls, requests):
         pass
+
+
+def _given(record, name):
+    "Whether a created record has a value other than the field's default"
+    value = getattr(record, name, None)
+    if value in (None, '', (), [], False, 0):
+        return False
+    default = record._defaults.get(name)
+    return default is None or getattr(value, 'id', value) != default()

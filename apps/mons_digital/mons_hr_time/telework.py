@@ -20,6 +20,8 @@ QUOTA_HORIZON = dt.timedelta(weeks=12)
 class Telework(CancellableRequestMixin, ModelSQL, ModelView):
     "Telework Request"
     __name__ = 'attendance.telework'
+    _workflow_fields = CancellableRequestMixin._workflow_fields + (
+        'decided_by',)
     _states = {'readonly': Eval('state') != 'draft'}
 
     employee = fields.Many2One('company.employee', "Employee", required=True,

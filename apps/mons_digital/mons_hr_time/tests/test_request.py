@@ -164,7 +164,7 @@ class RequestTestCase(DBTestCase):
         self.assertEqual(readable(Leave, team.sub_user, everything),
             {waiting.id, bob_waiting.id})
         with as_user(team.sub_user):
-            with self.assertRaises(AccessError):
+            with self.assertRaises((AccessError, UserError)):
                 Leave.write(Leave.browse([waiting.id]), {'reason': "x"})
         # The substitute approvers of a decided leave are none
         self.assertEqual(Leave(waiting.id).substitute_approvers, ())
@@ -268,7 +268,14 @@ class RequestTestCase(DBTestCase):
                     ('approved', 'cancelled'), ('requested', 'draft')}, {
                     'request': draft, 'approve': requested,
                     'refuse': requested, 'cancel': cancel,
-                    'draft': requested}),
+                    'draft': requested,
+                    # HR records the medical certificate
+                    'receive_certificate': {
+                        'invisible': (~Eval('certificate_required')
+                            | Eval('certificate_received')
+                            | ~state.in_(['requested', 'approved'])),
+                        'depends': ['certificate_required',
+                            'certificate_received', 'state']}}),
             Telework: (states + [('cancelled', "Cancelled")], {
                     ('draft', 'requested'), ('requested', 'approved'),
                     ('requested', 'refused'), ('requested', 'cancelled'),
