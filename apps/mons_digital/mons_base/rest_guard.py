@@ -20,6 +20,7 @@ from werkzeug.exceptions import (
 from trytond import backend
 from trytond.model import ModelSQL, ModelStorage
 from trytond.model.exceptions import AccessError
+from trytond.model.modelview import AccessButtonError
 from trytond.pool import Pool
 from trytond.protocols.jsonrpc import JSONDecoder, JSONEncoder
 from trytond.protocols.wrappers import JSONBadRequest
@@ -248,7 +249,8 @@ def _refusal(exception):
     AccessError of model access, field access and record rules included;
     a client must tell "you may not" from "your input is wrong"."""
     if (isinstance(exception, JSONBadRequest)
-            and isinstance(exception.__context__, AccessError)):
+            and isinstance(exception.__context__,
+                (AccessError, AccessButtonError))):
         refusal = JSONForbidden(exception.__context__)
         return refusal
     return None
@@ -294,7 +296,7 @@ def _as_json(exception):
             exception.code is None or exception.code >= 500):
         return exception
     context = exception.__context__
-    if isinstance(context, AccessError):
+    if isinstance(context, (AccessError, AccessButtonError)):
         message = context.message
     elif (exception.description
             and exception.description != type(exception).description):
