@@ -3,6 +3,8 @@ measurement, shareable URL, print view, staff login and basemap fallback.
 
 Tile requests are cut (no internet here): the viewer must still draw the
 layers on a plain background."""
+import json
+import pathlib
 import re
 
 import pytest
@@ -178,7 +180,137 @@ def test_staff_login_shows_internal_layer(site, page):
     # Thousands of points are clustered, not drawn one by one
     page.wait_for_function(
         "document.getElementById('carto-map').dataset.loaded_eclairage > 0")
-    assert page.locator('.marker-cluster').count() > 0
+    page.wait_for_selector('.marker-cluster', timeout=30000)
     page.click('#carto-logout')
     page.wait_for_selector('#carto-staff-out:not([hidden])')
     assert 'eclairage' not in layer_codes(page)
+
+
+# --- phone, keyboard, French controls, accessibility (issue 12) -------------
+
+AXE = pathlib.Path(__file__).resolve().parents[1] / 'node_modules' / \
+    'axe-core' / 'axe.min.js'
+
+
+def audit(page):
+    "Every axe-core violation (WCAG 2.0/2.1 A and AA, best practices)"
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
+                'best-practice']}});
+        return r.violations.map(v => ({id: v.id, impact: v.impact,
+            help: v.help, nodes: v.nodes.slice(0, 5).map(
+                n => n.target.join(' '))}));
+    }""")
+
+
+def sized_page(browser, width, height):
+    context = browser.new_context(viewport={'width': width,
+            'height': height}, locale='fr-BE')
+    page = context.new_page()
+    errors = []
+    page.on('pageerror', lambda error: errors.append(str(error)))
+    page.errors = errors
+    return context, page
+
+
+def test_phone_map_first_panel_collapsible(site, browser):
+    context, page = sized_page(browser, 360, 740)
+    try:
+        open_map(site, page)
+        box = page.locator('#carto-map').bounding_box()
+        # The map is the first thing under the title, on the first screen
+        assert box['y'] < 400, box
+        assert box['height'] >= 280, box
+        assert page.evaluate(
+            "document.documentElement.scrollWidth <= window.innerWidth")
+        # The layer panel waits behind its heading, and opens on demand
+        assert not page.is_visible('#carto-layers')
+        page.click('#carto-side > summary')
+        page.wait_for_selector('#carto-layers li[data-code="poi"]',
+            state='visible')
+        assert page.locator('#carto-layers').bounding_box()['y'] > box['y']
+        assert not page.errors
+    finally:
+        context.close()
+
+
+def test_map_controls_in_french(site, page):
+    open_map(site, page)
+    zoom_in = page.locator('.leaflet-control-zoom-in')
+    zoom_out = page.locator('.leaflet-control-zoom-out')
+    assert zoom_in.get_attribute('title') == 'Zoom avant'
+    assert zoom_in.get_attribute('aria-label') == 'Zoom avant'
+    assert zoom_out.get_attribute('title') == 'Zoom arrière'
+    assert zoom_out.get_attribute('aria-label') == 'Zoom arrière'
+    text = page.inner_text('#carto-map')
+    for english in ['Zoom in', 'Zoom out', 'Close popup', 'Marker']:
+        assert english not in text
+    assert 'Close popup' not in page.content()
+
+
+def test_markers_reachable_by_keyboard(site, page):
+    open_map(site, page)
+    for code in ['sections', 'chantiers']:
+        page.uncheck(f'#carto-layer-{code}')
+    page.wait_for_function(
+        "document.getElementById('carto-map').dataset.loaded_poi > 0")
+    markers = page.locator('#carto-map .carto-symbol[role="button"]')
+    assert markers.count() >= 10
+    names = markers.evaluate_all(
+        "nodes => nodes.map(n => n.getAttribute('aria-label'))")
+    assert all(names), names
+    assert any(n.startswith('Beffroi de Mons') for n in names), names
+    beffroi = page.locator('#carto-map .carto-symbol[aria-label^='
+        '"Beffroi de Mons"]').first
+    assert beffroi.get_attribute('tabindex') == '0'
+    # Tab reaches the markers from the map
+    page.focus('#carto-map')
+    page.keyboard.press('Tab')
+    assert page.evaluate("""document.activeElement.classList.contains(
+        'carto-symbol') || document.activeElement.classList.contains(
+        'leaflet-control-zoom-in')""")
+    beffroi.focus()
+    page.keyboard.press('Enter')
+    popup = page.wait_for_selector('.leaflet-popup-content')
+    assert 'Beffroi' in popup.inner_text()
+    # The popup is read at once: it has the focus, a role and a name
+    page.wait_for_function("""document.activeElement.classList.contains(
+        'leaflet-popup-content')""")
+    assert popup.get_attribute('role') == 'dialog'
+    assert 'Beffroi' in popup.get_attribute('aria-label')
+    close = page.locator('.leaflet-popup-close-button')
+    assert close.get_attribute('aria-label') == 'Fermer la fiche'
+    page.keyboard.press('Escape')
+    page.wait_for_selector('.leaflet-popup-content', state='detached')
+    # ...and the focus comes back to the marker
+    assert page.evaluate(
+        "document.activeElement.getAttribute('aria-label')").startswith(
+        'Beffroi de Mons')
+    assert not page.errors
+
+
+@pytest.mark.parametrize('width,height', [(360, 740), (1280, 900)])
+def test_axe_no_violation(site, browser, width, height):
+    context, page = sized_page(browser, width, height)
+    try:
+        open_map(site, page)
+        settle(page)
+        violations = audit(page)
+        assert not violations, json.dumps(violations, indent=1,
+            ensure_ascii=False)
+        # With the layer panel open and a popup shown
+        if not page.is_visible('#carto-layers'):
+            page.click('#carto-side > summary')
+        marker = page.locator('#carto-map .carto-symbol[role="button"]'
+            ).first
+        marker.focus()
+        page.keyboard.press('Enter')
+        page.wait_for_selector('.leaflet-popup-content')
+        violations = audit(page)
+        assert not violations, json.dumps(violations, indent=1,
+            ensure_ascii=False)
+        assert not page.errors
+    finally:
+        context.close()

@@ -126,7 +126,9 @@ class Layer(ModelSourceMixin, ImportedFeaturesMixin, FileLoadMixin,
         cls._buttons.update({
                 'import_file': {
                     'invisible': Eval('source') != 'features',
-                    'depends': ['source'],
+                    # Saved first: the import belongs to a stored layer
+                    'readonly': Eval('id', -1) < 0,
+                    'depends': ['source', 'id'],
                     },
                 })
         cls.__rpc__.update({

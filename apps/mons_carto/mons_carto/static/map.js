@@ -20,11 +20,21 @@
     var config = null;
     var overlays = {};  // code -> {config, group, visible, opacity, request}
     var restoring = true;
+    // Set when the server refused the session cookie (expired): the
+    // visitor then sees the public map instead of nothing
+    var withoutSession = false;
 
     function fetchJSON(url, options) {
         options = options || {};
-        options.credentials = 'same-origin';
+        options.credentials = withoutSession ? 'omit' : 'same-origin';
         return fetch(url, options).then(function (response) {
+            if (response.status === 401 && !withoutSession) {
+                withoutSession = true;
+                setStaff(false);
+                status('Votre session d\u2019agent a expiré : seules les ' +
+                    'couches publiques sont affichées.');
+                return fetchJSON(url, options);
+            }
             if (!response.ok) {
                 throw new Error('HTTP ' + response.status);
             }
@@ -113,38 +123,55 @@
         };
     }
 
+    function nameOf(overlay, feature) {
+        var c = overlay.config;
+        var properties = feature.properties || {};
+        var title = c.label_field ? properties[c.label_field] : null;
+        return (title !== null && title !== undefined && title !== '' ?
+            String(title) : 'Point') + ' \u2014 ' + c.name;
+    }
+
     function pointOf(overlay, feature, latlng) {
+        // Every point is an HTML marker, not a drawing on the canvas: it
+        // is reached with Tab, named for screen readers and opened with
+        // Enter
         var c = overlay.config;
         var colour = colourOf(c, feature.properties);
-        if (c.symbol === 'square' || c.symbol === 'triangle') {
-            return L.marker(latlng, {
-                opacity: overlay.opacity,
-                icon: L.divIcon({
-                    className: 'carto-symbol',
-                    html: c.symbol === 'square' ?
-                        '<span style="display:block;width:12px;height:12px;border:1px solid #222;background:' + colour + '"></span>' :
-                        '<span style="display:block;width:0;height:0;border-left:7px solid transparent;border-right:7px solid transparent;border-bottom:13px solid ' + colour + '"></span>',
-                    iconSize: [14, 14]
-                })
-            });
-        }
-        if (overlay.clustered) {
-            // markercluster expects markers: a small round icon
-            return L.marker(latlng, {
-                opacity: overlay.opacity,
-                icon: L.divIcon({
-                    className: 'carto-symbol',
-                    html: '<span style="display:block;width:12px;height:12px;border-radius:50%;border:1px solid #222;background:' + colour + '"></span>',
-                    iconSize: [14, 14]
-                })
-            });
-        }
-        var style = styleOf(overlay, feature);
-        style.radius = 6;
-        style.weight = 1;
-        style.color = '#222';
-        style.fillOpacity = 0.85 * overlay.opacity;
-        return L.circleMarker(latlng, style);
+        var shape = {
+            square: 'width:12px;height:12px;border:1px solid #222;background:' + colour,
+            triangle: 'width:0;height:0;border-left:7px solid transparent;border-right:7px solid transparent;border-bottom:13px solid ' + colour
+        }[c.symbol] || ('width:12px;height:12px;border-radius:50%;border:1px solid #222;background:' + colour);
+        var name = nameOf(overlay, feature);
+        var marker = L.marker(latlng, {
+            opacity: overlay.opacity,
+            keyboard: true,
+            title: name,
+            icon: L.divIcon({
+                className: 'carto-symbol',
+                html: '<span aria-hidden="true" style="display:block;' +
+                    shape + '"></span>',
+                iconSize: [14, 14]
+            })
+        });
+        marker.on('add', function () {
+            var icon = marker.getElement();
+            if (icon) {
+                icon.setAttribute('aria-label', name);
+                icon.setAttribute('aria-haspopup', 'dialog');
+            }
+        });
+        return marker;
+    }
+
+    function clusterIcon(cluster) {
+        var count = cluster.getChildCount();
+        var size = count < 10 ? 'small' : (count < 100 ? 'medium' : 'large');
+        return L.divIcon({
+            html: '<div><span>' + count + '<span class="carto-sr"> ' +
+                'points regroupés, Entrée pour zoomer</span></span></div>',
+            className: 'marker-cluster marker-cluster-' + size,
+            iconSize: new L.Point(40, 40)
+        });
     }
 
     function popupOf(overlay, feature) {
@@ -192,11 +219,19 @@
 
     function makeGroup(c) {
         if (c.cluster && c.geometry_type === 'point' && L.markerClusterGroup) {
-            return L.markerClusterGroup({
+            var group = L.markerClusterGroup({
+                iconCreateFunction: clusterIcon,
                 chunkedLoading: true,
                 showCoverageOnHover: false,
                 maxClusterRadius: 50
             });
+            // Enter on a focused cluster zooms into it, as a click does
+            group.on('clusterkeypress', function (event) {
+                if (event.originalEvent && event.originalEvent.keyCode === 13) {
+                    event.layer.zoomToBounds();
+                }
+            });
+            return group;
         }
         return L.featureGroup();
     }
@@ -303,9 +338,7 @@
         overlay.slider.value = opacity;
         overlay.group.eachLayer(function (layer) {
             if (layer.setStyle) {
-                layer.setStyle(layer.feature && layer instanceof L.CircleMarker ?
-                    {opacity: opacity, fillOpacity: 0.85 * opacity} :
-                    styleOf(overlay, layer.feature));
+                layer.setStyle(styleOf(overlay, layer.feature));
             } else if (layer.setOpacity) {
                 layer.setOpacity(opacity);
             }
@@ -559,6 +592,7 @@
                 return;
             }
             form.password.value = '';
+            withoutSession = false;
             reload();
         }).catch(function () {
             error.textContent = 'Connexion impossible.';
@@ -570,7 +604,49 @@
             method: 'POST', credentials: 'same-origin',
             headers: {'Content-Type': 'application/json'},
             body: JSON.stringify({id: 1, method: 'common.db.logout', params: []})
-        }).then(reload, reload);
+        }).then(reload, reload).then(function () {
+            withoutSession = false;
+        });
+    }
+
+    // --- popups: French, and the keyboard focus goes in and comes back ----
+
+    function watchPopups(map) {
+        var opener = null;
+        map.on('popupopen', function (event) {
+            var container = event.popup.getElement();
+            var close = container.querySelector(
+                '.leaflet-popup-close-button');
+            if (close) {
+                close.setAttribute('aria-label', 'Fermer la fiche');
+                close.title = 'Fermer la fiche';
+            }
+            var content = container.querySelector(
+                '.leaflet-popup-content');
+            content.setAttribute('role', 'dialog');
+            content.setAttribute('aria-label',
+                (content.querySelector('strong') || content).textContent);
+            content.tabIndex = -1;
+            var active = document.activeElement;
+            if (active && element.contains(active) && active !== element) {
+                // Opened from the keyboard: read it at once
+                opener = active;
+                content.focus();
+            } else {
+                opener = null;
+            }
+        });
+        map.on('popupclose', function () {
+            if (opener && document.body.contains(opener)) {
+                opener.focus();
+            }
+            opener = null;
+        });
+        element.addEventListener('keydown', function (event) {
+            if (event.key === 'Escape' && !measure.mode) {
+                map.closePopup();
+            }
+        });
     }
 
     // --- start -----------------------------------------------------------------
@@ -583,8 +659,13 @@
             if (!map) {
                 // maxZoom on the map itself: the clusters need it even when the
                 // basemap (which usually gives it) is missing
-                map = L.map(element, {preferCanvas: true, zoomControl: true,
+                map = L.map(element, {preferCanvas: true, zoomControl: false,
                     maxZoom: data.basemap.max_zoom || 19});
+                L.control.zoom({zoomInTitle: 'Zoom avant',
+                    zoomOutTitle: 'Zoom arrière'}).addTo(map);
+                map.attributionControl.setPrefix(
+                    '<a href="https://leafletjs.com" hreflang="en">Leaflet</a>');
+                watchPopups(map);
                 L.control.scale({imperial: false}).addTo(map);
                 var view = (hash.carte || '').split('/').map(parseFloat);
                 if (view.length === 3 && view.every(isFinite)) {
@@ -670,5 +751,10 @@
     window.addEventListener('beforeprint', function () {
         if (map) { map.invalidateSize(); }
     });
+    // On a phone the map comes first and the long list of layers waits
+    // behind its heading
+    if (window.matchMedia && window.matchMedia('(max-width: 50rem)').matches) {
+        document.getElementById('carto-side').open = false;
+    }
     reload();
 }());
