@@ -75,10 +75,16 @@ def test_bad_input_messages_in_french(site, sender):
             'classification_code': 'ZZ.99.404'})
     assert status == 400
     assert 'ZZ.99.404' in french(error)
-    # Taking in charge a draft is not a transition of the workflow
+    # Taking in charge a draft is not a transition of the workflow (and the
+    # agent does not even see the mail office's draft)
     status, error = site.rest(f'model/mail.item/{item}/take', 'POST',
         login='agent', data={})
-    assert status in {400, 403}
+    assert status in {400, 403, 404}, error
+    assert isinstance(error, dict) and error['message'], error
+    status, error = site.rest(f'model/mail.item/{item}/take', 'POST',
+        login='courrier', data={})
+    assert status in {400, 403}, error
+    assert 'Prendre en charge' in french(error) or 'groupe' in french(error)
 
 
 def test_confidential_item_hidden_from_other_services(site, sender,
@@ -142,9 +148,15 @@ def test_label_and_letter_reports(site, sender, services):
     status, label = site.rest(f'report/mail.item.label/{item}',
         login='courrier', data={})
     assert status == 200 and label.startswith(b'%PDF'), label[:500]
-    status, reply = site.rest(f'model/mail.item/{item}/reply', 'POST',
+    status, action = site.rest(f'model/mail.item/{item}/reply', 'POST',
         login='agent', data={})
-    assert status == 200, reply
+    assert status == 200, action
+    # An action that opens the draft answer, the same one on a second call
+    assert action['res_model'] == 'mail.item', action
+    reply, = action['res_id']
+    status, again = site.rest(f'model/mail.item/{item}/reply', 'POST',
+        login='agent', data={})
+    assert status == 200 and again['res_id'] == [reply], again
     status, body = site.rest(
         f'model/mail.item/{reply}?f=direction&f=links&f=subject',
         login='agent')
