@@ -153,6 +153,7 @@ class Erase(metaclass=PoolMeta):
         Consent = pool.get('mons.crm.consent')
         Recipient = pool.get('marketing.email.message.recipient')
         ImportLine = pool.get('mons.crm.import.line')
+        WebUser = pool.get('web.user')
         addresses = list(getattr(self, '_erased_addresses', set()))
         now = dt.datetime.now()
         result = super().to_erase(party_id)
@@ -175,6 +176,9 @@ class Erase(metaclass=PoolMeta):
                 ['OR', ('party', '=', party_id),
                     ('address', 'in', addresses)], False,
                 ['address', 'error'], [MASK, None]))
+        # The person's citizen account on the portal closes with them
+        result.append((WebUser, [('party', '=', party_id)], True,
+                ['email', 'password_hash'], [None, None]))
         # Import rows that matched the person showed their values
         result.append((ImportLine, [('party', '=', party_id)], False,
                 ['summary', 'messages'], [MASK, None]))

@@ -11,7 +11,8 @@ from .exceptions import PersonalDataError
 # changing it first.
 PERSONAL_FIELDS = {
     'name', 'first_name', 'last_name', 'civility', 'birth_date',
-    'crm_kind', 'language', 'owner_service', 'active',
+    'crm_kind', 'language', 'lang', 'code', 'owner_service', 'active',
+    'replaced_by',
     }
 # Groups whose members may change any contact of their organisation
 # (functional admin, data steward)
@@ -71,8 +72,8 @@ def check_owner(parties):
 
 
 class _PersonalChildMixin:
-    """Addresses and contact mechanisms are personal data of the contact,
-    whatever its kind"""
+    """Addresses, contact mechanisms and identifiers are personal data of
+    the contact, whatever its kind"""
     __slots__ = ()
 
     @classmethod
@@ -89,3 +90,7 @@ class _PersonalChildMixin:
 
 class ContactMechanism(_PersonalChildMixin, metaclass=PoolMeta):
     __name__ = 'party.contact_mechanism'
+
+
+class Identifier(_PersonalChildMixin, metaclass=PoolMeta):
+    __name__ = 'party.identifier'

@@ -152,6 +152,12 @@ class TrustTests:
             with self.assertRaises(UserError):
                 Address.write(list(Party(party.id).addresses),
                     {'street_unstructured': "Ailleurs 1"})
+            with self.assertRaises(UserError):
+                Party.write([Party(party.id)], {'identifiers': [
+                            ('create', [{'type': None,
+                                        'code': 'BE0123456789'}])]})
+            with self.assertRaises(UserError):
+                Party.write([Party(party.id)], {'code': 'PIRATE'})
             # Notes are not personal data
             Party.write([Party(organisation.id)], {'crm_notes': "Vu"})
         with as_user(city['u_steward']):
@@ -217,6 +223,9 @@ class TrustTests:
         Recipient.create([{'message': message.id, 'email': sub.id,
                     'address': 'lea@example.be', 'party': party.id}])
         Duplicate.create([{'party_a': party.id, 'party_b': twin.id}])
+        WebUser = pool.get('web.user')
+        account, = WebUser.create([{'email': 'lea@example.be',
+                    'party': party.id}])
         for user in [city['u_cult'], city['u_tour']]:
             with as_user(user):
                 with self.assertRaises(UserError):
@@ -238,6 +247,9 @@ class TrustTests:
         self.assertFalse(Email.search([('email', '=', 'lea@example.be'),
                     ('active', 'in', [True, False])]))
         self.assertFalse(Duplicate.search([]))
+        account = WebUser(account.id)
+        self.assertFalse(account.active)
+        self.assertIsNone(account.email)
 
     @with_transaction()
     def test_saved_filter_reads_as_its_responsible(self):
