@@ -25,9 +25,9 @@ class UIMenu(metaclass=PoolMeta):
         if menus:
             useful = cls._useful_menu_ids()
             menus = [m for m in menus if m.id in useful]
-        if offset or limit is not None:
-            menus = menus[offset or 0:][:limit] if limit is not None else (
-                menus[offset:])
+        start = offset or 0
+        menus = menus[start:start + limit] if limit is not None else (
+            menus[start:])
         if count:
             return len(menus)
         return menus
