@@ -1,6 +1,8 @@
 "Reusable content of mass emails, checked by the sandbox when saved."
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 from . import template_sandbox
 from .exceptions import MailingError
@@ -46,6 +48,15 @@ class EmailTemplate(ModelSQL, ModelView):
     service = fields.Many2One('mons.service', "Service", ondelete='SET NULL')
     title = fields.Char("Subject", required=True)
     content = fields.Text("Content", required=True, help=CONTENT_HELP)
+
+    @classmethod
+    def default_service(cls):
+        # A template belongs to the organisation of its author's service
+        User = Pool().get('res.user')
+        if Transaction().user:
+            services = User.get_services_ids()
+            if services:
+                return services[0]
 
     @classmethod
     def validate_fields(cls, templates, field_names):

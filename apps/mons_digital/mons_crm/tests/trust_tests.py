@@ -40,7 +40,7 @@ ATTACKS = [
 
 class TrustTests:
 
-    def _user(self, city, login, groups, service=None):
+    def _user(self, city, login, groups, service=None, company=None):
         "A user in mons_base groups, member of service"
         pool = Pool()
         User = pool.get('res.user')
@@ -48,16 +48,17 @@ class TrustTests:
         Party = pool.get('party.party')
         Service = pool.get('mons.service')
         ModelData = pool.get('ir.model.data')
+        company = company or city['company']
         party, = Party.create([{'name': login}])
         employee, = Employee.create([{'party': party.id,
-                    'company': city['company'].id}])
+                    'company': company.id}])
         if service:
             Service.write([service], {'members': [('add', [employee.id])]})
         user, = User.create([{'login': login, 'name': login,
                     'employees': [('add', [employee.id])],
                     'employee': employee.id,
-                    'companies': [('add', [city['company'].id])],
-                    'company': city['company'].id,
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
                     'groups': [('add', [ModelData.get_id('mons_base', g)
                                 for g in groups])]}])
         return user
@@ -304,3 +305,28 @@ class TrustTests:
         User.write([city['u_tour']], {'active': False})
         with self.assertRaises(UserError):
             EmailList.build_from_filters([EmailList(list_.id)])
+
+    @with_transaction()
+    def test_templates_apart_by_organisation(self):
+        "The CPAS does not read nor change the City's templates"
+        pool = Pool()
+        Template = pool.get('mons.crm.email.template')
+        Service = pool.get('mons.service')
+        from trytond.modules.company.tests import create_company
+        city = setup_city()
+        cpas_company = create_company(name="CPAS de Mons")
+        social, = Service.create([{'name': "Social", 'code': 'SOC',
+                    'company': cpas_company.id}])
+        cpas_user = self._user(city, 'cpas', ['group_service_agent'], social,
+            company=cpas_company)
+        culture, = Template.create([{'name': "Culture", 'title': "x",
+                    'service': city['cult'].id, 'content': '<p>x</p>'}])
+        social_template, = Template.create([{'name': "Social",
+                    'title': "x", 'service': social.id,
+                    'content': '<p>x</p>'}])
+        with as_user(cpas_user):
+            self.assertEqual(Template.search([]), [social_template])
+            with self.assertRaises(AccessError):
+                Template.write([Template(culture.id)], {'title': "y"})
+        with as_user(city['u_tour']):
+            self.assertEqual(Template.search([]), [culture])
