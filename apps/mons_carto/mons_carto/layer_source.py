@@ -247,12 +247,24 @@ class ModelSourceMixin:
         rows = []
         values = Model.read([r.id for r in records], list(read_names))
         for value in values:
+            # The geometry is a user's text or numbers: what is not one is
+            # left out, never written as it is into the answer
             if self.geometry_field:
-                geometry = value[self.geometry_field]
+                try:
+                    shape = shapely.from_geojson(value[self.geometry_field])
+                except Exception:
+                    continue
+                if shape is None or shape.is_empty:
+                    continue
+                geometry = shapely.to_geojson(shape)
             else:
-                geometry = json.dumps({'type': 'Point', 'coordinates': [
-                            round(float(value[self.longitude_field]), 7),
-                            round(float(value[self.latitude_field]), 7)]})
+                try:
+                    x = round(float(value[self.longitude_field]), 7)
+                    y = round(float(value[self.latitude_field]), 7)
+                except (TypeError, ValueError):
+                    continue
+                geometry = json.dumps(
+                    {'type': 'Point', 'coordinates': [x, y]})
             properties = {}
             for name in names + [self.label_field, self.classify_field,
                     self.date_field]:

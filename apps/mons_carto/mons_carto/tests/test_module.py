@@ -437,6 +437,10 @@ class MonsCartoTestCase(DeskViewsTestMixin, FrenchTranslationTestMixin,
             ids=[f.id for f in Feature.search([])])
         self.assertEqual(matched, 1)
         self.assertEqual(reader.model_search_ids('cach'), [])
+        # A text that is not a geometry is left out, not copied as it is
+        Layer.write([reader], {'geometry_field': 'name'})
+        self.assertEqual(Layer(reader.id).query_features(), (1, []))
+        Layer.write([reader], {'geometry_field': 'geometry'})
         # An owner who may not read a published field is refused at once
         with self.assertRaises(LayerValidationError):
             Layer.write([reader], {
