@@ -128,9 +128,18 @@ def open_dataset(page, title, tab=None):
     page.locator('.treeview tbody tr:visible').first.wait_for(
         state='visible', timeout=60000)
     if tab:
-        page.locator('#tabcontent .nav-tabs a:visible, '
-            '#tabcontent [role=tab]:visible').filter(
-            has_text=tab).first.click()
+        # the tabs of the list's filters (other screens, such as a home,
+        # may have hidden tabs of the same name)
+        tabs = page.locator('#tabcontent [role=tab]').filter(has_text=tab)
+        for _ in range(60):
+            shown = [tabs.nth(i) for i in range(tabs.count())
+                if tabs.nth(i).is_visible()]
+            if shown:
+                shown[0].click()
+                break
+            page.wait_for_timeout(500)
+        else:
+            pytest.fail(f"no tab {tab!r}")
     row = page.locator('.treeview tbody tr:visible').filter(
         has_text=title).first
     row.wait_for(state='visible', timeout=60000)
