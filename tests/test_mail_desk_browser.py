@@ -1,7 +1,7 @@
-"""The mail office in the desk (sao), in a real browser: the `courrier`
-user opens the registration desk, fills an incoming letter as a person
-would, presses Register and gets its number, which the REST API then
-serves."""
+"""The mail in the desk (sao), in a real browser, as its users work: the
+`courrier` user registers an incoming letter, prints its label, gets its scan
+attached and assigns it; the Culture agent takes it, answers it (the draft
+answer opens) and closes it."""
 import base64
 import datetime as dt
 import json
@@ -19,6 +19,79 @@ YEAR = dt.date.today().year
 
 def domain(d):
     return base64.urlsafe_b64encode(json.dumps(d).encode()).decode()
+
+
+# A one-page PDF with a text layer, as a scanner's OCR leaves it
+PDF = (b'%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n'
+    b'2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n'
+    b'3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n'
+    b'trailer<</Root 1 0 R>>\n%%EOF\n')
+
+
+def wait_state(page, label):
+    "The state shown in the visible form becomes label"
+    page.wait_for_function(
+        """(label) => [...document.querySelectorAll(
+                '.form select[name="state"]')].some(
+            s => s.offsetParent !== null && s.selectedOptions.length
+                && s.selectedOptions[0].textContent.trim() === label)""",
+        arg=label, timeout=60000)
+
+
+def print_label(page):
+    "Print menu of the form's toolbar, barcode label: sao hands a PDF"
+    toolbar_print = page.locator('button#print:visible').first
+    toolbar_print.click()
+    entry = page.locator('.dropdown-menu:visible a, .dropdown-menu:visible li'
+        ).filter(has_text='Étiquette code-barres').first
+    entry.wait_for(state='visible', timeout=30000)
+    with page.expect_download(timeout=60000) as download:
+        entry.click()
+        link = page.locator('.modal a[download]')
+        try:
+            link.first.wait_for(state='visible', timeout=20000)
+            link.first.click()
+        except Exception:
+            pass  # the browser downloaded it without the dialog
+    assert download.value.suggested_filename.endswith('.pdf'), \
+        download.value.suggested_filename
+    close = page.locator('.modal:visible button', has_text=re.compile(
+            r'^\s*(Fermer|Close|Annuler)\s*$'))
+    if close.count():
+        close.first.click()
+
+
+def open_menu(page, menu, entry_text):
+    """Unfold the top menu entry and open one of its entries; the home tab
+    that opens with the session may keep the first click from unfolding"""
+    entry = page.locator('#menu').get_by_text(entry_text, exact=True).first
+    for _ in range(10):
+        if entry.is_visible():
+            break
+        menu.click()
+        try:
+            entry.wait_for(state='visible', timeout=3000)
+        except Exception:
+            continue
+    entry.wait_for(state='visible', timeout=30000)
+    entry.click()
+
+
+def open_in_list(page, menu, entry_text, subject, words):
+    """Open a menu entry's list, search the letter by words as a user
+    types them in the filter, then open its row in the form"""
+    open_menu(page, menu, entry_text)
+    search = page.locator('input[placeholder="Rechercher"]:visible').first
+    search.wait_for(state='visible', timeout=30000)
+    search.fill(words)
+    search.press('Enter')
+    row = page.locator('.treeview tbody tr:visible').filter(
+        has_text=subject).first
+    row.wait_for(state='visible', timeout=60000)
+    row.dblclick()
+    page.locator('.form button[name="take"]:visible, '
+        '.form button[name="close"]:visible').first.wait_for(
+        state='visible', timeout=60000)
 
 
 def unique_rec_name(site, model, candidates):
@@ -67,10 +140,7 @@ def test_register_incoming_letter_in_desk(site, browser):
     context, page, menu, errors = open_desk(browser, site, 'courrier',
         r'^\s*Courrier\s*$')
     try:
-        menu.click()
-        entry = page.get_by_text("Guichet d'enregistrement", exact=True).first
-        entry.wait_for(state='visible', timeout=30000)
-        entry.click()
+        open_menu(page, menu, "Courrier à enregistrer")
         # The registration desk opens on a new incoming draft
         subject_field = page.get_by_label(re.compile(r'^Objet\W*$'))
         subject_field.wait_for(state='visible', timeout=60000)
@@ -110,6 +180,29 @@ def test_register_incoming_letter_in_desk(site, browser):
                 return s && s.textContent.trim() === 'Enregistré';
             }""", timeout=30000)
         assert not page.locator('.modal.in, .modal.show').count()
+        # The button says what it does: not a second "Enregistrer"
+        assert page.locator('.form button[name="register"]').inner_text(
+            ).strip() in {'', 'Enregistrer le courrier'}
+
+        # The barcode label of the registered letter
+        print_label(page)
+
+        # A scan is attached while the form is open (as the scanner's
+        # drop folder or a colleague does), then Assign: the form's
+        # timestamp must still hold
+        status, rows = site.rest('model/mail.item?f=id&d='
+            + domain([['number', '=', value]]), login='courrier')
+        assert status == 200 and len(rows) == 1, rows
+        item_id = rows[0]['id']
+        status, body = site.rest('model/ir.attachment', 'POST',
+            login='courrier', data={'resource': f'mail.item,{item_id}',
+                'name': 'scan.pdf', 'data': {'__class__': 'bytes',
+                    'base64': base64.b64encode(PDF).decode()}})
+        assert status == 200, body
+        page.locator('.form button[name="assign"]').click()
+        wait_state(page, 'Attribué')
+        assert not page.locator('.modal.in, .modal.show').count(), \
+            page.locator('.modal').all_inner_texts()
         assert not errors, errors
     finally:
         context.close()
@@ -121,7 +214,7 @@ def test_register_incoming_letter_in_desk(site, browser):
     assert len(rows) == 1, rows
     item = rows[0]
     assert item['subject'] == subject
-    assert item['state'] == 'registered'
+    assert item['state'] == 'assigned'
     status, record = site.rest(
         f'model/mail.item/{item["id"]}?f=party.rec_name&f=service.code'
         '&f=keywords', login='courrier')
@@ -129,3 +222,86 @@ def test_register_incoming_letter_in_desk(site, browser):
     assert record['party']['rec_name'] == party
     assert record['service']['code'] == 'CULT'
     assert record['keywords'] == 'salle, réservation'
+
+
+def test_take_answer_and_close_in_desk(site, browser):
+    """The Culture agent takes a letter assigned to the service, answers it
+    (the draft answer opens in a form, a second click opens the same one)
+    and closes it"""
+    status, parties = site.rest('model/party.party?f=id&s=1&d='
+        + domain([['addresses', '!=', None]]), login='courrier')
+    status, services = site.rest('model/mons.service?f=id&d='
+        + domain([['code', '=', 'CULT']]), login='courrier')
+    word = uuid.uuid4().hex[:8]
+    subject = f"Prêt du chapiteau (desk {word})"
+    status, body = site.rest('model/mail.item', 'POST', login='courrier',
+        data={'direction': 'incoming', 'party': parties[0]['id'],
+            'subject': subject, 'service': services[0]['id']})
+    assert status == 200, body
+    item = body['id']
+    for action in ['register', 'assign']:
+        status, body = site.rest(f'model/mail.item/{item}/{action}', 'POST',
+            login='courrier', data={})
+        assert status == 200, body
+
+    context, page, menu, errors = open_desk(browser, site, 'agent',
+        r'^\s*Courrier\s*$')
+    try:
+        open_in_list(page, menu, 'Courrier en cours', subject, word)
+        page.locator('.form button[name="take"]:visible').click()
+        wait_state(page, 'En traitement')
+        tabs = page.locator('#tablist > li')
+        before = tabs.count()
+        page.locator('.form button[name="reply"]:visible').click()
+        # The draft answer opens in a new tab, in a form
+        try:
+            page.wait_for_function(
+                """(subject) => [...document.querySelectorAll(
+                        '.form input[name="subject"]')].some(i => {
+                    if (i.offsetParent === null || i.value !== subject) {
+                        return false;
+                    }
+                    const d = i.closest('.form').querySelector(
+                        'select[name="direction"]');
+                    return d && d.selectedOptions.length
+                        && d.selectedOptions[0].textContent.trim()
+                        === 'Sortant';
+                    })""",
+                arg=subject, timeout=60000)
+        except Exception:
+            page.screenshot(path='/tmp/mail_reply_failure.png')
+            raise
+        assert tabs.count() == before + 1
+        wait_state(page, 'Brouillon')
+        assert not page.locator('.modal.in, .modal.show').count()
+        status, links = site.rest('model/mail.item.link?f=item&d='
+            + domain([['target', '=', item], ['kind', '=', 'answer']]),
+            login='agent')
+        assert status == 200 and len(links) == 1, links
+        draft = links[0]['item']
+        letter_tab = tabs.filter(has_text='Courrier en cours').first
+        # Back to the letter: a second click opens the same draft
+        letter_tab.click()
+        page.locator('.form button[name="reply"]:visible').click()
+        page.wait_for_timeout(1000)
+        page.wait_for_function(
+            """() => !document.querySelector('.modal.in, .modal.show')""",
+            timeout=60000)
+        status, links = site.rest('model/mail.item.link?f=item&d='
+            + domain([['target', '=', item], ['kind', '=', 'answer']]),
+            login='agent')
+        assert [link['item'] for link in links] == [draft], links
+        # Close the letter (the button asks for a confirmation)
+        letter_tab.click()
+        page.locator('.form button[name="close"]:visible').click()
+        confirm = page.locator('.modal:visible button', has_text=re.compile(
+                r'^\s*(OK|Valider|Oui)\s*$'))
+        confirm.first.wait_for(state='visible', timeout=30000)
+        confirm.first.click()
+        wait_state(page, 'Clôturé')
+        assert not errors, errors
+    finally:
+        context.close()
+    status, body = site.rest(f'model/mail.item/{item}?f=state&f=history',
+        login='agent')
+    assert status == 200 and body['state'] == 'closed', body
