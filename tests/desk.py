@@ -38,3 +38,49 @@ def open_desk(browser, site, login, ready):
         page.wait_for_timeout(500)
     entry.wait_for(state='visible', timeout=30000)
     return context, page, entry, errors
+
+
+# The menu is drawn: sao has read the user's top menu entries
+MENU_DRAWN = """() => !!(window.Sao && Sao.main_menu_screen
+    && Sao.main_menu_screen.current_view
+    && Sao.main_menu_screen.current_view.rows
+    && Sao.main_menu_screen.current_view.rows.length)"""
+
+
+async def sign_in(browser, site, login, init_script=None):
+    """With Playwright's asyncio API: a new page signed in as login, once its
+    menu is drawn (what opens with it, such as a home tab, may still be
+    loading); returns (context, page, errors) where errors collects the
+    page's JavaScript and console errors as they come. init_script runs in
+    every page load before sao."""
+    context = await browser.new_context(
+        viewport={'width': 1280, 'height': 900}, locale='fr-BE')
+    if init_script:
+        await context.add_init_script(init_script)
+    page = await context.new_page()
+    errors = []
+    page.on('pageerror', lambda error: errors.append(
+            f'erreur JavaScript : {error}'))
+
+    def console(message):
+        if message.type == 'error':
+            url = message.location.get('url') or ''
+            errors.append(f'erreur console : {message.text}'
+                + (f' ({url})' if url else ''))
+    page.on('console', console)
+    try:
+        response = await page.goto(f'{site.url}/#{site.db}')
+        assert response.status == 200
+        await page.wait_for_selector('#login', state='visible',
+            timeout=30000)
+        await page.fill('#login', login)
+        await page.keyboard.press('Enter')
+        password = page.locator('.modal input[type=password]')
+        await password.wait_for(state='visible', timeout=30000)
+        await password.fill(site.password)
+        await page.keyboard.press('Enter')
+        await page.wait_for_function(MENU_DRAWN, timeout=60000)
+    except BaseException:
+        await context.close()
+        raise
+    return context, page, errors
