@@ -47,11 +47,6 @@ class Caller:
     def anonymous(self):
         return self.kind == ANONYMOUS
 
-    @property
-    def staff_user_id(self):
-        "The staff user's id, None for the anonymous visitor"
-        return None if self.anonymous else self.user_id
-
 
 def anonymous_user_id(pool=None):
     from trytond.pool import Pool
@@ -120,12 +115,6 @@ def acting_as(pool, user_id, **context):
     with transaction.set_user(user_id), \
             transaction.set_context(preferences), check_access():
         yield
-
-
-@contextlib.contextmanager
-def acting_as_caller(pool, caller, **context):
-    with acting_as(pool, caller.user_id, **context):
-        yield caller
 
 
 # Keys that the desk's RPC refuses (trytond.rpc.RPC.convert): every private

@@ -251,8 +251,7 @@ def _refusal(exception):
     if (isinstance(exception, JSONBadRequest)
             and isinstance(exception.__context__,
                 (AccessError, AccessButtonError))):
-        refusal = JSONForbidden(exception.__context__)
-        return refusal
+        return JSONForbidden(exception.__context__)
     return None
 
 
