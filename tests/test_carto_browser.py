@@ -308,6 +308,9 @@ def test_axe_no_violation(site, browser, width, height):
         marker.focus()
         page.keyboard.press('Enter')
         page.wait_for_selector('.leaflet-popup-content')
+        # Leaflet fades the popup in: audit it once fully opaque, as read
+        page.wait_for_function("getComputedStyle(document.querySelector("
+            "'.leaflet-popup')).opacity === '1'")
         violations = audit(page)
         assert not violations, json.dumps(violations, indent=1,
             ensure_ascii=False)
