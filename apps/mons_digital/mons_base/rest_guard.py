@@ -128,7 +128,7 @@ def _check(request, database_name, kwargs):
                 and not issubclass(Model, ModelStorage)):
             raise NotFound()
     if (Model is not None and '/rest/model/' in request.path
-            and not kwargs.get('action')
+            and (not kwargs.get('action') or kwargs['action'] == 'copy')
             and request.method in {'POST', 'PUT', 'DELETE'}
             and _read_only(Model, request.method)):
         raise MethodNotAllowed(valid_methods=['GET'],
