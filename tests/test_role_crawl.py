@@ -23,21 +23,11 @@ pytestmark = pytest.mark.browser
 ROLES = ('admin', 'courrier', 'agent', 'chef', 'rh', 'rhchef', 'employe',
     'urbanisme', 'data', 'dpo', 'sig', 'direction', 'api', 'cpas')
 
-# (role, menu path) cells known broken while their module's fix is pending
-# (see /work/notes/crawl-findings.md). The test fails when one of them opens
-# cleanly: remove it from here then.
-EXPECTED_BROKEN = frozenset({
-    # mons_crm party list: owner_service of another organisation's service
-    # cannot be read (mons_base rule on mons.service), the batch is #ERREUR
-    *((role, 'Contacts › Annuaire') for role in (
-            'admin', 'courrier', 'agent', 'chef', 'rhchef', 'urbanisme',
-            'data', 'dpo', 'sig', 'direction', 'cpas')),
-    ('admin', 'Référentiel des contacts › Contacts'),
-    ('admin', 'Référentiel des contacts › Catégories'),
-    # mons_carto feature form: properties is a Dict without schema model
-    ('admin', 'Ville de Mons › Cartographie › Objets sur la carte'),
-    ('sig', 'Ville de Mons › Cartographie › Objets sur la carte'),
-})
+# (role, menu path) cells known broken while their module's fix is pending,
+# each with its cause (see /work/notes/crawl-findings.md); empty when every
+# screen opens. The test fails when one of them opens cleanly: remove it
+# from here then.
+EXPECTED_BROKEN = frozenset()
 
 WORKERS = int(os.environ.get('MONS_CRAWL_WORKERS', '2'))
 

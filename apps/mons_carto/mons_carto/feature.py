@@ -25,6 +25,12 @@ class Feature(ModelSQL, ModelView):
     geometry = fields.Text("Geometry", required=True,
         help="GeoJSON geometry in WGS84 (longitude, latitude).")
     properties = fields.Dict(None, "Properties")
+    # The properties are free (no schema model: each layer's import decides
+    # them); the desk has no widget for a Dict without schema, so the form
+    # shows them as indented JSON, read-only. REST and imports keep using
+    # ``properties``.
+    properties_text = fields.Function(
+        fields.Text("Properties", readonly=True), 'get_properties_text')
     date = fields.Date("Date")
     # Bounding box in WGS84: plain indexed columns give fast bbox queries
     # on SQLite and PostgreSQL alike
@@ -52,6 +58,12 @@ class Feature(ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return self.name or str(self.id)
+
+    def get_properties_text(self, name):
+        if not self.properties:
+            return None
+        return json.dumps(self.properties, indent=2, ensure_ascii=False,
+            sort_keys=True, default=str)
 
     @classmethod
     def _bounds_values(cls, geometry):

@@ -227,6 +227,10 @@ class MonsCartoTestCase(DeskViewsTestMixin, FrenchTranslationTestMixin,
                     }])
         self.assertEqual((feature.minx, feature.miny, feature.maxx,
                 feature.maxy), (3.9, 50.4, 3.95, 50.5))
+        # The desk form shows the schema-less properties as JSON text
+        self.assertEqual(json.loads(feature.properties_text),
+            {'rue': 'Rue de Nimy'})
+        self.assertIn('\n', feature.properties_text)
         layer = layer.__class__(layer.id)
         self.assertAlmostEqual(layer.max_width, 0.05)
         with self.assertRaises(FeatureValidationError):

@@ -16,8 +16,11 @@ class MonsBaseTestCase(
 
     @property
     def _skip_company_rule(self):
-        # Holidays without organisation are shared: the rule there is an OR
-        return super()._skip_company_rule | {('mons.holiday', 'company')}
+        # Holidays without organisation are shared: the rule there is an OR.
+        # Services are the organisation chart every staff user reads: their
+        # global rule covers create, write and delete only.
+        return super()._skip_company_rule | {('mons.holiday', 'company'),
+            ('mons.service', 'company')}
 
     @with_transaction()
     def test_working_days_skip_weekend_and_holidays(self):
@@ -67,6 +70,48 @@ class MonsBaseTestCase(
             self.assertEqual(Service.search([('users', '=', u_agent.id)]),
                 [child])
             self.assertEqual(child.rec_name, 'DG-C - Cell')
+
+    @with_transaction()
+    def test_service_chart_read_by_staff_changed_by_organisation(self):
+        "Staff read every organisation's services, change only their own"
+        pool = Pool()
+        Service = pool.get('mons.service')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        from trytond.exceptions import UserError
+        from trytond.transaction import Transaction
+        city = create_company(name="Ville")
+        cpas = create_company(name="CPAS")
+        city_service, = Service.create([{'name': "Urbanisme", 'code': 'URB',
+                    'company': city.id, 'kind': 'direction'}])
+        cpas_service, = Service.create([{'name': "Action sociale",
+                    'code': 'AS', 'company': cpas.id, 'kind': 'direction'}])
+        manager = ModelData.get_id('mons_base', 'group_hr_manager')
+        public = ModelData.get_id('mons_base', 'group_public')
+        staff, outsider = User.create([
+                {'login': 'rh_cpas', 'groups': [('add', [manager])],
+                    'companies': [('add', [cpas.id])], 'company': cpas.id},
+                {'login': 'visitor', 'groups': [('add', [public])],
+                    'companies': [('add', [cpas.id])], 'company': cpas.id},
+                ])
+        transaction = Transaction()
+        with transaction.set_user(staff.id), \
+                transaction.set_context(_check_access=True,
+                    company=cpas.id, companies=[cpas.id]):
+            self.assertEqual(
+                {r['rec_name'] for r in Service.read(
+                        [city_service.id, cpas_service.id], ['rec_name'])},
+                {'URB - Urbanisme', 'AS - Action sociale'})
+            self.assertEqual(len(Service.search([])), 2)
+            Service.write([Service(cpas_service.id)], {'phone': '065'})
+            with self.assertRaises(UserError):
+                Service.write([Service(city_service.id)], {'phone': '065'})
+        with transaction.set_user(outsider.id), \
+                transaction.set_context(_check_access=True,
+                    company=cpas.id, companies=[cpas.id]):
+            self.assertEqual(Service.search([]), [Service(cpas_service.id)])
+            with self.assertRaises(UserError):
+                Service.read([city_service.id], ['name'])
 
 
 del ModuleTestCase
