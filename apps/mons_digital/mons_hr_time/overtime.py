@@ -250,3 +250,5 @@ class Overtime(ApprovalRequestMixin, ModelSQL, ModelView):
     @Workflow.transition('draft')
     def reset(cls, overtimes):
         cls.check_approver(overtimes)
+        # Decided again: a former refusal's reason no longer applies
+        cls.write(overtimes, {'refusal_reason': None})

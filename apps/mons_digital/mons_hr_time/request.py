@@ -8,7 +8,9 @@ from trytond.i18n import gettext
 from trytond.model import ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import (
+    Transaction, check_access, without_check_access)
+from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import WorkflowError
 
@@ -31,11 +33,15 @@ class ApprovalRequestMixin(Workflow):
     Users (REST, desk) change a request only while it is a draft, never
     its ``_workflow_fields`` (the state, who decided, computed results):
     those change only inside the buttons, whose groups and approvers are
-    checked on the server. A decided request is corrected by a new one."""
+    checked on the server. A decided request is corrected by a new one.
+
+    The desk offers Approve and Refuse only to who may decide the request
+    (``can_decide``), on a row or on the selected rows; refusing from the
+    desk asks the reason, which the employee reads on the request."""
     __slots__ = ()
     _pending_state = 'requested'
     _request_states = ('draft', 'requested', 'approved', 'refused')
-    _workflow_fields = ('state',)
+    _workflow_fields = ('state', 'refusal_reason')
     # States in which its users may still change or delete a request
     _editable_states = ('draft',)
     _deletable_states = ('draft', 'refused', 'cancelled')
@@ -46,6 +52,12 @@ class ApprovalRequestMixin(Workflow):
             help="Employees standing in today for the approvers."),
         'get_substitute_approvers',
         searcher='search_substitute_approvers')
+    can_decide = fields.Function(fields.Boolean("Can Decide",
+            help="Whether the user may approve or refuse the request."),
+        'get_can_decide')
+    refusal_reason = fields.Text("Refusal Reason", readonly=True,
+        states={'invisible': Eval('state') != 'refused'},
+        help="Why the approver refused the request.")
 
     @classmethod
     def __setup__(cls):
@@ -54,15 +66,16 @@ class ApprovalRequestMixin(Workflow):
             if s[0] in cls._request_states]
         pending = cls._pending_state
         cls._transitions |= {(pending, 'approved'), (pending, 'refused')}
+        # Hidden from who may not decide, and refused to them by the server
+        decide = {
+            'invisible': ((Eval('state') != pending)
+                | ~Eval('can_decide', False)),
+            'depends': ['state', 'can_decide'],
+            }
         cls._buttons.update({
-                'approve': {
-                    'invisible': Eval('state') != pending,
-                    'depends': ['state'],
-                    },
-                'refuse': {
-                    'invisible': Eval('state') != pending,
-                    'depends': ['state'],
-                    },
+                'approve': decide.copy(),
+                'refuse': decide.copy(),
+                'refuse_with_reason': decide.copy(),
                 })
         if pending != 'draft':
             cls._transitions.add(('draft', pending))
@@ -123,6 +136,18 @@ class ApprovalRequestMixin(Workflow):
     def _approval_level(self):
         "Level of the approvers the request waits for"
         return 1
+
+    @classmethod
+    def get_can_decide(cls, requests, name):
+        Approver = Pool().get('hr.time.approver')
+        return {r.id: (r.state == cls._pending_state
+                and Approver.may_approve(r.employee, r._approval_level()))
+            for r in requests}
+
+    @classmethod
+    @ModelView.button_action('mons_hr_time.wizard_request_refuse')
+    def refuse_with_reason(cls, requests):
+        "Ask the reason, then refuse (RequestRefuse)"
 
     @classmethod
     def check_approver(cls, requests):
@@ -226,6 +251,46 @@ class CancellableRequestMixin(ApprovalRequestMixin):
     @Workflow.transition('cancelled')
     def do_cancel(cls, requests):
         pass
+
+
+class RequestRefuseStart(ModelView):
+    "Refuse Requests"
+    __name__ = 'hr.time.request.refuse.start'
+    reason = fields.Text("Reason", required=True,
+        help="Sent to the employee with the refusal.")
+    count = fields.Integer("Requests", readonly=True)
+
+
+class RequestRefuse(Wizard):
+    """Refuse the selected requests with a reason: the approver's own
+    rights decide, as the Refuse button does"""
+    __name__ = 'hr.time.request.refuse'
+    start = StateView('hr.time.request.refuse.start',
+        'mons_hr_time.request_refuse_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Refuse", 'refuse', 'tryton-ok', default=True),
+            ])
+    refuse = StateTransition()
+
+    def _requests(self):
+        if not issubclass(self.model or object, ApprovalRequestMixin):
+            raise WorkflowError(gettext('mons_hr_time.msg_refuse_not_request'))
+        return self.records
+
+    def default_start(self, fields):
+        return {'count': len(self._requests())}
+
+    def transition_refuse(self):
+        Model = self.model
+        requests = self._requests()
+        # The wizard runs without Tryton's checks: the button's groups,
+        # states (who may decide) and record rules apply as in the desk
+        with check_access():
+            Model.refuse(requests)
+        refused = [r for r in Model.browse(requests) if r.state == 'refused']
+        with without_check_access():
+            Model.write(refused, {'refusal_reason': self.start.reason})
+        return 'end'
 
 
 def _given(record, name):

@@ -259,6 +259,14 @@ class RequestTestCase(DBTestCase):
         requested = {'invisible': state != 'requested', 'depends': ['state']}
         cancel = {'invisible': ~state.in_(['requested', 'approved']),
             'depends': ['state']}
+
+        def decide(pending):
+            # Offered only to who may decide it
+            return {'invisible': ((state != pending)
+                    | ~Eval('can_decide', False)),
+                'depends': ['state', 'can_decide']}
+        ask = {n: decide('requested')
+            for n in ['approve', 'refuse', 'refuse_with_reason']}
         states = [('draft', "Draft"), ('requested', "Requested"),
             ('approved', "Approved"), ('refused', "Refused")]
         expected = {
@@ -266,8 +274,7 @@ class RequestTestCase(DBTestCase):
                     ('draft', 'requested'), ('requested', 'approved'),
                     ('requested', 'refused'), ('requested', 'cancelled'),
                     ('approved', 'cancelled'), ('requested', 'draft')}, {
-                    'request': draft, 'approve': requested,
-                    'refuse': requested, 'cancel': cancel,
+                    'request': draft, **ask, 'cancel': cancel,
                     'draft': requested,
                     # HR records the medical certificate
                     'receive_certificate': {
@@ -280,18 +287,16 @@ class RequestTestCase(DBTestCase):
                     ('draft', 'requested'), ('requested', 'approved'),
                     ('requested', 'refused'), ('requested', 'cancelled'),
                     ('approved', 'cancelled')}, {
-                    'request': draft, 'approve': requested,
-                    'refuse': requested, 'cancel': cancel}),
+                    'request': draft, **ask, 'cancel': cancel}),
             Correction: (states, {
                     ('draft', 'requested'), ('requested', 'approved'),
                     ('requested', 'refused'), ('requested', 'draft')}, {
-                    'request': draft, 'approve': requested,
-                    'refuse': requested}),
+                    'request': draft, **ask}),
             Overtime: ([('draft', "To Approve"), ('approved', "Approved"),
                     ('refused', "Refused")], {
                     ('draft', 'approved'), ('draft', 'refused'),
                     ('approved', 'draft'), ('refused', 'draft')}, {
-                    'approve': draft, 'refuse': draft,
+                    **{n: decide('draft') for n in ask},
                     'reset': {'invisible': state == 'draft',
                         'depends': ['state']}}),
             }
@@ -389,3 +394,57 @@ class RequestTestCase(DBTestCase):
             ['approved', 'refused'])
         self.assertEqual(
             [Correction(c.id).decided_by for c in corrections], [chef, chef])
+
+    @with_transaction()
+    @with_org
+    def test_decide_buttons_and_refusal_reason(self, o):
+        """Approve and Refuse are offered to who may decide only; refusing
+        from the desk's wizard asks a reason the employee then reads"""
+        pool = Pool()
+        Leave = pool.get('attendance.leave')
+        Refuse = pool.get('hr.time.request.refuse', type='wizard')
+        team = Team(o)
+        chef, alice = team.chef_user, team.alice_user
+        leaves = [team.leave(o.alice, MONDAY + td(days=i), 'requested')
+            for i in range(3)]
+        ids = [l.id for l in leaves]
+        draft = team.leave(o.alice, MONDAY + td(days=7))
+        with as_user(alice):
+            self.assertEqual([l.can_decide for l in Leave.browse(ids)],
+                [False] * 3)
+            # The server refuses what the desk hides
+            for button in [Leave.approve, Leave.refuse,
+                    Leave.refuse_with_reason]:
+                with self.assertRaises(AccessButtonError):
+                    button(Leave.browse(ids[:1]))
+        with as_user(chef):
+            self.assertEqual(
+                [l.can_decide for l in Leave.browse(ids + [draft.id])],
+                [True] * 3 + [False])
+            self.assertIsInstance(
+                Leave.refuse_with_reason(Leave.browse(ids[:2])), int)
+
+        def refuse(user, records, reason):
+            with as_user(user), Transaction().set_context(
+                    active_model='attendance.leave',
+                    active_ids=[r.id for r in records],
+                    active_id=records[0].id):
+                session_id, _, _ = Refuse.create()
+                Refuse.execute(session_id, {}, 'start')
+                Refuse.execute(session_id, {'start': {'reason': reason}},
+                    'refuse')
+
+        with self.assertRaises(UserError):
+            refuse(alice, Leave.browse(ids[:1]), "Je me refuse")
+        refuse(chef, Leave.browse(ids[:2]), "Service de garde ce jour-là")
+        self.assertEqual(
+            [(l.state, l.refusal_reason) for l in Leave.browse(ids)],
+            [('refused', "Service de garde ce jour-là")] * 2
+            + [('requested', None)])
+        with as_user(alice):
+            # Written by the wizard only
+            with self.assertRaises(UserError):
+                Leave.write(Leave.browse([draft.id]),
+                    {'refusal_reason': "forgé"})
+            self.assertEqual(Leave(ids[0]).refusal_reason,
+                "Service de garde ce jour-là")
