@@ -25,6 +25,9 @@ GEOJSON = 'application/geo+json'
 HTML = 'text/html'
 OPENAPI = 'application/vnd.oai.openapi+json;version=3.0'
 MAX_LIMIT = 10000
+# Past it, page with bbox or a filter: the database would scan the skipped
+# rows
+MAX_OFFSET = 1000000
 DEFAULT_LIMIT = 10
 ITEM_PARAMETERS = {'f', 'bbox', 'bbox-crs', 'crs', 'limit', 'offset',
     'datetime'}
@@ -34,19 +37,25 @@ GREGORIAN = 'http://www.opengis.net/def/uom/ISO-8601/0/Gregorian'
 class ApiError(Exception):
     "An error answered as a JSON body: 400 bad request, 404 not found"
 
-    def __init__(self, status, code, description):
+    def __init__(self, status, code, description, field=None):
         super().__init__(description)
         self.status = status
         self.code = code
         self.description = description
+        self.field = field
 
     def to_dict(self):
-        return {'code': self.code, 'description': self.description}
+        "OGC's exception (code, description) and the suite's error keys"
+        result = {'code': self.code, 'description': self.description,
+            'status': self.status, 'message': self.description}
+        if self.field:
+            result['field'] = self.field
+        return result
 
 
-def bad_request(message_id, **params):
+def bad_request(message_id, field=None, **params):
     return ApiError(400, 'InvalidParameterValue',
-        gettext('mons_carto.%s' % message_id, **params))
+        gettext('mons_carto.%s' % message_id, **params), field=field)
 
 
 def not_found(message_id, **params):
@@ -67,15 +76,16 @@ def link(href, rel, type_, title=None, **extra):
 def check_parameters(args, allowed):
     for name in args.keys():
         if name not in allowed:
-            raise bad_request('msg_api_unknown_parameter', parameter=name)
+            raise bad_request('msg_api_unknown_parameter', field=name,
+                parameter=name)
 
 
-def parse_crs(value, default='CRS84'):
+def parse_crs(value, default='CRS84', name='crs'):
     if value is None:
         return default
     code = geo.crs_code(value)
     if code is None or geo.crs_uri(code) not in geo.OUTPUT_CRS:
-        raise bad_request('msg_api_crs_unsupported', crs=value)
+        raise bad_request('msg_api_crs_unsupported', field=name, crs=value)
     return code
 
 
@@ -86,19 +96,23 @@ def parse_bbox(value, bbox_crs='CRS84'):
     try:
         numbers = [float(v) for v in value.split(',')]
     except ValueError:
-        raise bad_request('msg_api_bbox_invalid', bbox=value)
+        raise bad_request('msg_api_bbox_invalid', field='bbox',
+            bbox=value)
     if len(numbers) == 6:
         numbers = numbers[0:2] + numbers[3:5]
     if len(numbers) != 4 or not all(map(_finite, numbers)):
-        raise bad_request('msg_api_bbox_invalid', bbox=value)
+        raise bad_request('msg_api_bbox_invalid', field='bbox',
+            bbox=value)
     if geo.is_lat_lon(bbox_crs):
         numbers = [numbers[1], numbers[0], numbers[3], numbers[2]]
     minx, miny, maxx, maxy = numbers
     if minx > maxx or miny > maxy:
-        raise bad_request('msg_api_bbox_invalid', bbox=value)
+        raise bad_request('msg_api_bbox_invalid', field='bbox',
+            bbox=value)
     if bbox_crs in {'CRS84', 'EPSG:4326'}:
         if not (-180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90):
-            raise bad_request('msg_api_bbox_invalid', bbox=value)
+            raise bad_request('msg_api_bbox_invalid', field='bbox',
+            bbox=value)
         return (minx, miny, maxx, maxy)
     return geo.transform_bbox(numbers, bbox_crs, 'CRS84')
 
@@ -116,10 +130,8 @@ def parse_int(value, default, minimum, maximum, message_id, name):
         number = None
     if number is None or number < minimum or (
             maximum is not None and number > maximum):
-        params = {name: value}
-        if name == 'limit':
-            params['maximum'] = maximum
-        raise bad_request(message_id, **params)
+        raise bad_request(message_id, field=name,
+            **{name: value, 'maximum': maximum})
     return number
 
 
@@ -153,14 +165,15 @@ def parse_datetime(value):
             raise ValueError
         return (instant, instant)
     except ValueError:
-        raise bad_request('msg_api_datetime_invalid', value=value)
+        raise bad_request('msg_api_datetime_invalid', field='datetime',
+            value=value)
 
 
 def item_arguments(args, layer):
     "Check and decode the query of /items"
     queryables = set(layer.queryables)
     check_parameters(args, ITEM_PARAMETERS | queryables)
-    bbox_crs = parse_crs(args.get('bbox-crs'))
+    bbox_crs = parse_crs(args.get('bbox-crs'), name='bbox-crs')
     crs = parse_crs(args.get('crs'))
     filters = {k: v for k, v in args.items() if k in queryables}
     return {
@@ -169,7 +182,7 @@ def item_arguments(args, layer):
         'crs': crs,
         'limit': parse_int(args.get('limit'), DEFAULT_LIMIT, 1, MAX_LIMIT,
             'msg_api_limit_invalid', 'limit'),
-        'offset': parse_int(args.get('offset'), 0, 0, None,
+        'offset': parse_int(args.get('offset'), 0, 0, MAX_OFFSET,
             'msg_api_offset_invalid', 'offset'),
         'datetime': parse_datetime(args.get('datetime')),
         'filters': filters,

@@ -51,6 +51,9 @@ def _json_response(data, status=200, content_type=ogc.JSON, headers=None):
     response = Response(data, status=status,
         content_type=content_type + '; charset=utf-8'
         if 'charset' not in content_type else content_type)
+    # Public geographic data: any web site may read it from a browser
+    # (mons_base.errors answers the preflight)
+    response.headers['Access-Control-Allow-Origin'] = '*'
     if headers:
         response.headers.update(headers)
     return response
@@ -95,11 +98,11 @@ def endpoint(path, methods=('GET',)):
             except ogc.ApiError as error:
                 return _error_response(error)
             except AccessError as error:
-                return _json_response({'code': 'Forbidden',
-                        'description': error.message}, status=403)
+                return _error_response(ogc.ApiError(403, 'Forbidden',
+                        error.message))
             except UserError as error:
-                return _json_response({'code': 'InvalidParameterValue',
-                        'description': error.message}, status=400)
+                return _error_response(ogc.ApiError(400,
+                        'InvalidParameterValue', error.message))
 
         transactional = with_transaction(readonly=True)(inner)
 
@@ -129,7 +132,8 @@ def _format(request, allowed=('json', 'html')):
     if value is not None:
         if value not in allowed and not (
                 value == 'geojson' and 'json' in allowed):
-            raise ogc.bad_request('msg_api_format_unknown', format=value)
+            raise ogc.bad_request('msg_api_format_unknown', field='f',
+                format=value)
         return 'html' if value == 'html' else 'json'
     best = request.accept_mimetypes.best_match(
         [ogc.JSON, ogc.GEOJSON, ogc.HTML], default=ogc.JSON)
@@ -420,7 +424,7 @@ def map_data(request, pool, collection):
     layer = _layer(pool, request, collection)
     bbox = ogc.parse_bbox(request.args.get('bbox'))
     zoom = ogc.parse_int(request.args.get('zoom'), 12, 0, 24,
-        'msg_api_offset_invalid', 'offset')
+        'msg_api_zoom_invalid', 'zoom')
     matched, rows = layer.query_features(bbox=bbox, limit=VIEW_LIMIT)
     texts = [r[1] for r in rows]
     if texts and layer.geometry_type != 'point':

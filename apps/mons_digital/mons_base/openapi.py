@@ -117,7 +117,12 @@ def build_openapi(pool, modules=None, server_url=None):
                 "`Authorization: bearer <key>` (a validated user "
                 "application `rest`); the user's access rights apply. "
                 "Dates, decimals and binaries use Tryton's JSON encoding "
-                "(objects with a `__class__` key)."),
+                "(objects with a `__class__` key). Every error is answered "
+                "as JSON `{\"status\", \"message\", \"field\"?}` "
+                "(schema `Error`): `message` in French, `field` naming the "
+                "field, parameter or header refused; a server fault (5xx) "
+                "also gives `request_id`, the reference of its log entry "
+                "(also in the `X-Request-Id` header of every answer)."),
             },
         'servers': [{'url': server_url or '/'}],
         'tags': tags,

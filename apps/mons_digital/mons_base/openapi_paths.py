@@ -7,6 +7,7 @@ import re
 from trytond.model import ModelView
 
 from .openapi_schemas import _ref
+from .rest_guard import MAX_LIMIT, MAX_OFFSET
 
 # Methods every model exposes; they are the CRUD paths or desk internals
 _STANDARD_RPC = {
@@ -28,12 +29,22 @@ def _op_id(*parts):
 
 # ---------------------------------------------------------------- paths
 
+def _error(description):
+    return {'description': description,
+        'content': {'application/json': {'schema': _ref('Error')}}}
+
+
 _ERRORS = {
-    '400': {'description': "Invalid input or business rule refused "
-        "(message in the body)",
-        'content': {'application/json': {'schema': _ref('Error')}}},
-    '401': {'description': "Missing or invalid API key"},
-    '403': {'description': "Access denied"},
+    '400': _error("Invalid input or business rule refused (`message` in "
+        "French, `field` naming the field, parameter or header)"),
+    '401': _error("Missing or invalid API key"),
+    '403': _error("Access denied"),
+    '404': _error("No such model, path or record"),
+    '405': _error("Method not allowed on this resource"),
+    '415': _error("The body is not JSON"),
+    '500': _error("Server fault, logged: `request_id` is its reference"),
+    '503': _error("Server busy (a lock held by another request): retry "
+        "after `Retry-After` seconds"),
     }
 
 
@@ -62,15 +73,18 @@ def _common_parameters():
             },
         'Limit': {
             'name': 's', 'in': 'query', 'required': False,
-            'description': "Maximum number of records.",
+            'description': f"Maximum number of records (default and "
+            f"maximum {MAX_LIMIT}; the header `Range: records=<start>-<end>` "
+            f"pages too, within the same bounds).",
             'schema': {'type': 'integer', 'minimum': 0,
-                'maximum': 100000},
+                'maximum': MAX_LIMIT},
             },
         'Offset': {
             'name': 'p', 'in': 'query', 'required': False,
-            'description': "Number of records to skip.",
+            'description': f"Number of records to skip (at most "
+            f"{MAX_OFFSET}: page further with a domain on the id).",
             'schema': {'type': 'integer', 'minimum': 0,
-                'maximum': 100000000},
+                'maximum': MAX_OFFSET},
             },
         'Id': {
             'name': 'id', 'in': 'path', 'required': True,

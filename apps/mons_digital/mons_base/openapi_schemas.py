@@ -69,11 +69,18 @@ COMMON_SCHEMAS = {
         },
     'Error': {
         'type': 'object',
+        'description': "Every error of the API: `status` (the HTTP code), "
+        "`message` in French, `field` naming the field, parameter or "
+        "header refused when there is one, and for a server fault "
+        "(5xx) `request_id`, the reference of the logged fault.",
         'properties': {
             'status': {'type': 'integer'},
             'message': {'type': 'string'},
+            'field': {'type': 'string'},
+            'request_id': {'type': 'string'},
             'description': {'type': ['string', 'null']},
             },
+        'required': ['status', 'message'],
         },
     'ActionArguments': {
         'type': 'object',
@@ -255,14 +262,17 @@ def _model_schemas(Model):
         'type': 'object', 'title': Model.__name__, 'description': doc,
         'properties': read_props, 'required': ['id'],
         }
+    # An unknown field is refused (400), as is a computed one
     create = {
         'type': 'object', 'title': f'{Model.__name__} (create)',
         'description': doc, 'properties': write_props,
+        'additionalProperties': False,
         }
     if required:
         create['required'] = required
     update = {
         'type': 'object', 'title': f'{Model.__name__} (update)',
         'description': doc, 'properties': dict(write_props),
+        'additionalProperties': False,
         }
     return read, create, update, definitions

@@ -2,11 +2,14 @@
 # of the repository for the licence and the authors.
 """Guard of Tryton's REST endpoints.
 
-Malformed query parameters (``d``, ``o``, ``s``, ``p``, ``f``), headers and
-unknown models answer 400/404 instead of the 500 Tryton would give, and an
-error trytond hides as "Unable to get RPC method" gets its real answer.
+Malformed query parameters (``d``, ``o``, ``s``, ``p``, ``f``), headers
+(``Range``, ``Accept-Language``, ``X-Tryton-Context``), bodies
+(rest_values) and unknown models answer a JSON 4xx naming the parameter
+or field instead of the 500 Tryton would give; searches are capped
+(``MAX_LIMIT``, ``MAX_OFFSET``); an error trytond hides as "Unable to get
+RPC method" gets its real answer. errors.py calls ``guard_rest`` on every
+trytond REST endpoint it dispatches.
 """
-import binascii
 import functools
 import inspect
 import json
@@ -24,28 +27,96 @@ from trytond.model.modelview import AccessButtonError
 from trytond.pool import Pool
 from trytond.protocols.jsonrpc import JSONDecoder, JSONEncoder
 from trytond.protocols.wrappers import JSONBadRequest
-from trytond.wsgi import app
 
+from . import errors
 from .caller import public_context
+from .rest_values import check_body
 
 logger = logging.getLogger(__name__)
+
+# A search answers at most MAX_LIMIT records (also without ``s``) and
+# skips at most MAX_OFFSET: past them, page with a domain on the id
+MAX_LIMIT = 1000
+MAX_OFFSET = 1000000
+
 
 def _decode_b64_json(value, key):
     try:
         data = json.loads(
             urlsafe_b64decode(value).decode(),
             object_hook=JSONDecoder())
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise BadRequest(f"« {key} » doit être du JSON encodé en base64 "
-            "URL-safe.")
+    except Exception:
+        # the decoder's hook raises anything on a malformed tagged value
+        raise JSONError(400, f"« {key} » doit être du JSON encodé en "
+            "base64 URL-safe.", field=key)
     return data
 
 
 def _decode_json_arg(request, key):
     data = _decode_b64_json(request.args[key], key)
     if not isinstance(data, list):
-        raise BadRequest(f"Le paramètre « {key} » doit être une liste JSON.")
+        raise JSONError(400, f"Le paramètre « {key} » doit être une liste "
+            "JSON.", field=key)
     return data
+
+
+def _check_languages(header):
+    "Accept-Language as trytond's REST parses it: language[;q=number]"
+    for item in header.split(','):
+        language, _, quality = item.partition(';')
+        if not language.strip():
+            return False
+        if quality:
+            name, _, value = quality.partition('=')
+            try:
+                if name.strip() != 'q' or not 0 <= float(value) <= 1:
+                    return False
+            except ValueError:
+                return False
+    return True
+
+
+def _range(header):
+    """Range: records=<start>-[<end>] as (start, end or None), capped like
+    s and p; trytond would answer every record to any other form"""
+    unit, sep, value = header.partition('=')
+    start, dash, end = value.partition('-')
+    try:
+        if unit.strip() != 'records' or not sep or not dash:
+            raise ValueError
+        start = int(start)
+        end = int(end) if end.strip() else None
+    except ValueError:
+        raise JSONError(400, "En-tête « Range » invalide : attendu "
+            "« records=<début>-<fin> ».", field='Range')
+    if not 0 <= start <= MAX_OFFSET or (end is not None and (
+                end < start or end - start > MAX_LIMIT)):
+        raise JSONError(400, f"En-tête « Range » hors limites : au plus "
+            f"{MAX_LIMIT} enregistrements à partir d'au plus {MAX_OFFSET}.",
+            field='Range')
+    return start, end
+
+
+def _check_search(request):
+    "s, p and Range within the caps; a search without s gets MAX_LIMIT"
+    for key, maximum in (('s', MAX_LIMIT), ('p', MAX_OFFSET)):
+        if key in request.args:
+            try:
+                value = int(request.args[key])
+            except ValueError:
+                value = None
+            if value is None or not 0 <= value <= maximum:
+                raise JSONError(400, f"Le paramètre « {key} » doit être un "
+                    f"entier entre 0 et {maximum}.", field=key)
+    if 'Range' in request.headers:
+        start, end = _range(request.headers['Range'])
+        if end is None:
+            request.environ['HTTP_RANGE'] = (
+                f'records={start}-{start + MAX_LIMIT}')
+    elif 's' not in request.args:
+        args = request.args.copy()
+        args['s'] = str(MAX_LIMIT)
+        request.args = args
 
 
 _OPERATORS = {
@@ -101,7 +172,8 @@ def _restrict_context(request, context):
     every private key: those switch off checks meant for server code
     (registration, inbound mail, companies…)."""
     if not isinstance(context, dict):
-        raise BadRequest("« X-Tryton-Context » doit être un objet JSON.")
+        raise JSONError(400, "« X-Tryton-Context » doit être un objet "
+            "JSON.", field='X-Tryton-Context')
     allowed = public_context(context)
     if len(allowed) != len(context):
         request.environ['HTTP_X_TRYTON_CONTEXT'] = urlsafe_b64encode(
@@ -139,32 +211,35 @@ def _check(request, database_name, kwargs):
     if context is not None:
         _restrict_context(request,
             _decode_b64_json(context, 'X-Tryton-Context'))
+    languages = request.headers.get('Accept-Language')
+    if languages is not None and not _check_languages(languages):
+        raise JSONError(400, "En-tête « Accept-Language » invalide : "
+            "attendu par exemple « fr, en;q=0.5 ».", field='Accept-Language')
     if kwargs.get('id') is not None and kwargs['id'] > _MAX_ID:
         raise NotFound()
     if '/rest/model/' in request.path:
-        for key in ('s', 'p'):
-            if key in request.args:
-                try:
-                    if not 0 <= int(request.args[key]) <= _MAX_ID:
-                        raise ValueError
-                except ValueError:
-                    raise BadRequest(f"Le paramètre « {key} » doit être "
-                        f"un entier entre 0 et {_MAX_ID}.")
+        if request.method == 'GET' and kwargs.get('id') is None:
+            _check_search(request)
         if 'd' in request.args:
             domain = _decode_json_arg(request, 'd')
             if Model is not None and not _check_domain(Model, domain):
-                raise BadRequest("Domaine de recherche (d) invalide.")
+                raise JSONError(400, "Domaine de recherche (d) invalide.",
+                    field='d')
         if 'o' in request.args:
             order = _decode_json_arg(request, 'o')
             if Model is not None and not _check_order(Model, order):
-                raise BadRequest("Ordre de tri (o) invalide.")
+                raise JSONError(400, "Ordre de tri (o) invalide.",
+                    field='o')
         if Model is not None and request.method == 'POST' and kwargs.get(
                 'action'):
             _check_arguments(request, Model, kwargs)
+        elif Model is not None and request.method in {'POST', 'PUT'}:
+            check_body(request, Model)
         if Model is not None:
             for path in request.args.getlist('f'):
                 if path.split('.', 1)[0] not in Model._fields:
-                    raise BadRequest(f"Champ inconnu « {path} ».")
+                    raise JSONError(400, f"Champ inconnu « {path} ».",
+                        field='f')
 
 
 # Registered from the modules' code at activation: a record made by hand
@@ -194,15 +269,18 @@ def _check_arguments(request, Model, kwargs):
     if action not in Model.__rpc__:
         return  # trytond answers 403
     try:
-        data = request.get_json(force=True, silent=False) \
+        data = json.loads(request.get_data(), object_hook=JSONDecoder()) \
             if request.get_data() else {}
     except Exception:
-        raise BadRequest("Le corps de la requête doit être du JSON.")
+        raise JSONError(400, "Le corps de la requête doit être du JSON.")
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise BadRequest("Le corps de la requête doit être un objet JSON "
-            "des arguments de la méthode.")
+        raise JSONError(400, "Le corps de la requête doit être un objet "
+            "JSON des arguments de la méthode.")
+    if data and 'json' not in request.environ.get('CONTENT_TYPE', ''):
+        raise JSONError(415, "Le corps de la requête doit être du JSON "
+            "(en-tête « Content-Type: application/json »).")
     method = getattr(Model, action)
     try:
         signature = inspect.signature(method)
@@ -216,10 +294,12 @@ def _check_arguments(request, Model, kwargs):
         signature.bind(*args, **data)
     except TypeError:
         expected = [p for p in signature.parameters][len(args):]
-        raise BadRequest(
+        unexpected = [k for k in data if k not in expected]
+        raise JSONError(400,
             f"Arguments invalides pour « {action} » : "
             f"attendus {', '.join(expected) or 'aucun'}, "
-            f"reçus {', '.join(data) or 'aucun'}.")
+            f"reçus {', '.join(data) or 'aucun'}.",
+            field=(unexpected or [None])[0])
 
 
 def _guard(func):
@@ -230,9 +310,12 @@ def _guard(func):
             _check(request, database_name, kwargs)
             return func(request, database_name, *args, **kwargs)
         except BadRequest as exception:
-            raise (_hidden_error(exception) or _refusal(exception)
-                or _as_json(exception))
+            raise (_hidden_error(exception, request, kwargs)
+                or _refusal(exception) or _as_json(exception))
         except HTTPException as exception:
+            if (exception.code or 0) >= 500:
+                raise (_fault(request, kwargs, errors._cause(exception))
+                    or exception)
             raise _as_json(exception)
     wrapper.__guarded__ = True
     return wrapper
@@ -255,34 +338,22 @@ def _refusal(exception):
     return None
 
 
-# What a client is told, in French, when trytond or werkzeug said nothing
-_MESSAGES = {
-    400: "Requête incorrecte.",
-    401: "Clé d'API manquante ou invalide (en-tête « Authorization: bearer "
-    "<clé> »).",
-    403: "Vous n'êtes pas autorisé à effectuer cette opération.",
-    404: "Ressource ou enregistrement introuvable.",
-    405: "Méthode HTTP non permise pour cette ressource.",
-    413: "Requête trop volumineuse.",
-    415: "Type de contenu non pris en charge.",
-    422: "Requête invalide.",
-    429: "Trop de requêtes : réessayez dans un instant.",
-    }
-
-
 class JSONError(HTTPException):
-    "An HTTP error answered as JSON {status, message, description}"
+    "An HTTP error answered as JSON {status, message, field, description}"
 
-    def __init__(self, code, message, description=None, headers=None):
+    def __init__(self, code, message, description=None, headers=None,
+            field=None):
         super().__init__()
         self.code = code
         self.message = message
+        self.field = field
         self.description = description or message
         self._headers = headers or []
 
     def get_body(self, environ=None, scope=None):
-        return json.dumps({'status': self.code, 'message': self.message,
-                'description': self.description}, ensure_ascii=False)
+        return json.dumps(errors.error_body(self.code, self.message,
+                self.field, description=self.description),
+            ensure_ascii=False)
 
     def get_headers(self, environ=None, scope=None):
         return [('Content-Type', 'application/json; charset=utf-8'),
@@ -302,13 +373,30 @@ def _as_json(exception):
         # Our own (French) description, or one trytond chose
         message = exception.description
     else:
-        message = _MESSAGES.get(exception.code, _MESSAGES[400])
+        message = errors.message(exception.code)
     headers = [(k, v) for k, v in exception.get_headers()
         if k.lower() not in {'content-type', 'content-length'}]
     return JSONError(exception.code, message, headers=headers)
 
 
-def _hidden_error(exception):
+# Raised by a method given arguments of the wrong type or shape: the
+# client's input, not the server, is wrong
+_ARGUMENT_ERRORS = (TypeError, ValueError, KeyError, IndexError,
+    AttributeError)
+
+
+def _fault(request, kwargs, error):
+    "400 for a method's arguments of the wrong kind, else None (a fault)"
+    if (kwargs.get('action') and isinstance(error, _ARGUMENT_ERRORS)
+            and request.get_data()):
+        logger.warning("REST %s: arguments refused (%s: %s)",
+            kwargs['action'], type(error).__name__, error)
+        return JSONError(400, f"Arguments invalides pour "
+            f"« {kwargs['action']} » : {type(error).__name__}.")
+    return None
+
+
+def _hidden_error(exception, request=None, kwargs=None):
     """The answer an error of a REST call should get, when trytond hid it
 
     trytond's with_pool asks the request for its JSON-RPC method to decide
@@ -330,25 +418,22 @@ def _hidden_error(exception):
                 "Le serveur est momentanément occupé par d'autres "
                 "enregistrements : réessayez dans un instant.",
                 retry_after=1)
-    logger.error("REST call failed", exc_info=chain[1])
+    if request is not None and (
+            rejected := _fault(request, kwargs or {}, chain[1])):
+        return rejected
+    if request is not None:
+        errors.log_fault(request.environ, chain[1])
+    else:
+        logger.error("REST call failed", exc_info=chain[1])
     return InternalServerError()
 
 
-def _install_guard():
-    url_map = app.url_map
-    guarded = {}
-    for rule in url_map.iter_rules():
-        endpoint = rule.endpoint
-        if (getattr(endpoint, '__module__', '') == 'trytond.protocols.rest'
-                and not getattr(endpoint, '__guarded__', False)):
-            if endpoint not in guarded:
-                guarded[endpoint] = _guard(endpoint)
-            rule.endpoint = guarded[endpoint]
-    # werkzeug indexes the rules by endpoint (strict slashes redirects)
-    by_endpoint = url_map._rules_by_endpoint
-    for old, new in guarded.items():
-        if old in by_endpoint:
-            by_endpoint.setdefault(new, []).extend(by_endpoint.pop(old))
+def guard_rest(endpoint):
+    "The checked version of a trytond REST endpoint (errors.py calls it)"
+    if (getattr(endpoint, '__module__', '') == 'trytond.protocols.rest'
+            and not getattr(endpoint, '__guarded__', False)):
+        return _guard(endpoint)
+    return endpoint
 
 
-_install_guard()
+errors.register_endpoint_guard(guard_rest)

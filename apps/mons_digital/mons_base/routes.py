@@ -21,12 +21,16 @@ from types import SimpleNamespace
 from trytond.config import config
 from trytond.exceptions import RateLimitException, UserError
 
+from . import errors
 from . import openapi  # noqa: F401 — registers /<db>/rest/openapi.json
 from . import portal_errors  # noqa: F401 — French 404 and 405 pages
 from . import rest_guard  # noqa: F401 — guards trytond's REST endpoints
 from .portal import (
     Form, _safe_next, check_csrf, links, login, login_required, logout,
     redirect, render, route)
+
+# Request ids, French error answers, logged faults (every route)
+errors.install()
 
 
 def _password_length():

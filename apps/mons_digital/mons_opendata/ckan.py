@@ -11,6 +11,14 @@ from .query import QueryError
 
 CKAN_TYPES = {'integer': 'int', 'number': 'numeric', 'boolean': 'bool',
     'date': 'date', 'datetime': 'timestamp'}
+# Past these, a list answers 400 naming the parameter (CKAN's own
+# defaults: 1,000 rows per search, 32,000 records per datastore page)
+MAX_ROWS = 1000
+MAX_RECORDS = 32000
+MAX_OFFSET = 1000000
+# Parameters that are text when given (a POST body may give anything)
+TEXT_PARAMETERS = {'q', 'fq', 'sort', 'id', 'name', 'resource_id',
+    'all_fields'}
 
 
 class NotFound(Exception):
@@ -130,15 +138,29 @@ def package_dict(dataset, base):
         }
 
 
-def _int(params, name, default, maximum=None):
+def _int(params, name, default, maximum):
     value = params.get(name, default)
     try:
+        if isinstance(value, (bool, float)):
+            raise ValueError
         value = int(value)
     except (TypeError, ValueError):
-        raise ValidationError(name, "Invalid integer")
-    if value < 0:
-        raise ValidationError(name, "Must be a positive integer")
-    return min(value, maximum) if maximum else value
+        raise ValidationError(name, "« %s » doit être un nombre entier."
+            % name)
+    if not 0 <= value <= maximum:
+        raise ValidationError(name, "« %s » doit être compris entre 0 et "
+            "%d." % (name, maximum))
+    return value
+
+
+def check_parameters(params):
+    "Text parameters are text: a POST body may give a number or a list"
+    for name in TEXT_PARAMETERS:
+        value = params.get(name)
+        if value is not None and not isinstance(value, str):
+            if name == 'q' and isinstance(value, dict):
+                continue
+            raise ValidationError(name, "« %s » doit être un texte." % name)
 
 
 def _facet_values(package):
@@ -159,7 +181,7 @@ def _matches_fq(package, fq):
     try:
         terms = shlex.split(fq)
     except ValueError:
-        raise ValidationError('fq', "Unbalanced quotes")
+        raise ValidationError('fq', "Guillemets non fermés dans « fq ».")
     for term in terms:
         negate = term.startswith('-')
         term = term.lstrip('+-')
@@ -185,7 +207,12 @@ def _matches_q(package, q):
     text = fold(' '.join([package['title'], package['notes'],
                 package['name'], ' '.join(t['name'] for t in package['tags']),
                 package['organization']['title']]))
-    for term in shlex.split(q) if q.count('"') % 2 == 0 else q.split():
+    try:
+        terms = shlex.split(q)
+    except ValueError:
+        # unbalanced quotes: the words as typed
+        terms = q.split()
+    for term in terms:
         if ':' in term and not term.startswith('http'):
             key, value = term.split(':', 1)
             if not _matches_fq(package, '%s:%s' % (key, json.dumps(value))):
@@ -208,8 +235,8 @@ SORTS = {
 
 
 def package_search(pool, params, base):
-    rows = _int(params, 'rows', 10, 1000)
-    start = _int(params, 'start', 0)
+    rows = _int(params, 'rows', 10, MAX_ROWS)
+    start = _int(params, 'start', 0, MAX_OFFSET)
     packages = [package_dict(d, base)
         for d in visible_datasets(pool)]
     packages = [p for p in packages
@@ -219,7 +246,7 @@ def package_search(pool, params, base):
     for part in reversed([s.strip() for s in sort.split(',') if s.strip()]):
         field, _, direction = part.partition(' ')
         if field not in SORTS:
-            raise ValidationError('sort', "Unknown sort field %s" % field)
+            raise ValidationError('sort', "Champ de tri inconnu : %s." % field)
         packages.sort(key=SORTS[field],
             reverse=direction.strip().lower() == 'desc')
     facet_fields = params.get('facet.field') or []
@@ -227,7 +254,12 @@ def package_search(pool, params, base):
         try:
             facet_fields = json.loads(facet_fields)
         except ValueError:
-            raise ValidationError('facet.field', "Must be a JSON list")
+            raise ValidationError('facet.field', "« facet.field » doit être "
+                "une liste JSON.")
+    if not isinstance(facet_fields, list) or not all(
+            isinstance(f, str) for f in facet_fields):
+        raise ValidationError('facet.field', "« facet.field » doit être "
+            "une liste JSON de noms.")
     facets, search_facets = {}, {}
     for field in facet_fields:
         counts = {}
@@ -250,33 +282,33 @@ def package_search(pool, params, base):
 def _get_dataset(pool, params, key='id'):
     ref = params.get(key) or params.get('name')
     if not ref:
-        raise ValidationError(key, "Missing value")
+        raise ValidationError(key, "« %s » est requis." % key)
     dataset = find_dataset(pool, str(ref))
     if not dataset:
-        raise NotFound("Not found")
+        raise NotFound("Jeu de données introuvable.")
     return dataset
 
 
 def _get_resource(pool, ref):
     if not ref:
-        raise ValidationError('resource_id', "Missing value")
+        raise ValidationError('resource_id', "« resource_id » est requis.")
     for dataset in visible_datasets(pool):
         if ref in {dataset.uuid, dataset.code}:
             return dataset, None
         for distribution in dataset.distributions:
             if resource_id(dataset, distribution) == ref:
                 return dataset, distribution
-    raise NotFound("Resource was not found.")
+    raise NotFound("Ressource introuvable.")
 
 
 def datastore_search(pool, params, base):
     dataset, distribution = _get_resource(pool,
         params.get('resource_id') or params.get('id'))
     if distribution and distribution.url:
-        raise NotFound("Resource has no datastore table")
+        raise NotFound("Cette ressource n'a pas de table de données.")
     records = Records(dataset)
-    limit = _int(params, 'limit', 100, 32000)
-    offset = _int(params, 'offset', 0)
+    limit = _int(params, 'limit', 100, MAX_RECORDS)
+    offset = _int(params, 'offset', 0, MAX_OFFSET)
     query = records.query
     clauses = []
     filters = params.get('filters')
@@ -284,9 +316,11 @@ def datastore_search(pool, params, base):
         try:
             filters = json.loads(filters) if filters else {}
         except ValueError:
-            raise ValidationError('filters', "Must be a JSON object")
+            raise ValidationError('filters', "« filters » doit être un objet "
+                "JSON.")
     if filters and not isinstance(filters, dict):
-        raise ValidationError('filters', "Must be a JSON object")
+        raise ValidationError('filters', "« filters » doit être un objet "
+            "JSON.")
     if filters:
         clauses.append(query.equals(filters))
     q = params.get('q')
@@ -304,8 +338,11 @@ def datastore_search(pool, params, base):
     for clause in clauses:
         where = clause if where is None else (where & clause)
     fields = params.get('fields')
-    if isinstance(fields, list):
+    if isinstance(fields, list) and all(isinstance(f, str) for f in fields):
         fields = ','.join(fields)
+    elif fields is not None and not isinstance(fields, str):
+        raise ValidationError('fields', "« fields » doit être une liste de "
+            "noms de champs.")
     select = None
     if fields:
         names = [f.strip() for f in fields.split(',') if f.strip()]
@@ -346,9 +383,10 @@ def datastore_search(pool, params, base):
 def dispatch(pool, action, params, base):
     "Return (HTTP status, CKAN envelope without help)"
     try:
+        check_parameters(params)
         if action == 'package_list':
-            limit = _int(params, 'limit', 0)
-            offset = _int(params, 'offset', 0)
+            limit = _int(params, 'limit', 0, MAX_ROWS)
+            offset = _int(params, 'offset', 0, MAX_OFFSET)
             names = [d.code for d in visible_datasets(pool)]
             result = names[offset:offset + limit if limit else None]
         elif action == 'package_search':
@@ -370,7 +408,7 @@ def dispatch(pool, action, params, base):
             dataset, distribution = _get_resource(pool,
                 params.get('id'))
             if not distribution:
-                raise NotFound("Resource was not found.")
+                raise NotFound("Ressource introuvable.")
             result = resource_dict(dataset, distribution, base)
         elif action == 'datastore_search':
             result = datastore_search(pool, params, base)
@@ -379,16 +417,28 @@ def dispatch(pool, action, params, base):
                 "Données ouvertes de Mons", 'extensions': ['datastore',
                     'dcat']}
         else:
-            return HTTPStatus.BAD_REQUEST, {'success': False, 'error': {
-                    '__type': 'Bad request',
-                    'message': 'Action name not known: %s' % action}}
+            return HTTPStatus.BAD_REQUEST, _error(HTTPStatus.BAD_REQUEST,
+                'Bad request', "Action inconnue : %s." % action, 'action')
     except NotFound as e:
-        return HTTPStatus.NOT_FOUND, {'success': False, 'error': {
-                '__type': 'Not Found Error', 'message': str(e)}}
+        return HTTPStatus.NOT_FOUND, _error(HTTPStatus.NOT_FOUND,
+            'Not Found Error', str(e))
     except ValidationError as e:
-        return HTTPStatus.CONFLICT, {'success': False, 'error': {
-                '__type': 'Validation Error', e.field: [e.message]}}
+        return HTTPStatus.BAD_REQUEST, _error(HTTPStatus.BAD_REQUEST,
+            'Validation Error', e.message, e.field)
     except QueryError as e:
-        return HTTPStatus.CONFLICT, {'success': False, 'error': {
-                '__type': 'Validation Error', 'query': [str(e)]}}
+        return HTTPStatus.BAD_REQUEST, _error(HTTPStatus.BAD_REQUEST,
+            'Validation Error', "Requête invalide : %s" % e)
     return HTTPStatus.OK, {'success': True, 'result': result}
+
+
+def _error(status, type_, message, field=None):
+    """CKAN's error envelope (``error.__type``, the field's messages) and
+    the suite's ``status``/``message``/``field``"""
+    error = {'__type': type_, 'message': message}
+    if field:
+        error[field] = [message]
+    body = {'success': False, 'error': error, 'status': int(status),
+        'message': message}
+    if field:
+        body['field'] = field
+    return body

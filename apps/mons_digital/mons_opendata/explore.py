@@ -14,6 +14,18 @@ EXPORTS = {
     'xlsx': voc.FORMATS['xlsx'][1],
     }
 MAX_LIMIT = 100
+MAX_GROUPS = 20000
+# Opendatasoft's own bound: offset + limit at most 10,000 (exports stream
+# every row instead)
+MAX_WINDOW = 10000
+
+
+class ParameterError(QueryError):
+    "A query parameter refused: its name and a French message"
+
+    def __init__(self, name, message):
+        super().__init__(message)
+        self.field = name
 
 
 def _int(args, name, default, maximum=None, minimum=0):
@@ -21,12 +33,26 @@ def _int(args, name, default, maximum=None, minimum=0):
     try:
         value = int(value)
     except (TypeError, ValueError):
-        raise QueryError("Invalid value for %s: %r" % (name, value))
-    if value < minimum:
-        raise QueryError("%s must be at least %d" % (name, minimum))
-    if maximum is not None and value > maximum:
-        raise QueryError("%s must be at most %d" % (name, maximum))
+        raise ParameterError(name, "« %s » doit être un nombre entier "
+            "(reçu %r)." % (name, value))
+    if value < minimum or (maximum is not None and value > maximum):
+        raise ParameterError(name, "« %s » doit être compris entre %d et "
+            "%d." % (name, minimum, maximum if maximum is not None
+                else 2 ** 31))
     return value
+
+
+def _window(args, default_limit, max_limit):
+    "limit (-1: the most allowed) and offset, within Opendatasoft's bounds"
+    limit = _int(args, 'limit', default_limit, max_limit, minimum=-1)
+    if limit < 0:
+        limit = max_limit
+    offset = _int(args, 'offset', 0, MAX_WINDOW)
+    if offset + limit > MAX_WINDOW:
+        raise ParameterError('offset', "« offset » + « limit » doit rester "
+            "inférieur ou égal à %d : affinez la requête (where) ou "
+            "utilisez un export." % MAX_WINDOW)
+    return limit, offset
 
 
 def dataset_dict(dataset, base):
@@ -88,8 +114,7 @@ def dataset_dict(dataset, base):
 
 
 def datasets(pool, args, base):
-    limit = _int(args, 'limit', 10, MAX_LIMIT, minimum=-1)
-    offset = _int(args, 'offset', 0)
+    limit, offset = _window(args, 10, MAX_LIMIT)
     items = visible_datasets(pool)
     where = args.get('where') or args.get('q')
     if where:
@@ -110,7 +135,7 @@ def datasets(pool, args, base):
         elif key == 'publisher':
             items = [d for d in items if fold(d.company.rec_name) == value]
         else:
-            raise QueryError("Unknown refine facet %s" % key)
+            raise ParameterError('refine', "Facette inconnue : %s." % key)
     order_by = args.get('order_by')
     if order_by:
         name, _, direction = order_by.strip().partition(' ')
@@ -121,9 +146,10 @@ def datasets(pool, args, base):
             'dataset_id': lambda d: d.code,
             }
         if name not in keys:
-            raise QueryError("Unknown order_by field %s" % name)
+            raise ParameterError('order_by', "Champ de tri inconnu : %s."
+                % name)
         items.sort(key=keys[name], reverse=direction.lower() == 'desc')
-    page = items[offset:offset + limit] if limit >= 0 else items[offset:]
+    page = items[offset:offset + limit]
     return {
         'total_count': len(items),
         'results': [dataset_dict(d, base) for d in page],
@@ -136,7 +162,8 @@ def _where(records, args):
         for refine in args.getlist(name):
             key, sep, value = refine.partition(':')
             if not sep:
-                raise QueryError("%s must be field:value" % name)
+                raise ParameterError(name, "« %s » doit être de la forme "
+                    "champ:valeur." % name)
             clause = records.query.equals({key: value.strip('"')})
             if negate:
                 clause = ~clause
@@ -147,11 +174,8 @@ def _where(records, args):
 def records(dataset, args):
     records = Records(dataset)
     group_by = args.get('group_by')
-    limit = _int(args, 'limit', 10, 20000 if group_by else MAX_LIMIT,
-        minimum=-1)
-    offset = _int(args, 'offset', 0)
-    if limit < 0:
-        limit = 20000 if group_by else MAX_LIMIT
+    limit, offset = _window(args, 10, MAX_GROUPS if group_by
+        else MAX_LIMIT)
     where = _where(records, args)
     names, rows, total = records.fetch(select=args.get('select'),
         where=where, order_by=args.get('order_by'), group_by=group_by,
@@ -164,14 +188,15 @@ def export(dataset, fmt, args):
     records = Records(dataset)
     plan = records.export_plan(select=args.get('select'),
         where=_where(records, args), order_by=args.get('order_by'))
-    limit = _int(args, 'limit', -1, minimum=-1)
+    limit = _int(args, 'limit', -1, 2 ** 62, minimum=-1)
     if limit >= 0:
         plan['order'] = plan['order'] or [records.table.id.asc]
         plan['limit'] = limit
     if fmt == 'csv':
         delimiter = args.get('delimiter', ';')
         if len(delimiter) != 1:
-            raise QueryError("delimiter must be one character")
+            raise ParameterError('delimiter', "« delimiter » doit être un "
+                "seul caractère.")
         stream = api.export_csv(plan, delimiter)
     elif fmt == 'json':
         stream = api.export_json(plan)

@@ -103,8 +103,9 @@ def catalog(request, pool, ext):
         page = max(1, int(request.args.get('page', 1)))
         size = min(1000, max(1, int(request.args.get('page_size', 100))))
     except ValueError:
-        return json_response({'message': "page invalide"},
-            HTTPStatus.BAD_REQUEST)
+        return json_response({'status': 400, 'field': 'page',
+                'message': "« page » et « page_size » doivent être des "
+                "nombres entiers."}, HTTPStatus.BAD_REQUEST)
     builder = dcat.CatalogBuilder(api.base_url(request))
     companies = Company.search([], order=[('id', 'ASC')], limit=1)
     builder.catalog(datasets[(page - 1) * size:page * size], page=page,
@@ -161,10 +162,19 @@ EXPLORE = '/api/explore/v2.1/catalog/datasets'
 
 
 def _explore_error(e, status=HTTPStatus.BAD_REQUEST):
-    return json_response({
-            'error_code': 'ODSQLError' if status == 400 else 'NotFound',
-            'message': str(e),
-            }, status)
+    "Opendatasoft's error_code and the suite's status/message/field"
+    body = {
+        'error_code': 'ODSQLError' if status == 400 else 'NotFound',
+        'status': int(status),
+        'message': str(e),
+        }
+    field = getattr(e, 'field', None)
+    if field:
+        body['field'] = field
+    elif status == 400:
+        body['message'] = "Requête invalide (select, where, group_by ou " \
+            "order_by) : %s" % e
+    return json_response(body, status)
 
 
 @opendata_route(EXPLORE)
@@ -180,7 +190,7 @@ def explore_datasets(request, pool):
 def explore_dataset(request, pool, dataset_id):
     dataset = api.find_dataset(pool, dataset_id)
     if not dataset:
-        return _explore_error("Unknown dataset: %s" % dataset_id,
+        return _explore_error("Jeu de données inconnu : %s" % dataset_id,
             HTTPStatus.NOT_FOUND)
     return json_response(explore.dataset_dict(dataset,
             api.base_url(request)))
@@ -190,7 +200,7 @@ def explore_dataset(request, pool, dataset_id):
 def explore_records(request, pool, dataset_id):
     dataset = api.find_dataset(pool, dataset_id)
     if not dataset:
-        return _explore_error("Unknown dataset: %s" % dataset_id,
+        return _explore_error("Jeu de données inconnu : %s" % dataset_id,
             HTTPStatus.NOT_FOUND)
     try:
         result = explore.records(dataset, request.args)
@@ -204,10 +214,10 @@ def explore_records(request, pool, dataset_id):
 def explore_export(request, pool, dataset_id, fmt):
     dataset = api.find_dataset(pool, dataset_id)
     if not dataset:
-        return _explore_error("Unknown dataset: %s" % dataset_id,
+        return _explore_error("Jeu de données inconnu : %s" % dataset_id,
             HTTPStatus.NOT_FOUND)
     if fmt not in explore.EXPORTS:
-        return _explore_error("Unknown export format: %s" % fmt,
+        return _explore_error("Format d'export inconnu : %s" % fmt,
             HTTPStatus.NOT_FOUND)
     try:
         stream, mimetype = explore.export(dataset, fmt, request.args)

@@ -5,7 +5,7 @@ from base64 import urlsafe_b64encode
 
 from openapi_spec_validator import validate
 
-from trytond.modules.mons_base import openapi, rest_guard
+from trytond.modules.mons_base import errors, openapi, rest_guard
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, RouteTestCase
 from trytond.transaction import Transaction
@@ -216,7 +216,7 @@ class OpenAPITestCase(RouteTestCase):
         self.assertIn("réessayez", cm.exception.description)
         self.assertEqual(
             cm.exception.get_response().headers['Retry-After'], '1')
-        with self.assertLogs(rest_guard.logger, 'ERROR'):
+        with self.assertLogs(errors.logger, "ERROR"):
             with self.assertRaises(InternalServerError):
                 call(ZeroDivisionError())
         # A real bad request keeps its answer

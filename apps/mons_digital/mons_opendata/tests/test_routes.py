@@ -140,7 +140,7 @@ class OpendataRouteTestCase(RouteTestCase):
         self.assertEqual(q['total'], 1)
         bad = self.get('api/3/action/datastore_search?resource_id=%s'
             '&filters={"inconnu": 1}' % resource['id'])
-        self.assertEqual(bad.status_code, 409)
+        self.assertEqual(bad.status_code, 400)
 
     def test_explore(self):
         base = 'api/explore/v2.1/catalog/datasets'
