@@ -546,7 +546,6 @@ class Leave(CancellableRequestMixin, ModelSQL, ModelView):
 class LeaveApproval(ModelSQL, ModelView):
     "Leave Approval"
     __name__ = 'attendance.leave.approval'
-    __access__ = {'leave'}
 
     @classmethod
     def check_modification(cls, mode, approvals, values=None,
@@ -572,6 +571,7 @@ class LeaveApproval(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('leave')
         cls._order = [('level', 'ASC'), ('id', 'ASC')]
 
     @staticmethod

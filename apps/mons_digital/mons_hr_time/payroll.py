@@ -137,7 +137,12 @@ class Layout(ModelSQL, ModelView):
 class Column(sequence_ordered(), ModelSQL, ModelView):
     "Payroll Export Column"
     __name__ = 'hr.time.payroll.column'
-    __access__ = {'layout'}
+
+    # Rights and rules of the parent, as Tryton's own lines
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('layout')
 
     layout = fields.Many2One('hr.time.payroll.layout', "Layout",
         required=True, ondelete='CASCADE')
@@ -472,7 +477,12 @@ class Export(Workflow, ModelSQL, ModelView):
 class ExportLine(ModelSQL, ModelView):
     "Payroll Export Line"
     __name__ = 'hr.time.payroll.export.line'
-    __access__ = {'export'}
+
+    # Rights and rules of the parent, as Tryton's own lines
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('export')
 
     export = fields.Many2One('hr.time.payroll.export', "Export",
         required=True, ondelete='CASCADE')

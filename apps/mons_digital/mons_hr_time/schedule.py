@@ -166,7 +166,6 @@ class Schedule(DeactivableMixin, ModelSQL, ModelView):
 
 class ScheduleLine(sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'hr.time.schedule.line'
-    __access__ = {'schedule'}
 
     schedule = fields.Many2One('hr.time.schedule', "Schedule",
         required=True, ondelete='CASCADE')
@@ -189,6 +188,7 @@ class ScheduleLine(sequence_ordered(), ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('schedule')
         cls._order = [('week', 'ASC'), ('weekday', 'ASC')] + cls._order
 
     @staticmethod
