@@ -204,7 +204,17 @@ class EmailList(metaclass=PoolMeta):
         return super().copy(lists, default=default)
 
 
-class EmailListService(ModelSQL):
+class _ListFilter:
+    "A filter of a list: changed by those who may change the list"
+    __slots__ = ()
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('list_')
+
+
+class EmailListService(_ListFilter, ModelSQL):
     __name__ = 'marketing.email.list-mons.service'
     list_ = fields.Many2One('marketing.email.list', "List", required=True,
         ondelete='CASCADE')
@@ -212,7 +222,7 @@ class EmailListService(ModelSQL):
         ondelete='CASCADE')
 
 
-class EmailListCategory(ModelSQL):
+class EmailListCategory(_ListFilter, ModelSQL):
     __name__ = 'marketing.email.list-party.category'
     list_ = fields.Many2One('marketing.email.list', "List", required=True,
         ondelete='CASCADE')
@@ -220,7 +230,7 @@ class EmailListCategory(ModelSQL):
         ondelete='CASCADE')
 
 
-class EmailListSection(ModelSQL):
+class EmailListSection(_ListFilter, ModelSQL):
     __name__ = 'marketing.email.list-mons.section'
     list_ = fields.Many2One('marketing.email.list', "List", required=True,
         ondelete='CASCADE')

@@ -196,6 +196,11 @@ GREETINGS = {
 
 class PartyService(ModelSQL):
     __name__ = 'party.party-mons.service'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('party')
     party = fields.Many2One('party.party', "Contact", required=True,
         ondelete='CASCADE')
     service = fields.Many2One('mons.service', "Service", required=True,

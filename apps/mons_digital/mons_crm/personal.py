@@ -94,3 +94,27 @@ class ContactMechanism(_PersonalChildMixin, metaclass=PoolMeta):
 
 class Identifier(_PersonalChildMixin, metaclass=PoolMeta):
     __name__ = 'party.identifier'
+
+
+class PartyLang(_PersonalChildMixin, metaclass=PoolMeta):
+    __name__ = 'party.party.lang'
+
+
+class ContactMechanismLanguage(metaclass=PoolMeta):
+    "The language of an e-mail or phone is the contact's personal data"
+    __name__ = 'party.contact_mechanism.language'
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        super().check_modification(
+            mode, records, values=values, external=external)
+        if external:
+            pool = Pool()
+            Mechanism = pool.get('party.contact_mechanism')
+            parties = [r.contact_mechanism.party for r in records
+                if r.contact_mechanism and r.contact_mechanism.party]
+            if values and values.get('contact_mechanism'):
+                parties.append(
+                    Mechanism(values['contact_mechanism']).party)
+            if parties:
+                check_owner(parties)
