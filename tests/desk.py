@@ -2,13 +2,12 @@
 tests."""
 import re
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-
 
 def open_desk(browser, site, login, ready):
     """A new page signed in as login, once the menu entry matching the
-    regular expression ready shows; returns (context, page, entry, errors)
-    where errors collects the page's JavaScript errors"""
+    regular expression ready shows and the role's home tab is drawn;
+    returns (context, page, entry, errors) where errors collects the page's
+    JavaScript errors"""
     context = browser.new_context(
         viewport={'width': 1280, 'height': 900}, locale='fr-BE')
     page = context.new_page()
@@ -24,20 +23,28 @@ def open_desk(browser, site, login, ready):
     password.fill(site.password)
     page.keyboard.press('Enter')
     entry = page.get_by_text(re.compile(ready)).first
-    # A fresh site opens the module configuration wizard first
-    cancel = page.locator('button', has_text=re.compile(
-            r'^\s*(Annuler|Cancel)\s*$', re.I))
-    for _ in range(120):
-        if entry.is_visible():
-            break
-        if cancel.count() and cancel.first.is_visible():
-            try:
-                cancel.first.click(timeout=2000)
-            except PlaywrightTimeoutError:
-                pass  # the dialog closed meanwhile
-        page.wait_for_timeout(500)
-    entry.wait_for(state='visible', timeout=30000)
+    entry.wait_for(state='visible', timeout=60000)
+    # Every role lands on its home (mons init/update close Tryton's module
+    # configuration wizard): clicks before it is drawn would race it
+    page.wait_for_function(HOME_DRAWN, timeout=60000, polling=100)
     return context, page, entry, errors
+
+
+# The role's home is drawn: a board tab whose every list shows its view and
+# no call is pending long enough for "Traitement en cours"
+HOME_DRAWN = """() => {
+    if (!(window.Sao && Sao.Tab && Sao.Tab.tabs)) {
+        return false;
+    }
+    const home = Sao.Tab.tabs.find(tab => tab.class_ == 'tab-board');
+    if (!home || !home.board || !jQuery.contains(document, home.el[0])) {
+        return false;
+    }
+    return home.board.actions.every(action => action.screen
+            && action.screen.current_view
+            && jQuery.contains(document, action.screen.current_view.el[0]))
+        && !jQuery('#processing:visible').length;
+}"""
 
 
 # The menu is drawn: sao has read the user's top menu entries

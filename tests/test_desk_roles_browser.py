@@ -144,3 +144,30 @@ def test_role_home_counts(browser, site, login, ready, panel, tab, model,
         assert not errors, errors
     finally:
         context.close()
+
+
+def test_concurrency_message_in_french(browser, site):
+    """A button or a save of several records that another user changed
+    meanwhile: sao shows its "Concurrency Exception" untranslated; the
+    desk says it in French"""
+    ids = site.login('admin')('model.mons.service.search', [], 0, 2, None)
+    assert len(ids) == 2
+    context, page, entry, errors = open_desk(
+        browser, site, 'admin', r'^\s*Courrier\s*$')
+    try:
+        # The timestamps the desk read are stale: the server refuses
+        page.evaluate("""ids => {
+            Sao.rpc({
+                method: 'model.mons.service.write',
+                params: [ids, {}, {_timestamp: Object.fromEntries(
+                    ids.map(id => [`mons.service,${id}`, '1']))}],
+            }, Sao.Session.current_session);
+        }""", ids)
+        message = page.locator('.message-dialog .modal-body')
+        message.wait_for(state='visible', timeout=30000)
+        text = message.inner_text()
+        assert 'Concurrency' not in text, text
+        assert "modifié cet enregistrement entre-temps" in text, text
+        assert not errors, errors
+    finally:
+        context.close()

@@ -19,6 +19,16 @@ from trytond.wsgi import app
 
 DEFAULT_TITLE = "Mons Digital"
 
+# sao's own words it never translates, by language of the desk
+UNTRANSLATED = {
+    'Concurrency Exception': {
+        'fr': "Quelqu'un d'autre a modifié cet enregistrement entre-temps. "
+        "Rechargez-le puis recommencez.",
+        'nl': "Iemand anders heeft dit record intussen gewijzigd. "
+        "Laad het opnieuw en probeer het nog eens.",
+        },
+    }
+
 CUSTOM_JS = """\
 /* The desk chrome of the Mons Digital Suite (mons_base/desk.py). */
 (function() {
@@ -47,6 +57,20 @@ CUSTOM_JS = """\
     jQuery(function() {
         jQuery('#title').text(site.title);
     });
+
+    // Messages sao shows without passing them through its translations
+    // (rpc.js: a ConcurrencyException on anything but a one-record save)
+    var untranslated = site.untranslated;
+    var message = Sao.common.message;
+    var message_run = message.run;
+    message.run = function(text, icon) {
+        var texts = untranslated[text];
+        if (texts) {
+            var lang = (Sao.i18n.getlang() || '').split(/[_-]/)[0];
+            text = texts[lang] || text;
+        }
+        return message_run.call(this, text, icon);
+    };
 
     // sao 8.0 computes the domain of a board's list but does not give it
     // to the list (the Tryton desktop client does): a home list would show
@@ -95,7 +119,8 @@ def site_database():
 
 @app.route('/custom.js', methods=['GET', 'HEAD'])
 def custom_js(request):
-    site = {'title': site_title(), 'database': site_database()}
+    site = {'title': site_title(), 'database': site_database(),
+        'untranslated': UNTRANSLATED}
     body = CUSTOM_JS % {'site': json.dumps(site)}
     return Response(body, mimetype='text/javascript',
         headers={'Cache-Control': 'no-cache'})

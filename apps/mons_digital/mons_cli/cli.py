@@ -37,6 +37,12 @@ def cmd_init(args):
                 "MONS_ADMIN_PASSWORD.")
     site.trytond_admin('--all', '-l', 'fr', '--email',
         args.email or 'admin@ville.mons.be', password=password)
+    # The admin lands on the home, not on Tryton's module configuration
+    # wizard: what it asks is set up by `mons update` (and closed again
+    # there for the modules it activates)
+    from . import fixtures
+    from .runtime import run
+    run(site, lambda pool, txn: fixtures.close_config_wizard(pool))
     print(f"Site '{site.name}': database '{site.database}' created "
         f"({site.backend}).")
     return 0
