@@ -1,8 +1,10 @@
 "History of a mail item: who did what, when, from which state and service."
 import datetime as dt
 
+from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 
+from .exceptions import MailAccessError
 from .item import STATES
 
 
@@ -51,6 +53,14 @@ class History(ModelSQL, ModelView):
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.item, Index.Equality())))
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        super().check_modification(
+            mode, records, values=values, external=external)
+        # The server writes the history (Item.add_history); nobody edits it
+        if external:
+            raise MailAccessError(gettext('mons_mail.msg_history_server_only'))
 
     @staticmethod
     def default_date():

@@ -17,7 +17,8 @@ from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from .exceptions import (
-    ClassificationError, DueDateError, RegistrationError, TransitionError)
+    ClassificationError, DueDateError, MailAccessError, RegistrationError,
+    TransitionError)
 from .trusted import is_trusted, trusted
 
 STATES = [
@@ -778,7 +779,8 @@ class Item(Workflow, ModelSQL, ModelView):
                     raise RegistrationError(gettext(
                             'mons_mail.msg_workflow_field_create',
                             field=cls.fields_get([name])[name]['string']))
-        items = super().create(vlist)
+        with trusted('copies'):
+            items = super().create(vlist)
         # The search index is the server's (no caller may give it)
         cls._update_search_text(items)
         return items
@@ -878,7 +880,8 @@ class Item(Workflow, ModelSQL, ModelView):
                     if item.state != 'draft':
                         copies_before[item.id] = sorted(
                             s.rec_name for s in item.copy_services)
-        super().write(*args)
+        with trusted('copies'):
+            super().write(*args)
         for item, action, change in to_history:
             cls.add_history([item], action, **change)
         if copies_before:
@@ -997,3 +1000,12 @@ class ItemService(ModelSQL):
         cls.__access__.add('item')
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.service, Index.Equality())))
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        super().check_modification(
+            mode, records, values=values, external=external)
+        # Copies change through the letter, which records them in its
+        # history
+        if external and not is_trusted('copies'):
+            raise MailAccessError(gettext('mons_mail.msg_copies_through_item'))
