@@ -118,3 +118,20 @@ class ContactMechanismLanguage(metaclass=PoolMeta):
                     Mechanism(values['contact_mechanism']).party)
             if parties:
                 check_owner(parties)
+
+
+class Relation(metaclass=PoolMeta):
+    "Who a contact is related to is the contact's personal data"
+    __name__ = 'party.relation'
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        super().check_modification(
+            mode, records, values=values, external=external)
+        if external:
+            Party = Pool().get('party.party')
+            parties = [r.from_ for r in records if r.from_]
+            if values and values.get('from_'):
+                parties.append(Party(values['from_']))
+            if parties:
+                check_owner(parties)
