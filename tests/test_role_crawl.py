@@ -238,9 +238,9 @@ class Desk:
         self.role = role
         self.context = None
 
-    async def sign_in(self, attempts=2):
+    async def sign_in(self, attempts=2, close_home=True):
         """Sign in afresh; returns the problems of what opens with the
-        desk (a home tab)"""
+        desk (a home tab, closed unless close_home is false)"""
         for attempt in range(attempts):
             if self.context:
                 await self.context.close()
@@ -256,7 +256,7 @@ class Desk:
                     raise
         self.page.on('dialog', self._alert)
         self.page.set_default_timeout(SETTLE_TIMEOUT)
-        return await self.landing()
+        return await self.landing(close=close_home)
 
     async def recover(self):
         """Bring the desk back to its menu alone after a broken screen:
@@ -274,14 +274,16 @@ class Desk:
             pass
         await self.sign_in()
 
-    async def landing(self):
-        "The problems of the screens the desk opens by itself, then closed"
+    async def landing(self, close=True):
+        """The problems of the screens the desk opens by itself, then closed
+        unless close is false"""
         state, problems = await self.settle(0)
         problems += await self.page_problems(0)
         if state == 'ready' and not problems:
             if columns := await self.page.evaluate(ERROR_CELLS):
                 problems.append(f'« #ERREUR » dans {columns}')
-        await self.close_tabs()
+        if close:
+            await self.close_tabs()
         return problems
 
     def _alert(self, dialog):
@@ -430,6 +432,7 @@ def menu_entries(site, role):
                 entries.append({
                         'ids': [i for i, _ in path],
                         'path': ' › '.join(n for _, n in path),
+                        'action': menu['action'],
                         })
             if menu['childs']:
                 walk(menu['childs'], path)

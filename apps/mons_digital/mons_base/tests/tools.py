@@ -54,3 +54,51 @@ class DeskViewsTestMixin:
         self.assertFalse(problems,
             msg="list views showing a date-time without widget=\"date\" "
             "or widget=\"time\": " + ', '.join(problems))
+
+    @with_transaction()
+    def test_form_fields_labelled(self):
+        """Fails on a form field that screen readers cannot name.
+
+        sao names a field's input after the <label> or <separator> of the
+        same name in the view (aria-labelledby); without one the input has
+        no accessible name (axe-core "label", "select-name")."""
+        from lxml import etree
+
+        from trytond.pool import Pool
+        pool = Pool()
+        View = pool.get('ir.ui.view')
+        problems = []
+        for view in View.search([
+                    ('module', '=', self.module),
+                    ('type', 'in', ['form', None]),
+                    ]):
+            try:
+                Model = pool.get(view.model)
+            except KeyError:
+                continue
+            arch = Model.fields_view_get(view_id=view.id)
+            if arch['type'] != 'form':
+                continue
+            tree = etree.fromstring(arch['arch'])
+            names = {n.get('name') for n in tree.iter('label', 'separator')}
+            for node in tree.iter('field'):
+                name = node.get('name')
+                field = arch['fields'].get(name, {})
+                if (field.get('type') in LABELLED_TYPES
+                        and node.get('widget') not in UNLABELLED_WIDGETS
+                        and node.get('invisible') not in {'1', 'true'}
+                        and name not in names):
+                    problems.append(f'{view.model} {view.name}: {name}')
+        self.assertFalse(problems,
+            msg="form fields without <label name=…> nor <separator "
+            "name=…>: " + ', '.join(problems))
+
+
+# Field types whose sao widget is an input named by its label; one2many,
+# many2many, binary and dict widgets are panels titled by sao itself
+LABELLED_TYPES = {
+    'boolean', 'char', 'date', 'datetime', 'float', 'integer', 'many2one',
+    'multiselection', 'numeric', 'reference', 'selection', 'text', 'time',
+    'timedelta', 'timestamp',
+    }
+UNLABELLED_WIDGETS = {'image', 'one2many', 'many2many'}
