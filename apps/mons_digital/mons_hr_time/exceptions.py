@@ -26,7 +26,8 @@ class TeleworkValidationError(ValidationError):
     pass
 
 
-class ApprovalError(UserError):
+class ApprovalError(AccessError):
+    "The user may not decide this request (not its approver, or their own)"
     pass
 
 
