@@ -27,4 +27,17 @@ class Rule(metaclass=PoolMeta):
         context = super()._get_context(model_name)
         context['services'] = User.get_services_ids()
         context['employees'] = User.get_employees()
+        context['staff'] = is_staff(User.get_groups())
         return context
+
+
+# Groups of people outside the administration: the anonymous visitor of the
+# portal and the public APIs, and portal accounts
+OUTSIDE_GROUPS = {('mons_base', 'group_public'), ('mons_base', 'group_portal')}
+
+
+def is_staff(groups):
+    "Whether groups hold one of the administration (the cache key has them)"
+    ModelData = Pool().get('ir.model.data')
+    outside = {ModelData.get_id(m, x) for m, x in OUTSIDE_GROUPS}
+    return bool(set(groups) - outside)

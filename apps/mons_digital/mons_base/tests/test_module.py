@@ -89,7 +89,8 @@ class MonsBaseTestCase(
         manager = ModelData.get_id('mons_base', 'group_hr_manager')
         public = ModelData.get_id('mons_base', 'group_public')
         staff, outsider = User.create([
-                {'login': 'rh_cpas', 'groups': [('add', [manager])],
+                # Like the admin, who holds every group, Public included
+                {'login': 'rh_cpas', 'groups': [('add', [manager, public])],
                     'companies': [('add', [cpas.id])], 'company': cpas.id},
                 {'login': 'visitor', 'groups': [('add', [public])],
                     'companies': [('add', [cpas.id])], 'company': cpas.id},
