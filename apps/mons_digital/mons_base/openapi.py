@@ -23,6 +23,7 @@ from trytond.wsgi import app
 
 from .openapi_paths import _common_parameters, _model_paths
 from .openapi_schemas import COMMON_SCHEMAS, _model_schemas
+from .rest_guard import printable_report_names
 
 __all__ = ['build_openapi', 'openapi_models']
 
@@ -88,7 +89,11 @@ def build_openapi(pool, modules=None, server_url=None):
         modules = _activated_modules(pool)
     models = openapi_models(pool, modules)
     reports = {}
-    for report in Report.search([('model', 'in', models)],
+    printable = printable_report_names(pool)
+    for report in Report.search([
+                ('model', 'in', models),
+                ('report_name', 'in', list(printable)),
+                ],
             order=[('report_name', 'ASC'), ('id', 'ASC')]):
         entries = reports.setdefault(report.model, [])
         if report.report_name not in {r for r, _ in entries}:

@@ -11,7 +11,8 @@ from .rest_guard import MAX_LIMIT, MAX_OFFSET
 
 # Methods every model exposes; they are the CRUD paths or desk internals
 _STANDARD_RPC = {
-    'read', 'search', 'search_count', 'search_read', 'create', 'write',
+    'fields_view_get', 'read', 'search', 'search_count', 'search_read',
+    'create', 'write',
     'delete', 'copy', 'fields_get', 'view_get', 'view_toolbar_get',
     'default_get', 'import_data', 'export_data', 'export_data_domain',
     'model_access_get', 'history_revisions', 'pre_validate', 'resources',

@@ -14,6 +14,7 @@ import functools
 import inspect
 import json
 import logging
+import time
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 
 from werkzeug.exceptions import (
@@ -25,6 +26,7 @@ from trytond.model import ModelSQL, ModelStorage
 from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
 from trytond.pool import Pool
+from trytond.transaction import Transaction, without_check_access
 from trytond.protocols.jsonrpc import JSONDecoder, JSONEncoder
 from trytond.protocols.wrappers import JSONBadRequest
 
@@ -33,6 +35,33 @@ from .caller import public_context
 from .rest_values import check_body
 
 logger = logging.getLogger(__name__)
+
+def printable_report_names(pool):
+    """Reports a record prints (its model's Print menu, keyword form_print);
+    the others need a wizard's data or are e-mail templates. Call inside a
+    transaction."""
+    Keyword = pool.get('ir.action.keyword')
+    Report = pool.get('ir.action.report')
+    with without_check_access():
+        actions = {k.action.id for k in Keyword.search(
+                [('keyword', '=', 'form_print')])}
+        return {r.report_name for r in Report.search(
+                [('action', 'in', list(actions))])}
+
+
+_printable = {}
+_PRINTABLE_TTL = 60
+
+
+def _printable_reports(database_name):
+    cached = _printable.get(database_name)
+    if cached and time.monotonic() - cached[0] < _PRINTABLE_TTL:
+        return cached[1]
+    with Transaction(new=True).start(database_name, 0, readonly=True):
+        names = printable_report_names(Pool(database_name))
+    _printable[database_name] = (time.monotonic(), names)
+    return names
+
 
 # A search answers at most MAX_LIMIT records (also without ``s``) and
 # skips at most MAX_OFFSET: past them, page with a domain on the id
@@ -234,7 +263,7 @@ def _check(request, database_name, kwargs):
                 'action'):
             _check_arguments(request, Model, kwargs)
         elif Model is not None and request.method in {'POST', 'PUT'}:
-            check_body(request, Model)
+            check_body(request, pool, Model)
         if Model is not None:
             for path in request.args.getlist('f'):
                 if path.split('.', 1)[0] not in Model._fields:
@@ -387,6 +416,16 @@ _ARGUMENT_ERRORS = (TypeError, ValueError, KeyError, IndexError,
 
 def _fault(request, kwargs, error):
     "400 for a method's arguments of the wrong kind, else None (a fault)"
+    if '/rest/report/' in request.path:
+        if isinstance(error, AssertionError):
+            # Report.execute asserts that the caller sees the report's
+            # action, which the action's groups may hide
+            return JSONError(403, "Vous n'êtes pas autorisé à imprimer ce "
+                "document.")
+        if isinstance(error, ImportError):
+            logger.warning("report %s: %s", kwargs.get('name'), error)
+            return JSONError(404, "Ce document n'est pas disponible sur ce "
+                "serveur (un composant manque).")
     if (kwargs.get('action') and isinstance(error, _ARGUMENT_ERRORS)
             and request.get_data()):
         logger.warning("REST %s: arguments refused (%s: %s)",

@@ -14,6 +14,7 @@ import json
 
 from trytond.model import fields
 from trytond.protocols.jsonrpc import JSONDecoder
+from trytond.transaction import Transaction
 
 # The database integers
 _MAX_INT = 2 ** 63 - 1
@@ -48,7 +49,7 @@ def _parse_body(request):
             "valide.")
 
 
-def check_body(request, Model):
+def check_body(request, pool, Model):
     "Raise rest_guard.JSONError when the body cannot be given to Tryton"
     from .rest_guard import JSONError
     try:
@@ -60,12 +61,15 @@ def check_body(request, Model):
             "JSON des valeurs des champs (pas une liste ni une valeur "
             "seule).")
     try:
-        check_values(Model, data)
+        # The targets of relation fields are known inside a transaction
+        with Transaction(new=True).start(
+                pool.database_name, 0, readonly=True):
+            check_values(pool, Model, data)
     except RefusedValue as error:
         raise JSONError(400, error.message, field=error.field)
 
 
-def check_values(Model, values, prefix=''):
+def check_values(pool, Model, values, prefix=''):
     for name, value in values.items():
         path = prefix + name
         field = Model._fields.get(name) if isinstance(name, str) else None
@@ -76,7 +80,7 @@ def check_values(Model, values, prefix=''):
                 and not field.setter):
             raise RefusedValue(f"Le champ « {path} » est calculé ou tenu par "
                 "le serveur : il ne s'écrit pas.", path)
-        _check_value(field, value, path)
+        _check_value(pool, field, value, path)
 
 
 def _fail(path, expected):
@@ -97,7 +101,7 @@ def _iso(parse, value):
     return True
 
 
-def _check_value(field, value, path):
+def _check_value(pool, field, value, path):
     type_ = field._type
     if value is None:
         return
@@ -158,8 +162,7 @@ def _check_value(field, value, path):
                 "\"base64\": …})")
     elif type_ in {'many2one', 'one2one'}:
         if not _is_int(value) or value < 0:
-            _fail(path, f"l'id (nombre entier) d'un enregistrement de "
-                f"« {field.model_name} »")
+            _fail(path, "l'id (nombre entier) d'un enregistrement")
     elif type_ == 'reference':
         model, sep, id_ = value.partition(',') if isinstance(
             value, str) else ('', '', '')
@@ -173,7 +176,7 @@ def _check_value(field, value, path):
         if not isinstance(value, dict):
             _fail(path, "un objet JSON")
     elif type_ in {'one2many', 'many2many'}:
-        _check_x2many(field, value, path)
+        _check_x2many(pool, field, value, path)
 
 
 def _ids(value):
@@ -181,7 +184,7 @@ def _ids(value):
         _is_int(v) and v >= 0 for v in value)
 
 
-def _check_x2many(field, value, path):
+def _check_x2many(pool, field, value, path):
     expected = ("une liste d'actions, par exemple [[\"add\", [1, 2]]] ou "
         "[[\"create\", [{…}]]]")
     if not isinstance(value, list):
@@ -189,6 +192,7 @@ def _check_x2many(field, value, path):
     Target = field.get_target()
     for action in value:
         if (not isinstance(action, list) or not action
+                or not isinstance(action[0], str)
                 or action[0] not in _X2MANY_ACTIONS):
             _fail(path, expected)
         operation, args = action[0], action[1:]
@@ -197,19 +201,19 @@ def _check_x2many(field, value, path):
                     isinstance(v, dict) for v in args[0]):
                 _fail(path, "[\"create\", [{valeurs}, …]]")
             for values in args[0]:
-                check_values(Target, values, path + '.')
+                check_values(pool, Target, values, path + '.')
         elif operation == 'write':
             if len(args) < 2 or len(args) % 2:
                 _fail(path, "[\"write\", [ids], {valeurs}, …]")
             for ids, values in zip(args[::2], args[1::2]):
                 if not _ids(ids) or not isinstance(values, dict):
                     _fail(path, "[\"write\", [ids], {valeurs}, …]")
-                check_values(Target, values, path + '.')
+                check_values(pool, Target, values, path + '.')
         elif operation == 'copy':
             if not args or not _ids(args[0]) or len(args) > 2 or (
                     len(args) == 2 and not isinstance(args[1], dict)):
                 _fail(path, "[\"copy\", [ids], {valeurs}?]")
             if len(args) == 2:
-                check_values(Target, args[1], path + '.')
+                check_values(pool, Target, args[1], path + '.')
         elif len(args) != 1 or not _ids(args[0]):
             _fail(path, f"[\"{operation}\", [ids]]")

@@ -14,7 +14,9 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.rpc import RPC
 from trytond.tools import timezone as tz
-from trytond.transaction import Transaction, without_check_access
+from trytond.model.exceptions import SQLConstraintError
+from trytond.transaction import (
+    Transaction, TransactionError, without_check_access)
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import ClockAccessError, ClockError, WorkflowError
@@ -23,6 +25,15 @@ from .exceptions import ClockAccessError, ClockError, WorkflowError
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 MAX_BATCH = 5000
 CREATE_CHUNK = 100
+
+
+class ClockConflict(TransactionError):
+    """Another batch stored some of these events between our check and our
+    insert: the request runs again in a new transaction, which sees them and
+    reports them as duplicates (trytond's with_transaction and RPC dispatch
+    restart on a TransactionError)"""
+
+
 CLOCK_GROUPS = [
     ('mons_base', 'group_api'),
     ('mons_base', 'group_hr_officer'),
@@ -422,10 +433,20 @@ class Line(metaclass=PoolMeta):
             # Tryton's browse checks its whole id list for each record, so
             # one create of thousands of lines costs quadratic time
             lines = []
-            with Transaction().set_context(
-                    _hr_time_no_touch=True, _hr_time_dated=True):
-                for sub in _chunks(to_create, CREATE_CHUNK):
-                    lines.extend(cls.create(sub))
+            try:
+                with Transaction().set_context(
+                        _hr_time_no_touch=True, _hr_time_dated=True):
+                    for sub in _chunks(to_create, CREATE_CHUNK):
+                        lines.extend(cls.create(sub))
+                if to_review:
+                    Review.create(to_review)
+            except SQLConstraintError as exception:
+                # The keys were free when read: only a concurrent batch
+                # that committed since can hold one now
+                if exception.message != gettext(
+                        'mons_hr_time.msg_clock_key_unique'):
+                    raise
+                raise ClockConflict() from exception
             touched = set()
             created = {}
             for status, line, values in zip(to_create_index, lines, to_create):
@@ -435,8 +456,6 @@ class Line(metaclass=PoolMeta):
             for key, status in seen.items():
                 if status['status'] == 'duplicate' and status['id'] is None:
                     status['id'] = created.get(key)
-            if to_review:
-                Review.create(to_review)
             used = {}
             for values in to_create:
                 used[values['device']] = max(
