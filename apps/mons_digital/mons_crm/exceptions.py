@@ -1,8 +1,9 @@
 from trytond.exceptions import UserError
-from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError
 
 
-class PersonalDataError(ValidationError):
+class PersonalDataError(AccessError):
+    "The user may not change this contact's personal data (not its owner)"
     pass
 
 
