@@ -315,6 +315,10 @@ def _check_arguments(request, Model, kwargs):
         signature = inspect.signature(method)
     except (TypeError, ValueError):
         return
+    parameters = list(signature.parameters.values())
+    if parameters and parameters[0].name in {'cls', 'self'}:
+        # A decorated classmethod shows the function it wraps
+        signature = signature.replace(parameters=parameters[1:])
     if kwargs.get('id') is not None:
         args = (None,)  # the record, or the list of records
     else:

@@ -163,6 +163,12 @@ class OpenAPITestCase(RouteTestCase):
                 json=body)
             self.assertEqual(response.status_code, 400, response.text)
             self.assertEqual(response.mimetype, 'application/json')
+        # The right arguments of a decorated classmethod pass the check:
+        # the record is the first one, the rest come from the body
+        response = client.post(f'{base}/res.user/1/reset_password',
+            headers=headers, json={'length': 12})
+        self.assertNotIn("Arguments invalides", response.text)
+        self.assertNotEqual(response.status_code, 500, response.text)
 
     def test_rest_private_context(self):
         "REST drops the private context keys the desk's RPC would drop"
