@@ -194,6 +194,8 @@ class Correction(ApprovalRequestMixin, ModelSQL, ModelView):
             cls.do_approve(corrections)
         # Once approved, the corrected clockings no longer count
         Day.touch(touched)
+        # The list shows the requests still waiting once decided
+        return 'reload'
 
     @classmethod
     @Workflow.transition('approved')
@@ -212,3 +214,5 @@ class Correction(ApprovalRequestMixin, ModelSQL, ModelView):
                     if c.anomaly and c.anomaly.state == 'correction'],
                 {'state': 'open'})
             cls.write(corrections, {'decided_by': Transaction().user})
+        # The list shows the requests still waiting once decided
+        return 'reload'

@@ -510,6 +510,8 @@ class Leave(CancellableRequestMixin, ModelSQL, ModelView):
         if approved:
             cls.do_approve(approved)
             cls._touch(approved)
+        # The list shows the requests still waiting once decided
+        return 'reload'
 
     @classmethod
     @Workflow.transition('approved')
@@ -534,6 +536,8 @@ class Leave(CancellableRequestMixin, ModelSQL, ModelView):
                     if a.state == 'pending'], {
                     'state': 'refused', 'user': Transaction().user,
                     'decided_at': dt.datetime.now()})
+        # The list shows the requests still waiting once decided
+        return 'reload'
 
     @classmethod
     def check_cancel(cls, leaves):

@@ -238,12 +238,16 @@ class Overtime(ApprovalRequestMixin, ModelSQL, ModelView):
     @Workflow.transition('approved')
     def approve(cls, overtimes):
         cls._decide(overtimes)
+        # The list shows the requests still waiting once decided
+        return 'reload'
 
     @classmethod
     @ModelView.button
     @Workflow.transition('refused')
     def refuse(cls, overtimes):
         cls._decide(overtimes)
+        # The list shows the requests still waiting once decided
+        return 'reload'
 
     @classmethod
     @ModelView.button

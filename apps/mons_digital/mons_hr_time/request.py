@@ -292,6 +292,10 @@ class RequestRefuse(Wizard):
             Model.write(refused, {'refusal_reason': self.start.reason})
         return 'end'
 
+    def end(self):
+        # The list shows the requests still waiting once decided
+        return 'reload'
+
 
 def _given(record, name):
     "Whether a created record has a value other than the field's default"

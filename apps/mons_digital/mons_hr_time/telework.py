@@ -154,6 +154,8 @@ class Telework(CancellableRequestMixin, ModelSQL, ModelView):
         cls.do_approve(requests)
         cls.write(requests, {'decided_by': Transaction().user})
         cls._touch(requests)
+        # The list shows the requests still waiting once decided
+        return 'reload'
 
     @classmethod
     @Workflow.transition('approved')
@@ -166,3 +168,5 @@ class Telework(CancellableRequestMixin, ModelSQL, ModelView):
     def refuse(cls, requests):
         cls.check_approver(requests)
         cls.write(requests, {'decided_by': Transaction().user})
+        # The list shows the requests still waiting once decided
+        return 'reload'
