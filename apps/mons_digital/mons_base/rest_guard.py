@@ -28,7 +28,8 @@ from trytond.model.modelview import AccessButtonError
 from trytond.pool import Pool
 from trytond.transaction import Transaction, without_check_access
 from trytond.protocols.jsonrpc import JSONDecoder, JSONEncoder
-from trytond.protocols.wrappers import JSONBadRequest
+from trytond.protocols.wrappers import (
+    JSONBadRequest, parse_authorization_header)
 
 from . import errors
 from .caller import public_context
@@ -340,7 +341,14 @@ def _guard(func):
     @functools.wraps(func)
     def wrapper(request, database_name, *args, **kwargs):
         try:
-            _check(request, database_name, kwargs)
+            try:
+                _check(request, database_name, kwargs)
+            except JSONError as exception:
+                if (exception.code in {400, 405, 415}
+                        and not _authenticated(request, database_name)):
+                    # Who may not call learns nothing about the input
+                    raise JSONError(401, errors.message(401))
+                raise
             return func(request, database_name, *args, **kwargs)
         except BadRequest as exception:
             raise (_hidden_error(exception, request, kwargs)
@@ -352,6 +360,27 @@ def _guard(func):
             raise _as_json(exception)
     wrapper.__guarded__ = True
     return wrapper
+
+
+def _authenticated(request, database_name):
+    "Whether the request carries a valid REST key (checked as trytond does)"
+    authorization = request.authorization
+    if authorization is None:
+        authorization = parse_authorization_header(
+            request.headers.get('Authorization'))
+    if authorization is None:
+        return False
+    if authorization.type == 'bearer':
+        token = getattr(authorization, 'token', '')
+    elif authorization.type == 'basic':
+        token = authorization.get('password')
+    else:
+        return False
+    if not token or database_name not in Pool.database_list():
+        return False
+    with Transaction(new=True).start(database_name, 0, readonly=True):
+        Application = Pool(database_name).get('res.user.application')
+        return bool(Application.check(token, 'rest'))
 
 
 class JSONForbidden(JSONBadRequest):
