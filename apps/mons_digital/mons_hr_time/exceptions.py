@@ -35,6 +35,6 @@ class PayrollError(UserError):
     pass
 
 
-class WorkflowError(UserError):
+class WorkflowError(AccessError):
     "A user tried to change what only the workflow's buttons change"
     pass
