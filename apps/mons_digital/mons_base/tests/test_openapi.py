@@ -193,6 +193,36 @@ class OpenAPITestCase(RouteTestCase):
         self.assertEqual(seen,
             {'language': 'fr', '_datetime': None, 'company': 1})
 
+    def test_errors_fault_reference(self):
+        "A fault of an API route: JSON 500 with the logged reference only"
+        from trytond.wsgi import app
+
+        path = '/<database_name>/rest/_test/panne'
+        if not any(r.rule == path for r in app.url_map.iter_rules()):
+            @app.route(path, methods=['GET'])
+            def panne(request, database_name):
+                raise ZeroDivisionError("secret-de-la-pile")
+        client = self.client()
+        with self.assertLogs(errors.logger, 'ERROR') as logs:
+            response = client.get(f'/{self.db_name}/rest/_test/panne')
+        self.assertEqual(response.status_code, 500)
+        self.assertEqual(response.mimetype, 'application/json')
+        reference = response.headers['X-Request-Id']
+        self.assertEqual(response.json['request_id'], reference)
+        self.assertIn(reference, response.json['message'])
+        self.assertNotIn("secret-de-la-pile", response.text)
+        self.assertIn(reference, logs.output[0])
+        self.assertIn('ZeroDivisionError', logs.output[0])
+        # A proxy's sane id is kept, anything else replaced
+        response = client.get(f'/{self.db_name}/rest/nulle/part',
+            headers={'X-Request-Id': 'proxy-1234abcd'})
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(response.headers['X-Request-Id'], 'proxy-1234abcd')
+        self.assertIn('introuvable', response.json['message'])
+        response = client.get(f'/{self.db_name}/rest/nulle/part',
+            headers={'X-Request-Id': '<script>'})
+        self.assertNotEqual(response.headers['X-Request-Id'], '<script>')
+
     def test_rest_hidden_errors(self):
         "Errors trytond reports as 'Unable to get RPC method' get their code"
         from werkzeug.exceptions import (
