@@ -166,8 +166,11 @@ def test_employee_requests_leave_in_desk(site, browser):
             field = page.locator(ACTIVE + f'.form input[name="{name}"]')
             field.fill(fr(day))
             field.press('Tab')
-        page.locator(ACTIVE + '.form textarea[name="reason"]').fill(
-            "Formation premiers secours")
+        text = page.locator(ACTIVE + '.form textarea[name="reason"]')
+        text.fill("Formation premiers secours")
+        # Left before the button is reached (see the correction test)
+        text.press('Tab')
+        page.wait_for_timeout(300)
         page.locator(ACTIVE + '.form button[name="request"]:visible').click()
         wait_form_state(page, 'Demandé')
         assert not page.locator('.modal.in, .modal.show').count(), \
@@ -392,10 +395,19 @@ def test_correction_requested_and_approved_in_desk(own_site, browser):
                 return s && s.selectedOptions.length
                     && s.selectedOptions[0].textContent.trim() === 'Sortie';
             }""", timeout=30000)
+        # The desk shows and reads times in the browser's time zone
+        zone = ZoneInfo(page.evaluate(
+                "() => Intl.DateTimeFormat().resolvedOptions().timeZone"))
         at = page.locator(ACTIVE + '.form input[name="at"]:visible').first
-        at.fill(out.strftime('%d.%m.%Y %H:%M:%S'))
+        at.fill(out.astimezone(zone).strftime('%d.%m.%Y %H:%M:%S'))
         at.press('Tab')
-        page.locator(ACTIVE + '.form textarea[name="reason"]').fill(reason)
+        text = page.locator(ACTIVE + '.form textarea[name="reason"]')
+        text.fill(reason)
+        # Leave the field as a person does before reaching the button: sao
+        # redraws its selects after a change, a click in the same
+        # millisecond would read them half drawn
+        text.press('Tab')
+        page.wait_for_timeout(300)
         page.locator(ACTIVE + '.form button[name="request"]:visible').click()
         wait_form_state(page, 'Demandé')
         no_dialog(page)
