@@ -198,3 +198,27 @@ def test_refresh_runs_in_worker_and_bad_file_keeps_version(site):
     status, _, body = get(site,
         'api/explore/v2.1/catalog/datasets/parkings/records')
     assert status == 200 and json.loads(body)['total_count'] == 16
+
+
+def test_portal_preview_dates_in_belgian_format(site):
+    """The preview table writes dates as readers in Belgium do (28/11/2026)
+    while the API keeps ISO 8601"""
+    import datetime as dt
+    import re
+    status, _, body = get(site, 'api/explore/v2.1/catalog/datasets/'
+        'chantiers-voirie/records?select=debut,fin&limit=20')
+    assert status == 200, body
+    records = json.loads(body)['results']
+    iso = [r['debut'] for r in records if r['debut']]
+    assert iso and all(re.fullmatch(r'\d{4}-\d\d-\d\d', d) for d in iso)
+    request = urllib.request.Request(
+        f'{site.url}/{site.db}/portal/donnees/chantiers-voirie')
+    with urllib.request.urlopen(request, timeout=60) as response:
+        html = response.read().decode()
+    table = html[html.index('<table class="od-table">'):]
+    table = table[:table.index('</table>')]
+    cells = re.findall(r'<td>([^<]*)</td>', table)
+    assert not re.search(r'\d{4}-\d\d-\d\d', table), table
+    for day in iso:
+        shown = dt.date.fromisoformat(day).strftime('%d/%m/%Y')
+        assert shown in cells, (shown, cells)

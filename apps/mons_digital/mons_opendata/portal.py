@@ -5,6 +5,7 @@ rules show them the public, published datasets only, on every page and on
 the dashboard. Staff reach the internal ones through the APIs with their
 key or session.
 """
+import datetime as dt
 import functools
 from http import HTTPStatus
 
@@ -140,8 +141,10 @@ def dataset_page(request, pool, code):
     categories = [c['name'] for c in columns
         if c['type'] in ('string', 'date', 'boolean', 'integer', 'year')
         and c['name'] not in coordinates]
+    types = {c['name']: c['type'] for c in columns}
+    cells = [[shown(row[n], types.get(n)) for n in names] for row in rows]
     return render(request, 'mons_opendata/donnees/dataset.html',
-        dataset=dataset, names=names, rows=rows, total=total,
+        dataset=dataset, names=names, rows=rows, cells=cells, total=total,
         columns=columns, labels=column_labels(dataset, columns),
         numeric=numeric, categories=categories,
         chart=default_chart(records, columns, numeric, total),
@@ -162,6 +165,26 @@ def dataset_page(request, pool, code):
         licence=(voc.LICENCE_TITLE.get(dataset.licence),
             voc.LICENCE_URL.get(dataset.licence)),
         active='donnees')
+
+
+def shown(value, type_):
+    """A cell of the preview as a reader in Belgium writes it (28/11/2026);
+    the APIs and downloads keep ISO 8601, which programs read"""
+    if value is None:
+        return ''
+    if value is True or value is False:
+        return "Oui" if value else "Non"
+    if type_ in {'date', 'datetime'} and isinstance(value, str):
+        try:
+            if type_ == 'date':
+                return dt.date.fromisoformat(value[:10]).strftime('%d/%m/%Y')
+            at = dt.datetime.fromisoformat(value)
+        except ValueError:
+            # a cell the schema calls a date but is not one: shown as given
+            return value
+        return at.strftime('%d/%m/%Y %H:%M' if (at.hour, at.minute, at.second)
+            != (0, 0, 0) else '%d/%m/%Y')
+    return str(value)
 
 
 def column_labels(dataset, columns):
