@@ -10,6 +10,7 @@ or field instead of the 500 Tryton would give; searches are capped
 RPC method" gets its real answer. errors.py calls ``guard_rest`` on every
 trytond REST endpoint it dispatches.
 """
+import decimal
 import functools
 import inspect
 import json
@@ -459,6 +460,15 @@ def _fault(request, kwargs, error):
             logger.warning("report %s: %s", kwargs.get('name'), error)
             return JSONError(404, "Ce document n'est pas disponible sur ce "
                 "serveur (un composant manque).")
+    if (not kwargs.get('action') and request.method in {'POST', 'PUT'}
+            and isinstance(error, (OverflowError, ZeroDivisionError,
+                    decimal.InvalidOperation))):
+        # The body passed rest_values: a number the model's computations
+        # cannot use (1e-308 as a rounding, 1e300 as a quantity)
+        logger.warning("REST %s: value refused (%s: %s)",
+            kwargs.get('name'), type(error).__name__, error)
+        return JSONError(400, "Une valeur numérique est hors des limites "
+            "que le serveur peut calculer.")
     if (kwargs.get('action') and isinstance(error, _ARGUMENT_ERRORS)
             and request.get_data()):
         logger.warning("REST %s: arguments refused (%s: %s)",
