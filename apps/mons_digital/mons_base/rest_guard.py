@@ -460,7 +460,8 @@ def _fault(request, kwargs, error):
             logger.warning("report %s: %s", kwargs.get('name'), error)
             return JSONError(404, "Ce document n'est pas disponible sur ce "
                 "serveur (un composant manque).")
-    if (not kwargs.get('action') and request.method in {'POST', 'PUT'}
+    if (kwargs.get('name') and not kwargs.get('action')
+            and request.method in {'POST', 'PUT'}
             and isinstance(error, (OverflowError, ZeroDivisionError,
                     decimal.InvalidOperation))):
         # The body passed rest_values: a number the model's computations
