@@ -8,6 +8,8 @@ from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 
+from .dates import date_text
+
 ANOMALIES = [
     ('missing_out', "Missing clock-out"),
     ('missing_in', "Missing clock-in"),
@@ -62,10 +64,10 @@ class Anomaly(Workflow, ModelSQL, ModelView):
 
     def get_description(self, name):
         return gettext(f'mons_hr_time.msg_anomaly_{self.kind}',
-            date=self.date)
+            date=date_text(self.date))
 
     def get_rec_name(self, name):
-        return f'{self.employee.rec_name} {self.date}: {self.description}'
+        return f'{self.employee.rec_name}: {self.description}'
 
     @classmethod
     def sync(cls, days, kinds):

@@ -11,6 +11,7 @@ from trytond.tools import grouped_slice
 from trytond.tools import timezone as tz
 from trytond.transaction import Transaction, without_check_access
 
+from .dates import date_text
 from .exceptions import ClosedDayError
 
 SYNC_LIMIT = 200
@@ -252,7 +253,7 @@ class Day(ModelSQL, ModelView):
         return 'open'
 
     def get_rec_name(self, name):
-        return f'{self.employee.rec_name} {self.date}'
+        return f'{self.employee.rec_name} {date_text(self.date)}'
 
     @classmethod
     def get_times(cls, days, names):
@@ -278,7 +279,8 @@ class Day(ModelSQL, ModelView):
         closed = Period.last_closed_date(employee.company)
         if closed and start and start <= closed:
             raise ClosedDayError(gettext('mons_hr_time.msg_day_closed',
-                    employee=employee.rec_name, date=start, closed=closed))
+                    employee=employee.rec_name, date=date_text(start),
+                    closed=date_text(closed)))
 
     @classmethod
     def set_state(cls, company, after, end, state):

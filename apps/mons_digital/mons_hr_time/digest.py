@@ -12,6 +12,8 @@ from trytond.url import http_host
 from trytond.modules.mons_base.notify import (
     employee_contact, send_email)
 
+from .dates import date_text
+
 # A digest is read, not searched: beyond this the desk lists them
 MAX_LINES = 50
 
@@ -32,7 +34,7 @@ class Digest(ModelSQL):
     count = fields.Integer("Anomalies")
 
     def get_rec_name(self, name):
-        return f'{self.recipient.rec_name} ({self.date})'
+        return f'{self.recipient.rec_name} ({date_text(self.date)})'
 
 
 class Anomaly(metaclass=PoolMeta):

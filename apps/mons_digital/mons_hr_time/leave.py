@@ -13,6 +13,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
+from .dates import date_text
 from .exceptions import LeaveValidationError, WorkflowError
 from .request import CancellableRequestMixin
 
@@ -303,7 +304,8 @@ class Leave(CancellableRequestMixin, ModelSQL, ModelView):
         return bool(self.type and self.type.certificate_required)
 
     def get_rec_name(self, name):
-        return f'{self.type.rec_name} {self.employee.rec_name} {self.start}'
+        return (f'{self.type.rec_name} {self.employee.rec_name} '
+            f'{date_text(self.start)}')
 
     def _approval_level(self):
         return self.level or 1

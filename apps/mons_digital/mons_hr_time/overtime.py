@@ -10,6 +10,7 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
+from .dates import date_text
 from .request import ApprovalRequestMixin
 
 KINDS = [
@@ -137,7 +138,7 @@ class Overtime(ApprovalRequestMixin, ModelSQL, ModelView):
         return 'recovery'
 
     def get_rec_name(self, name):
-        return f'{self.employee.rec_name} {self.date}'
+        return f'{self.employee.rec_name} {date_text(self.date)}'
 
     @classmethod
     def get_time(cls, records, names):

@@ -9,6 +9,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
+from .dates import date_text
 from .exceptions import TeleworkValidationError
 from .request import CancellableRequestMixin
 from .schedule import WEEKDAYS
@@ -117,14 +118,14 @@ class Telework(CancellableRequestMixin, ModelSQL, ModelView):
                         > config.telework_max_week):
                     raise TeleworkValidationError(gettext(
                             'mons_hr_time.msg_telework_quota_week',
-                            request=request.rec_name, date=date,
+                            request=request.rec_name, date=date_text(date),
                             maximum=config.telework_max_week))
                 if (config.telework_max_month
                         and months[(date.year, date.month)]
                         > config.telework_max_month):
                     raise TeleworkValidationError(gettext(
                             'mons_hr_time.msg_telework_quota_month',
-                            request=request.rec_name, date=date,
+                            request=request.rec_name, date=date_text(date),
                             maximum=config.telework_max_month))
 
     @classmethod
