@@ -7,17 +7,20 @@ letters of what the role may do:
 
     r   reads every record of the model
     R   reads some records only (record rules), possibly none
-    c   creates (the access rights let the call through; the values
-        sent are empty, so the record itself may be refused as invalid)
+    c   creates: a copy of the first record it reads, or else a record
+        of empty values, is let through (the empty one may then be
+        refused as invalid: the rights let the call through)
     w   writes the first record it reads
     d   deletes the first record it reads
     x   (button lines) presses the button on the first record it reads
     -   nothing of the above
 
-A refusal must be a JSON 4xx with a French message; anything else than a
-refusal counts as allowed (a 400 for an invalid empty record, or a
-business rule refusing the button in that record's state, says that the
-rights let the call through).
+A refusal must be a JSON 4xx with a French message. For writes and
+deletes, a 400 (a business rule keeping the record as it is: closed
+period, device clocking, user accounts...) is a refusal too: the record
+did not change. For creates and buttons, a 400 says that the rights let
+the call through (the copy or the empty record is invalid, or the button
+does not apply in that record's state).
 
 `python tests/access_matrix.py SITE_URL DB SITE_FOLDER` prints the table
 as the site answers it, for a maintainer to review against the policy when
@@ -28,6 +31,7 @@ import base64
 import csv
 import json
 import pathlib
+import re
 import subprocess
 import sys
 import urllib.error
@@ -36,10 +40,20 @@ import urllib.request
 TABLE = pathlib.Path(__file__).with_name('access_matrix.csv')
 ROLES = ['admin', 'courrier', 'agent', 'chef', 'rh', 'rhchef', 'employe',
     'urbanisme', 'data', 'dpo', 'sig', 'direction', 'api', 'cpas']
-# Words of Tryton's French refusals (access rights, record rules, buttons)
-FRENCH_REFUSAL = ('Vous ne pouvez pas', "n'êtes pas autorisé",
-    "pas autorisé", 'Vous essayez', "Vous n'avez pas", 'ne se créent',
-    'non permise')
+# Records asked for at once (the API's cap)
+PAGE = 1000
+# A refusal is French when it reads as French (Tryton's own refusals and
+# the suite's messages), and no English phrase of Tryton slipped through
+FRENCH_WORDS = re.compile(
+    r"\b(vous|ne|n'|pas|les?|la|des?|du|une?|est)\b|[éèàêç«]", re.IGNORECASE)
+ENGLISH_WORDS = re.compile(r"\b(you|the|not allowed|is not)\b", re.IGNORECASE)
+
+
+def is_french(message):
+    return bool(message and FRENCH_WORDS.search(message)
+        and not ENGLISH_WORDS.search(message))
+
+
 # Run in the site's own Python: the keys of the roles, and how many records
 # of each model there are (as root, so without rules)
 SITE_FACTS = '''
@@ -103,6 +117,8 @@ class Prober:
         facts = json.loads(process.stdout.strip().splitlines()[-1])
         self.keys, self.root_counts = facts['keys'], facts['counts']
         self.first = {}
+        # (model, role, operation): (status, message), for a reviewer
+        self.seen = {}
         # Answers that are wrong whatever the table says: server errors,
         # refusals that are not French JSON
         self.problems = []
@@ -132,12 +148,19 @@ class Prober:
         """True for a refusal, False for a call let through; a refusal
         that is not a JSON 4xx with a French message, or a server error,
         raises"""
+        self.seen[(model, role, operation)] = (status,
+            body.get('message', '') if isinstance(body, dict) else '')
         if status >= 500:
             raise AssertionError(f"{model} × {role} × {operation}: "
                 f"server error {status}: {str(body)[:300]}")
         if status == 401:
             raise AssertionError(f"{model} × {role} × {operation}: "
                 "the role's key was refused")
+        if status == 400 and operation in {'write', 'delete'}:
+            if not isinstance(body, dict) or not body.get('message'):
+                raise AssertionError(f"{model} × {role} × {operation}: "
+                    f"refusal 400 without a JSON message: {str(body)[:200]}")
+            return True
         if status in {403, 405} or (
                 status == 404 and operation != 'read'):
             if not isinstance(body, dict) and status != 404:
@@ -145,8 +168,7 @@ class Prober:
                     f"refusal {status} is not JSON: {str(body)[:200]}")
             message = body.get('message', '') if isinstance(
                 body, dict) else ''
-            if status in {403, 405} and not any(
-                    w in message for w in FRENCH_REFUSAL):
+            if status in {403, 405} and not is_french(message):
                 raise AssertionError(f"{model} × {role} × {operation}: "
                     f"refusal without a French message: {message!r}")
             return True
@@ -154,29 +176,40 @@ class Prober:
 
     def read(self, role, model):
         domain = base64.urlsafe_b64encode(b'[]').decode()
-        status, body = self.call(role, 'GET',
-            f'model/{model}?f=id&s=1000000&d={domain}')
-        if self.refused(role, model, 'read', status, body):
-            self.first[(role, model)] = None
-            return ''
-        if status != 200:
-            raise AssertionError(
-                f"{model} × {role} × read: {status} {str(body)[:300]}")
-        ids = sorted(r['id'] for r in body)
+        ids = []
+        while True:  # by pages, as the API caps a list
+            status, body = self.call(role, 'GET', f'model/{model}?f=id'
+                f'&s={PAGE}&p={len(ids)}&d={domain}')
+            if self.refused(role, model, 'read', status, body):
+                self.first[(role, model)] = None
+                return ''
+            if status != 200:
+                raise AssertionError(
+                    f"{model} × {role} × read: {status} {str(body)[:300]}")
+            ids += [r['id'] for r in body]
+            if len(body) < PAGE:
+                break
+        ids.sort()
         self.first[(role, model)] = ids[0] if ids else None
         total = self.root_counts[model]
         return 'r' if total is None or len(ids) >= total else 'R'
 
     def create(self, role, model):
         """Copy the first record the role reads (a valid record, so create
-        rules judge it as they would a real one); with none, create one
-        from empty values"""
+        rules judge it as they would a real one); when that record may not
+        be copied (another service's, an approved request), create one
+        from empty values: the role may create if either passes"""
         record = self.first.get((role, model))
         if record is not None:
             status, body = self.call(
                 role, 'POST', f'model/{model}/{record}/copy', {})
-        else:
-            status, body = self.call(role, 'POST', f'model/{model}', {})
+            # A singleton (a configuration) copies to itself: no creation
+            copied = [r.get('id') if isinstance(r, dict) else r
+                for r in body] if isinstance(body, list) else None
+            if (not self.refused(role, model, 'create', status, body)
+                    and copied != [record]):
+                return 'c'
+        status, body = self.call(role, 'POST', f'model/{model}', {})
         return '' if self.refused(role, model, 'create', status, body) \
             else 'c'
 
