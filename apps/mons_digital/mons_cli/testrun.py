@@ -55,13 +55,22 @@ def _run_module(module, backend, root, cache, results):
     return counts
 
 
-def _run_suite(root, results, fast):
-    junit = results / 'suite.xml'
-    command = [sys.executable, '-m', 'pytest', str(root / 'tests'),
+# Suite-level tests that run on PostgreSQL as well
+PG_SUITE_TESTS = ['test_access_matrix.py']
+
+
+def _run_suite(root, results, fast, backend='sqlite', tests=None):
+    junit = results / f'suite-{backend}.xml'
+    command = [sys.executable, '-m', 'pytest',
+        *([str(root / 'tests' / t) for t in tests] if tests
+            else [str(root / 'tests')]),
         '-p', 'no:cacheprovider', '-q', f'--junitxml={junit}']
     if fast:
         command += ['-m', 'not browser']
-    process = subprocess.run(command, cwd=root)
+    env = dict(os.environ)
+    if backend == 'postgresql':
+        env['MONS_TEST_DATABASE_URI'] = PG_URI
+    process = subprocess.run(command, cwd=root, env=env)
     if not junit.exists():
         return {'run': 1, 'failed': 1, 'skipped': 0}
     suite = ET.parse(junit).getroot()
@@ -110,6 +119,14 @@ def run(backend='sqlite', fast=False, modules=None, suite=True):
             f"{counts['failed']} failed, {counts['skipped']} skipped")
         for key in totals:
             totals[key] += counts[key]
+        if 'postgresql' in backends:
+            # The rights must hold on the production database too
+            counts = _run_suite(root, results, fast, backend='postgresql',
+                tests=PG_SUITE_TESTS)
+            print(f"suite-level tests on PostgreSQL: {counts['run']} run, "
+                f"{counts['failed']} failed, {counts['skipped']} skipped")
+            for key in totals:
+                totals[key] += counts[key]
     passed = totals['run'] - totals['failed'] - totals['skipped']
     print(f"({totals['skipped']} skipped)")
     print(f"{passed} passed, {totals['failed']} failed")
