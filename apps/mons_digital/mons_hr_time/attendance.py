@@ -5,9 +5,10 @@ import hashlib
 from collections import defaultdict
 import json
 
-from sql import Null
+from sql import Null, Select
 from sql.operators import Concat
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.pool import Pool, PoolMeta
@@ -310,6 +311,11 @@ class Line(metaclass=PoolMeta):
         if len(events) > MAX_BATCH:
             raise ClockError(gettext('mons_hr_time.msg_clock_batch_size',
                     size=len(events), maximum=MAX_BATCH))
+        transaction = Transaction()
+        if (backend.name == 'postgresql'
+                and transaction.context.get('_request') is not None
+                and not transaction.context.get('_hr_time_serial')):
+            return cls._clock_serially(events)
         now = dt.datetime.utcnow()
 
         parsed = []
@@ -465,6 +471,37 @@ class Line(metaclass=PoolMeta):
                 if not device.last_event_at or device.last_event_at < last:
                     Device.write([device], {'last_event_at': last})
             Day.touch(touched)
+        return results
+
+    @classmethod
+    def _clock_serially(cls, events):
+        """The batch of a device's request, after the batches of its devices
+        that came first have committed (PostgreSQL).
+
+        Concurrent batches that share events would each read the keys as
+        free, then all but one fail on the unique key or on the rows they
+        all update (device, days) and be retried over and over. Instead the
+        request waits for a lock per device (advisory, taken in code order:
+        no deadlock), then does the work in a new transaction: its snapshot
+        starts after the previous batch committed, so it sees those events
+        and reports them as duplicates."""
+        transaction = Transaction()
+        codes = sorted({str(e.get('device') or '').strip() for e in events
+                if isinstance(e, dict)} - {''})
+        cursor = transaction.connection.cursor()
+        for code in codes:
+            lock_id = int(hashlib.sha1(
+                    f'mons_hr_time.clock|{code}'.encode()).hexdigest()[:15],
+                16)
+            cursor.execute(*Select([
+                        transaction.database.lock_id(lock_id, timeout=True)
+                        ]))
+        with transaction.new_transaction() as serial, \
+                serial.set_context(_hr_time_serial=True):
+            results = cls.clock(events)
+            # Run by the request after it commits (no queue worker)
+            tasks = list(serial.tasks)
+        transaction.tasks.extend(tasks)
         return results
 
     @classmethod

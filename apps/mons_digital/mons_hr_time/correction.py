@@ -19,6 +19,8 @@ from .request import ApprovalRequestMixin
 
 # Kinds whose approval takes a clocking out of the computation
 VOIDING = ('move', 'remove')
+# Anomalies of a missing clocking: the direction of the one to add
+MISSING = {'missing_out': 'out', 'missing_in': 'in'}
 
 
 class Correction(ApprovalRequestMixin, ModelSQL, ModelView):
@@ -80,12 +82,26 @@ class Correction(ApprovalRequestMixin, ModelSQL, ModelView):
     def on_change_anomaly(self):
         if self.anomaly:
             self.employee = self.anomaly.employee
-            if self.anomaly.kind in {'missing_out', 'missing_in'}:
+            if self.anomaly.kind in MISSING:
                 self.kind = 'add'
-                self.direction = ('out' if self.anomaly.kind == 'missing_out'
-                    else 'in')
+                self.direction = MISSING[self.anomaly.kind]
             else:
                 self.kind = 'justify'
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        """A clocking added for a missing clocking goes the anomaly's way
+        when the request does not say it (the desk may send an empty
+        direction when a click follows typing too closely)"""
+        values = super().preprocess_values(mode, values)
+        if (mode == 'create' and values.get('anomaly')
+                and not values.get('direction')
+                and values.get('kind', cls.default_kind()) == 'add'):
+            Anomaly = Pool().get('attendance.anomaly')
+            kind = Anomaly(values['anomaly']).kind
+            if kind in MISSING:
+                values['direction'] = MISSING[kind]
+        return values
 
     @fields.depends('clocking')
     def on_change_clocking(self):

@@ -448,3 +448,31 @@ class RequestTestCase(DBTestCase):
                     {'refusal_reason': "forgé"})
             self.assertEqual(Leave(ids[0]).refusal_reason,
                 "Service de garde ce jour-là")
+
+    @with_transaction()
+    @with_org
+    def test_correction_of_missing_clocking_goes_its_way(self, o):
+        """A correction asked from a forgotten clock-out adds a clock-out,
+        even when the request leaves the direction empty"""
+        pool = Pool()
+        Line = pool.get('attendance.line')
+        Anomaly = pool.get('attendance.anomaly')
+        Correction = pool.get('attendance.correction')
+        team = Team(o)
+        Line.clock([ev('B001', MONDAY, '08:00', 'in')])
+        anomaly, = Anomaly.search([('employee', '=', o.alice.id),
+                ('kind', '=', 'missing_out')])
+        at = dt.datetime.combine(MONDAY, dt.time(15))
+        with as_user(team.alice_user):
+            empty, given = Correction.create([
+                    {'employee': o.alice.id, 'anomaly': anomaly.id,
+                        'kind': 'add', 'at': at, 'direction': None,
+                        'reason': "Oubli"},
+                    {'employee': o.alice.id, 'anomaly': anomaly.id,
+                        'kind': 'add', 'at': at, 'direction': 'in',
+                        'reason': "Oubli"}])
+            # Without an anomaly the direction stays required
+            with self.assertRaises(UserError):
+                Correction.create([{'employee': o.alice.id, 'kind': 'add',
+                            'at': at, 'reason': "Oubli"}])
+        self.assertEqual((empty.direction, given.direction), ('out', 'in'))
