@@ -72,18 +72,30 @@ def check_owner(parties):
 
 
 class _PersonalChildMixin:
-    """Addresses, contact mechanisms and identifiers are personal data of
-    the contact, whatever its kind"""
+    """Addresses, contact mechanisms, identifiers, languages and relations
+    are personal data of the contact, whatever its kind"""
     __slots__ = ()
+    # The field that leads to the contact, and on from its target
+    _personal_field = 'party'
+    _personal_path = ()
+
+    @classmethod
+    def _personal_party(cls, target):
+        for name in cls._personal_path:
+            target = getattr(target, name, None) if target else None
+        return target
 
     @classmethod
     def check_modification(cls, mode, records, values=None, external=False):
         super().check_modification(
             mode, records, values=values, external=external)
         if external:
-            parties = [r.party for r in records if r.party]
-            if values and values.get('party'):
-                parties.append(Pool().get('party.party')(values['party']))
+            field = cls._personal_field
+            targets = [getattr(r, field) for r in records]
+            if values and values.get(field):
+                Target = getattr(cls, field).get_target()
+                targets.append(Target(values[field]))
+            parties = [p for p in map(cls._personal_party, targets) if p]
             if parties:
                 check_owner(parties)
 
@@ -100,38 +112,14 @@ class PartyLang(_PersonalChildMixin, metaclass=PoolMeta):
     __name__ = 'party.party.lang'
 
 
-class ContactMechanismLanguage(metaclass=PoolMeta):
+class ContactMechanismLanguage(_PersonalChildMixin, metaclass=PoolMeta):
     "The language of an e-mail or phone is the contact's personal data"
     __name__ = 'party.contact_mechanism.language'
-
-    @classmethod
-    def check_modification(cls, mode, records, values=None, external=False):
-        super().check_modification(
-            mode, records, values=values, external=external)
-        if external:
-            pool = Pool()
-            Mechanism = pool.get('party.contact_mechanism')
-            parties = [r.contact_mechanism.party for r in records
-                if r.contact_mechanism and r.contact_mechanism.party]
-            if values and values.get('contact_mechanism'):
-                parties.append(
-                    Mechanism(values['contact_mechanism']).party)
-            if parties:
-                check_owner(parties)
+    _personal_field = 'contact_mechanism'
+    _personal_path = ('party',)
 
 
-class Relation(metaclass=PoolMeta):
+class Relation(_PersonalChildMixin, metaclass=PoolMeta):
     "Who a contact is related to is the contact's personal data"
     __name__ = 'party.relation'
-
-    @classmethod
-    def check_modification(cls, mode, records, values=None, external=False):
-        super().check_modification(
-            mode, records, values=values, external=external)
-        if external:
-            Party = Pool().get('party.party')
-            parties = [r.from_ for r in records if r.from_]
-            if values and values.get('from_'):
-                parties.append(Party(values['from_']))
-            if parties:
-                check_owner(parties)
+    _personal_field = 'from_'
