@@ -260,10 +260,10 @@ def test_public_model_layer_on_letters_reads_as_its_owner(site):
     assert status == 403, body
     try:
         status, readable = site.rest(
-            'model/mail.item?f=id&f=confidential&s=100000', login='sig')
+            'model/mail.item?f=id&f=confidential&s=10000', login='sig')
         assert status == 200, readable
         readable = {r['id'] for r in readable}
-        status, everything = site.rest('model/mail.item?f=id&s=100000&d='
+        status, everything = site.rest('model/mail.item?f=id&s=10000&d='
             + d([['confidential', '=', True]]), login='admin')
         assert status == 200, everything
         hidden = {r['id'] for r in everything} - readable

@@ -295,7 +295,7 @@ def test_payroll_export_queued(site):
     # The daily figures, summed here independently of the export
     status, days = site.rest('model/attendance.day?d=' + q([
                 ['company', '=', ville], ['date', '>=', jd(start)],
-                ['date', '<=', jd(end)]]) + '&f=employee&f=worked&s=100000',
+                ['date', '<=', jd(end)]]) + '&f=employee&f=worked&s=10000',
         login='rh')
     assert status == 200, days
     seconds = {}

@@ -33,7 +33,7 @@ def encode(value):
 
 
 def ids(site, login, model, context=None):
-    status, rows = site.rest(f'model/{model}?f=id&s=100000', login=login,
+    status, rows = site.rest(f'model/{model}?f=id&s=10000', login=login,
         headers={'X-Tryton-Context': encode(context)} if context else None)
     if status == 403:
         return None

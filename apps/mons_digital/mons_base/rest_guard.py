@@ -67,7 +67,7 @@ def _printable_reports(database_name):
 
 # A search answers at most MAX_LIMIT records (also without ``s``) and
 # skips at most MAX_OFFSET: past them, page with a domain on the id
-MAX_LIMIT = 1000
+MAX_LIMIT = 10000
 MAX_OFFSET = 1000000
 
 
