@@ -46,7 +46,10 @@ class ApprovalRequestMixin(Workflow):
     _editable_states = ('draft',)
     _deletable_states = ('draft', 'refused', 'cancelled')
 
-    state = fields.Selection(STATES, "State", required=True, readonly=True)
+    # In the workflow's order, draft first: sao redraws a select after a
+    # change and may read its first option back into the record
+    state = fields.Selection(STATES, "State", required=True, readonly=True,
+        sort=False)
     substitute_approvers = fields.Function(fields.Many2Many(
             'company.employee', None, None, "Substitute Approvers",
             help="Employees standing in today for the approvers."),
