@@ -125,8 +125,9 @@ def test_clock_bad_input_french(site, fixed_employee):
             {'badge': badge, 'at': '2026-03-02T08:00:00', 'direction': 'in',
                 'device': 'VILLE-HALL-1'},
             event(badge, future, '08:00', 'in'),
-            event('INCONNU-42', dt.date.today(), '07:00', 'in'),
-            event(badge, dt.date.today(), '07:00', 'in', device='PIRATE'),
+            # Midnight of today: past at any hour the test runs
+            event('INCONNU-42', dt.date.today(), '00:00', 'in'),
+            event(badge, dt.date.today(), '00:00', 'in', device='PIRATE'),
             ])
     assert status == 200, result
     assert [r['status'] for r in result] == ['rejected', 'rejected',
@@ -141,7 +142,7 @@ def test_clock_bad_input_french(site, fixed_employee):
     assert [(r['kind'], r['state']) for r in reviews] == [
         ('unknown_badge', 'to_review')]
     # Replayed: still one review
-    clock(site, [event('INCONNU-42', dt.date.today(), '07:00', 'in')])
+    clock(site, [event('INCONNU-42', dt.date.today(), '00:00', 'in')])
     assert len(search(site, 'attendance.clock.review',
             [['badge', '=', 'INCONNU-42']], ['id'], login='rh')) == 1
 

@@ -17,11 +17,16 @@ def test_rest_lists_services(site):
     assert {'DG', 'COUR', 'URB', 'URB-PU', 'TRAV', 'CULT'} <= codes
 
 
-def test_cpas_agent_sees_the_cpas_tree_only(site):
+def test_cpas_agent_reads_the_chart_changes_only_cpas(site):
+    # Staff read the whole services chart (names on contacts and letters);
+    # changing it stays within one's organisation
     status, services = site.rest('model/mons.service?f=code', login='cpas')
     assert status == 200
-    codes = {s['code'] for s in services}
-    assert 'CPAS-SOC' in codes and 'CULT' not in codes
+    codes = {s['code']: s['id'] for s in services}
+    assert 'CPAS-SOC' in codes and 'CULT' in codes
+    status, body = site.rest(f"model/mons.service/{codes['CULT']}",
+        method='PUT', login='cpas', data={'name': 'Pirate'})
+    assert status in {403, 404}, body
 
 
 def test_rest_without_key_is_refused(site):
@@ -36,12 +41,11 @@ def test_rest_filters_with_a_domain(site):
     assert {s['code'] for s in services} == {'URB-PU', 'URB-ENV', 'URB-LOG'}
 
 
-def test_services_of_cpas_hidden_from_city_agent(site):
-    # Company rule: a City agent does not see the CPAS organisation's tree
+def test_city_agent_reads_the_chart(site):
     status, services = site.rest('model/mons.service?f=code', login='agent')
     assert status == 200
     codes = {s['code'] for s in services}
-    assert 'CULT' in codes and not any(c.startswith('CPAS') for c in codes)
+    assert 'CULT' in codes and any(c.startswith('CPAS') for c in codes)
 
 
 def test_agent_cannot_create_a_service(site):

@@ -101,6 +101,17 @@ CUSTOM_JS = """\
 CUSTOM_CSS = """\
 /* The desk chrome of the Mons Digital Suite (mons_base/desk.py). */
 .login-dialog .form-group.mons-preset { display: none; }
+/* Contrast of at least 4.5:1 (WCAG AA) where sao's theme falls short: the
+   header's pale text, links on the coloured rows of lists (visual
+   danger, warning...), the grey tabs and muted text. */
+.navbar-inverse .navbar-brand, .navbar-inverse .navbar-brand:hover,
+.navbar-inverse .navbar-nav > li > a, .navbar-inverse .navbar-text,
+.navbar-inverse .navbar-brand .title-long { color: #ffffff; }
+.danger a, .warning a, .info a, .success a, .danger .btn-link,
+.warning .btn-link { color: #1d5f61; }
+.badge { background-color: #595959; }
+.nav-tabs > li > a, .nav-tabs > li.disabled > a { color: #595959 !important; }
+.text-muted, .help-block { color: #595959; }
 """
 
 
