@@ -6,12 +6,11 @@ SAO_OWNED below and explained in mons_base/doc/desk-accessibility.md."""
 import asyncio
 import json
 import re
-import threading
 
 import pytest
 
 from portal_checks import AXE
-from test_role_crawl import TAB_STATE, Desk, menu_entries
+from test_role_crawl import TAB_STATE, Desk, menu_entries, run_in_thread
 
 pytestmark = pytest.mark.browser
 
@@ -170,19 +169,7 @@ async def audit_all(site, screens):
 
 def run_audit(site, screens=SCREENS):
     "audit_all on an event loop of its own thread (pytest's may be running)"
-    results = {}
-
-    def run():
-        try:
-            results['found'] = asyncio.run(audit_all(site, screens))
-        except BaseException as error:
-            results['error'] = error
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if 'error' in results:
-        raise results['error']
-    return results['found']
+    return run_in_thread(audit_all(site, screens))
 
 
 def ours(found):

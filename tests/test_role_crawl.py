@@ -489,13 +489,14 @@ async def crawl_all(site, roles, workers=WORKERS):
             await browser.close()
 
 
-def crawl_in_thread(site, roles, workers=WORKERS):
-    "crawl_all run on an event loop of its own thread"
+def run_in_thread(coroutine):
+    """Run coroutine on an event loop of its own thread (pytest's may be
+    running) and return its result"""
     results = {}
 
     def run():
         try:
-            results['crawl'] = asyncio.run(crawl_all(site, roles, workers))
+            results['value'] = asyncio.run(coroutine)
         except BaseException as error:
             results['error'] = error
     thread = threading.Thread(target=run)
@@ -503,7 +504,12 @@ def crawl_in_thread(site, roles, workers=WORKERS):
     thread.join()
     if 'error' in results:
         raise results['error']
-    return results['crawl']
+    return results['value']
+
+
+def crawl_in_thread(site, roles, workers=WORKERS):
+    "crawl_all run on an event loop of its own thread"
+    return run_in_thread(crawl_all(site, roles, workers))
 
 
 @pytest.fixture(scope='module')
