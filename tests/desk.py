@@ -2,6 +2,9 @@
 tests."""
 import re
 
+LOGIN_BUTTON = '.login-dialog button[type=submit]'
+PASSWORD_BUTTON = '.ask-dialog .modal-footer .btn-primary'
+
 
 def open_desk(browser, site, login, ready):
     """A new page signed in as login, once the menu entry matching the
@@ -17,11 +20,13 @@ def open_desk(browser, site, login, ready):
     assert response.status == 200
     page.wait_for_selector('#login', state='visible', timeout=30000)
     page.fill('#login', login)
-    page.keyboard.press('Enter')
+    # Buttons, not Enter: Bootstrap moves the focus to the dialog itself once
+    # its fade-in ends, and an Enter typed before that is lost
+    page.click(LOGIN_BUTTON)
     password = page.locator('.modal input[type=password]')
     password.wait_for(state='visible', timeout=30000)
     password.fill(site.password)
-    page.keyboard.press('Enter')
+    page.click(PASSWORD_BUTTON)
     entry = page.get_by_text(re.compile(ready)).first
     entry.wait_for(state='visible', timeout=60000)
     # Every role lands on its home (mons init/update close Tryton's module
@@ -81,13 +86,46 @@ async def sign_in(browser, site, login, init_script=None):
         await page.wait_for_selector('#login', state='visible',
             timeout=30000)
         await page.fill('#login', login)
-        await page.keyboard.press('Enter')
+        await page.click(LOGIN_BUTTON)
         password = page.locator('.modal input[type=password]')
         await password.wait_for(state='visible', timeout=30000)
         await password.fill(site.password)
-        await page.keyboard.press('Enter')
+        await page.click(PASSWORD_BUTTON)
         await page.wait_for_function(MENU_DRAWN, timeout=60000)
     except BaseException:
         await context.close()
         raise
     return context, page, errors
+
+
+# The current tab's record is stored and unchanged, as after a save
+RECORD_SAVED = """() => {
+    const tab = Sao.Tab.tabs.find(tab => tab.el && tab.el.is(':visible'));
+    const record = tab && tab.screen && tab.screen.current_record;
+    return !!record && record.id >= 0 && !record.modified
+        && !jQuery('#processing:visible').length;
+}"""
+
+
+# No call of sao to the server is under way
+IDLE = "() => jQuery.active === 0 && !jQuery('#processing:visible').length"
+
+
+def wait_idle(page, timeout=60000):
+    """Wait until the desk has the answers to all its calls, as a person
+    does before typing in a form that is being filled (defaults, on_change):
+    an answer arriving after a keystroke redraws the field it changes"""
+    page.wait_for_function(IDLE, timeout=timeout, polling=50)
+    # A call's answer may start another one (an on_change after defaults)
+    page.wait_for_timeout(100)
+    page.wait_for_function(IDLE, timeout=timeout, polling=50)
+
+
+def save_record(page, timeout=60000):
+    """Save the record of the current tab as a user does: leave the field
+    being typed in (sao takes its value on leaving it), then press Save and
+    wait until the record is stored"""
+    page.keyboard.press('Tab')
+    wait_idle(page, timeout)
+    page.locator('button#save:visible').first.click()
+    page.wait_for_function(RECORD_SAVED, timeout=timeout)

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from desk import open_desk
+from desk import open_desk, save_record
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +70,7 @@ def test_create_layer_and_import_file_in_desk(site, browser):
         # The layer is saved first: its import button waits for it
         button = page.locator('.form button[name="import_file"]:visible')
         assert button.is_disabled()
-        page.locator('button#save:visible').first.click()
+        save_record(page)
         page.wait_for_function(
             """() => {
                 const b = document.querySelector(
@@ -118,6 +118,12 @@ def test_create_layer_and_import_file_in_desk(site, browser):
         search = page.locator('input[type="search"]:visible, '
             '.filter-box input:visible').first
         search.wait_for(state='visible', timeout=60000)
+        # A user searches once the list is shown: a search sent while the
+        # first page is still loading is overwritten by that page
+        page.locator('#tabcontent table tbody tr:visible').first.wait_for(
+            state='visible', timeout=60000)
+        page.wait_for_function(
+            "() => !jQuery('#processing:visible').length", timeout=60000)
         search.fill(tag)
         search.press('Enter')
         for fountain in fountains:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from desk import open_desk
+from desk import LOGIN_BUTTON, PASSWORD_BUTTON, open_desk
 from test_menus_rpc import SELF_SERVICE, menu_xml_ids
 
 pytestmark = pytest.mark.browser
@@ -72,11 +72,11 @@ def test_login_asks_no_database(browser, site):
         assert page.locator('#title').inner_text().strip() == BRAND
         assert 'Tryton' not in page.title()
         page.fill('#login', 'employe')
-        page.keyboard.press('Enter')
+        page.click(LOGIN_BUTTON)
         password = page.locator('.modal input[type=password]')
         password.wait_for(state='visible', timeout=30000)
         password.fill(site.password)
-        page.keyboard.press('Enter')
+        page.click(PASSWORD_BUTTON)
         page.locator('#tablist', has_text='Accueil').wait_for(timeout=60000)
         check_chrome(page, 'employe')
         assert not errors, errors

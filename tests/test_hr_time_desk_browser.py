@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from desk import open_desk
+from desk import open_desk, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -167,6 +167,7 @@ def test_employee_requests_leave_in_desk(site, browser):
             ).filter(has_text='Formation').first
         suggestion.wait_for(state='visible', timeout=30000)
         suggestion.click()
+        wait_idle(page)
         for name in ('start', 'end'):
             field = page.locator(ACTIVE + f'.form input[name="{name}"]')
             field.fill(fr(day))
@@ -176,7 +177,7 @@ def test_employee_requests_leave_in_desk(site, browser):
         # Left before the button is reached: sao redraws its selects after
         # a change, a click in the same millisecond reads them half drawn
         text.press('Tab')
-        page.wait_for_timeout(300)
+        wait_idle(page)
         page.locator(ACTIVE + '.form button[name="request"]:visible').click()
         wait_form_state(page, 'Demandé')
         assert not page.locator('.modal.in, .modal.show').count(), \
@@ -408,6 +409,7 @@ def test_correction_requested_and_approved_in_desk(own_site, browser):
         zone = ZoneInfo(page.evaluate(
                 "() => Intl.DateTimeFormat().resolvedOptions().timeZone"))
         at = page.locator(ACTIVE + '.form input[name="at"]:visible').first
+        wait_idle(page)
         at.fill(out.astimezone(zone).strftime('%d.%m.%Y %H:%M:%S'))
         at.press('Tab')
         text = page.locator(ACTIVE + '.form textarea[name="reason"]')
@@ -416,7 +418,8 @@ def test_correction_requested_and_approved_in_desk(own_site, browser):
         # the form after a change and a click in the same millisecond reads
         # its fields half drawn (empty time and direction)
         text.press('Tab')
-        page.wait_for_timeout(300)
+        wait_idle(page)
+        assert at.input_value(), 'the time typed was lost'
         page.locator(ACTIVE + '.form button[name="request"]:visible').click()
         wait_form_state(page, 'Demandé')
         no_dialog(page)
