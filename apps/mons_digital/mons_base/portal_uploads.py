@@ -1,6 +1,7 @@
 # This file is part of the Mons Digital Suite. See the README at the top
 # of the repository for the licence and the authors.
-"""Files uploaded through portal forms, checked on size and content."""
+"""Files uploaded through portal forms, checked on size and content
+(the limits of any upload: upload.py)."""
 import json
 import os
 import posixpath
@@ -8,28 +9,13 @@ from collections import namedtuple
 
 import puremagic
 
-from trytond.exceptions import UserError
 from trytond.i18n import gettext
 
-
-class UploadError(UserError):
-    "An uploaded file is refused (size or type)"
+from . import upload
+from .upload import UploadError, human_size  # noqa: F401 (portal API)
 
 
 Upload = namedtuple('Upload', ['filename', 'mimetype', 'data'])
-
-def human_size(size):
-    "Size in French units (octets, Ko, Mo, Go)"
-    size = float(size)
-    for unit in ('octets', 'Ko', 'Mo'):
-        if size < 1024:
-            break
-        size /= 1024
-    else:
-        unit = 'Go'
-    if unit == 'octets':
-        return f'{int(size)} {unit}'
-    return f'{size:.1f} {unit}'.replace('.', ',').replace(',0 ', ' ')
 
 
 _TEXT_TYPES = {
@@ -95,6 +81,9 @@ def check_upload(file, max_bytes, allowed_mimetypes):
     allowed = list(allowed_mimetypes)
     for mimetype in _sniff(data, filename, allowed) if data else []:
         if mimetype in allowed:
+            # The content must parse (PDF, image) and stay within the
+            # limits once inflated (office documents, archives)
+            upload.check(data, filename, max_size=max_bytes)
             return Upload(filename, mimetype, data)
     raise UploadError(gettext('mons_base.msg_upload_bad_type',
             filename=filename, allowed=', '.join(allowed)))

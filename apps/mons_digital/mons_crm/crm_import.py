@@ -4,9 +4,11 @@ import json
 
 from sql.operators import Equal
 
+from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import (
     Exclude, ModelSQL, ModelView, Workflow, fields, sequence_ordered)
+from trytond.modules.mons_base import upload
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -236,6 +238,9 @@ class Import(Workflow, ModelSQL, ModelView):
     file = fields.Binary("File", filename='filename', states=_draft)
     filename = fields.Char("File Name", states=_draft)
     file_info = fields.Char("File Format", readonly=True)
+    problem = fields.Text("Problem", readonly=True,
+        states={'invisible': ~Eval('problem')},
+        help="Why the file could not be analysed by the queue.")
     consent_proof = fields.Text("Consent Proof",
         states={'readonly': ~Eval('state').in_(['draft', 'mapped'])},
         help="How the people of the file agreed to receive the emails.")
@@ -265,6 +270,7 @@ class Import(Workflow, ModelSQL, ModelView):
     plan = fields.Text("Plan", readonly=True)
     state = fields.Selection([
             ('draft', "Draft"),
+            ('analysing', "Analysing"),
             ('mapped', "Columns to Map"),
             ('checking', "Checking"),
             ('checked', "Checked"),
@@ -279,6 +285,9 @@ class Import(Workflow, ModelSQL, ModelView):
         cls._order = [('id', 'DESC')]
         cls._transitions |= {
             ('draft', 'mapped'),
+            ('draft', 'analysing'),
+            ('analysing', 'mapped'),
+            ('analysing', 'draft'),
             ('mapped', 'checked'),
             ('mapped', 'checking'),
             ('checked', 'checking'),
@@ -292,7 +301,8 @@ class Import(Workflow, ModelSQL, ModelView):
             }
         cls._buttons.update({
                 'draft': {
-                    'invisible': ~Eval('state').in_(['mapped', 'checked']),
+                    'invisible': ~Eval('state').in_(
+                        ['analysing', 'mapped', 'checked']),
                     'depends': ['state'],
                     },
                 'analyse': {
@@ -342,6 +352,19 @@ class Import(Workflow, ModelSQL, ModelView):
         default.setdefault('state', 'draft')
         return super().copy(imports, default=default)
 
+    @classmethod
+    def validate(cls, imports):
+        super().validate(imports)
+        for import_ in imports:
+            if import_.file:
+                # Refused when stored, before any reader opens it; a file
+                # that does not even open is told by the analysis
+                try:
+                    upload.check(
+                        import_.file, import_.filename or import_.name)
+                except upload.UnreadableUpload:
+                    pass
+
     def read_file(self):
         return reader.read_table(bytes(self.file or b''), self.filename)
 
@@ -359,14 +382,71 @@ class Import(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('mapped')
     def analyse(cls, imports):
-        "Read the file and propose a mapping of its columns"
+        """Read the file and propose a mapping of its columns: at once for
+        a small file, by the queue past the threshold so that a large one
+        never holds a server thread (the import shows 'Analysing')."""
+        threshold = upload.queue_threshold()
+        now, later = [], []
+        for import_ in imports:
+            if import_.state != 'draft':
+                continue
+            data = bytes(import_.file or b'')
+            # Limits checked in the request: a refused file is never queued
+            try:
+                upload.check(data, import_.filename or import_.name)
+            except upload.UnreadableUpload:
+                # The reader says why, in the request if small enough
+                pass
+            (later if len(data) > threshold else now).append(import_)
+        if now:
+            cls.do_analyse(now)
+        if later:
+            cls.analysing(later)
+            cls.write(later, {'problem': None})
+            with Transaction().set_context(queue_name='mons_crm_import'):
+                cls.__queue__.analyse_queued(later)
+
+    @classmethod
+    @Workflow.transition('analysing')
+    def analysing(cls, imports):
+        pass
+
+    @classmethod
+    def analyse_queued(cls, imports):
+        """The queue's analysis: a file that cannot be read sends its
+        import back to draft with the reason, instead of failing the task"""
+        for import_ in imports:
+            import_ = cls(import_.id)
+            if import_.state != 'analysing':
+                continue
+            # Read before anything is written: a refusal leaves nothing
+            # to undo
+            try:
+                content = import_.read_file()
+            except UserError as error:
+                cls.back_to_draft([import_])
+                cls.write([import_], {'problem': '\n'.join(filter(None,
+                                [error.message, error.description]))})
+                continue
+            cls.do_analyse([import_], {import_.id: content})
+
+    @classmethod
+    @Workflow.transition('draft')
+    def back_to_draft(cls, imports):
+        pass
+
+    @classmethod
+    @Workflow.transition('mapped')
+    def do_analyse(cls, imports, contents=None):
+        "Propose the mapping from the file, or from its content already read"
         pool = Pool()
         Column = pool.get('mons.crm.import.column')
         Mapping = pool.get('mons.crm.import.mapping')
+        contents = contents or {}
         for import_ in imports:
-            headers, rows, info = import_.read_file()
+            headers, rows, info = (contents.get(import_.id)
+                or import_.read_file())
             remembered = Mapping.remembered(import_.service)
             vlist = []
             for index, header in enumerate(headers):
@@ -386,6 +466,7 @@ class Import(Workflow, ModelSQL, ModelView):
             import_.file_info = ', '.join(
                 f'{k}: {v}' for k, v in info.items())
             import_.total_rows = len(rows)
+            import_.problem = None
             import_.save()
 
     @classmethod

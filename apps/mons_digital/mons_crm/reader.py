@@ -2,15 +2,25 @@
 import csv
 import datetime as dt
 import io
+import posixpath
+import re
 import zipfile
+from xml.etree import ElementTree
 
 from trytond.i18n import gettext
+from trytond.modules.mons_base import upload
 
 from .exceptions import ImportFileError
 
 XLSX_MAGIC = b'PK\x03\x04'
 XLS_MAGIC = b'\xd0\xcf\x11\xe0'
 EXCEL_EXTENSIONS = ('.xlsx', '.xlsm', '.xls')
+# Columns read from a sheet: a contact list is never wider; a cell far to
+# the right must not make every row as wide as the sheet
+MAX_COLUMNS = 500
+MIB = 2 ** 20
+MERGE_RE = re.compile(
+    rb'<(?:[\w.-]+:)?mergeCell\s[^>]*?ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 
 
 def _cell(value):
@@ -55,17 +65,26 @@ def sniff_delimiter(text):
 
 
 def _table(rows, filename):
-    "Header, data rows and line number of the header from raw rows"
-    rows = [[_cell(c) for c in row] for row in rows]
-    header_index = next(
-        (i for i, row in enumerate(rows) if any(row)), None)
-    if header_index is None:
+    """Header, data rows and line number of the header from raw rows, read
+    one at a time: only the non-empty rows, as text, are kept"""
+    header, header_line = None, None
+    data = []
+    width = 0
+    for line, row in enumerate(rows, 1):
+        if header is None:
+            row = [_cell(c) for c in row]
+            if not any(row):
+                continue
+            while row and not row[-1]:
+                row.pop()
+            header, header_line, width = row, line, len(row)
+            continue
+        row = [_cell(c) for c in row[:width]]
+        if any(row):
+            data.append((line, row + [''] * (width - len(row))))
+    if header is None:
         raise ImportFileError(gettext(
                 'mons_crm.msg_import_file_empty', file=filename))
-    header = rows[header_index]
-    while header and not header[-1]:
-        header.pop()
-    width = len(header)
     headers, seen = [], set()
     for i, name in enumerate(header, 1):
         name = name or gettext('mons_crm.msg_import_column_unnamed',
@@ -76,19 +95,71 @@ def _table(rows, filename):
             n += 1
         seen.add(name.lower())
         headers.append(name)
-    data = []
-    for offset, row in enumerate(rows[header_index + 1:], 1):
-        row = (row + [''] * width)[:width]
-        if any(row):
-            data.append((header_index + 1 + offset, row))
     if not data:
         raise ImportFileError(gettext(
                 'mons_crm.msg_import_file_no_rows', file=filename))
-    return headers, data
+    return headers, data, header_line
+
+
+def _local(tag):
+    return tag.rsplit('}', 1)[-1]
+
+
+def _first_sheet_path(archive):
+    """Path inside the package of the workbook's first sheet, as openpyxl
+    lists it first (OOXML transitional or strict namespaces alike)"""
+    def target(base, rels_path, wanted):
+        rels = ElementTree.fromstring(archive.read(rels_path))
+        for rel in rels:
+            if wanted(rel):
+                path = rel.get('Target', '')
+                if path.startswith('/'):
+                    return path.lstrip('/')
+                return posixpath.normpath(posixpath.join(base, path))
+        return None
+
+    workbook = target('', '_rels/.rels',
+        lambda rel: rel.get('Type', '').endswith('/officeDocument'))
+    if not workbook:
+        return None
+    folder, name = posixpath.split(workbook)
+    root = ElementTree.fromstring(archive.read(workbook))
+    sheet = next((e for e in root.iter() if _local(e.tag) == 'sheet'), None)
+    if sheet is None:
+        return None
+    rid = next((v for k, v in sheet.attrib.items() if _local(k) == 'id'),
+        None)
+    return target(folder, posixpath.join(folder, '_rels', name + '.rels'),
+        lambda rel: rel.get('Id') == rid)
+
+
+def _merged_ranges(data):
+    """Merged ranges of the first sheet, found by scanning its XML as a
+    stream (they follow the cells): the file is never loaded whole"""
+    ranges = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            path = _first_sheet_path(archive)
+            if not path:
+                return []
+            with archive.open(path) as stream:
+                # A tag cut between two chunks is whole in the next one
+                tail = b''
+                while chunk := stream.read(MIB):
+                    text = tail + chunk
+                    if b'mergeCell' in text:
+                        for match in MERGE_RE.finditer(text):
+                            ranges.setdefault(match.group(1).decode())
+                    tail = text[-256:]
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError,
+            OSError, ValueError):
+        pass
+    return list(ranges)
 
 
 def read_excel(data, filename):
     import openpyxl
+    from openpyxl.utils.cell import range_boundaries
     from openpyxl.utils.exceptions import InvalidFileException
     if data.startswith(XLS_MAGIC):
         raise ImportFileError(gettext(
@@ -96,29 +167,51 @@ def read_excel(data, filename):
     if not data.startswith(XLSX_MAGIC):
         raise ImportFileError(gettext(
                 'mons_crm.msg_import_file_not_excel', file=filename))
+    # Bounded before openpyxl inflates anything
     try:
-        workbook = openpyxl.load_workbook(
-            io.BytesIO(data), data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError,
-            ValueError) as exception:
+        upload.check(data, filename)
+    except upload.UnreadableUpload as exception:
         raise ImportFileError(gettext(
                 'mons_crm.msg_import_file_not_excel',
                 file=filename)) from exception
-    sheet = workbook.worksheets[0] if workbook.worksheets else None
-    if sheet is None or sheet.max_row is None:
+    errors = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError,
+        ValueError, TypeError, ElementTree.ParseError)
+    try:
+        # Read-only: the rows are parsed as a stream, never held as cells
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=True)
+    except errors as exception:
         raise ImportFileError(gettext(
-                'mons_crm.msg_import_file_empty', file=filename))
-    rows = list(sheet.iter_rows(values_only=True))
-    header_row = next((i for i, row in enumerate(rows, 1)
-            if any(c not in (None, '') for c in row)), None)
-    if header_row is not None:
-        for merged in sheet.merged_cells.ranges:
-            if merged.min_row <= header_row <= merged.max_row:
-                raise ImportFileError(gettext(
-                        'mons_crm.msg_import_file_merged_header',
-                        file=filename, cells=merged.coord))
-    headers, rows = _table(rows, filename)
-    return headers, rows, {'format': 'xlsx', 'sheet': sheet.title}
+                'mons_crm.msg_import_file_not_excel',
+                file=filename)) from exception
+    try:
+        if not workbook.worksheets:
+            raise ImportFileError(gettext(
+                    'mons_crm.msg_import_file_empty', file=filename))
+        sheet = workbook.worksheets[0]
+        title = sheet.title
+        # The declared dimension may be wrong (rows past it are data) or
+        # huge (empty rows as wide as the sheet): rows are read as they come
+        sheet.reset_dimensions()
+        try:
+            headers, rows, header_line = _table(sheet.iter_rows(
+                    max_col=MAX_COLUMNS, values_only=True), filename)
+        except errors as exception:
+            raise ImportFileError(gettext(
+                    'mons_crm.msg_import_file_not_excel',
+                    file=filename)) from exception
+    finally:
+        workbook.close()
+    for coord in _merged_ranges(data):
+        try:
+            _, min_row, _, max_row = range_boundaries(coord)
+        except (TypeError, ValueError):
+            continue
+        if min_row <= header_line <= max_row:
+            raise ImportFileError(gettext(
+                    'mons_crm.msg_import_file_merged_header',
+                    file=filename, cells=coord))
+    return headers, rows, {'format': 'xlsx', 'sheet': title}
 
 
 def read_csv(data, filename):
@@ -129,7 +222,7 @@ def read_csv(data, filename):
     delimiter = sniff_delimiter(text)
     rows = list(csv.reader(io.StringIO(text, newline=''),
             delimiter=delimiter))
-    headers, rows = _table(rows, filename)
+    headers, rows, _ = _table(rows, filename)
     return headers, rows, {
         'format': 'csv', 'encoding': encoding, 'delimiter': delimiter}
 

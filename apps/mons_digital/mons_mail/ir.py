@@ -3,6 +3,7 @@ import io
 import logging
 
 from trytond.i18n import gettext
+from trytond.modules.mons_base import upload
 from trytond.pool import Pool, PoolMeta
 
 from .exceptions import AttachmentError
@@ -101,6 +102,10 @@ class Attachment(metaclass=PoolMeta):
             raise AttachmentError(gettext('mons_mail.msg_attachment_size',
                     name=name, item=item.rec_name,
                     size=f'{size:.1f}', limit=limit))
+        if not is_trusted('inbound_annexes'):
+            # A scan must open: its PDF or image structure is parsed, not
+            # only its first bytes read
+            upload.check(data, name)
 
     @classmethod
     def write(cls, *args):

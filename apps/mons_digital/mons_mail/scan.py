@@ -8,6 +8,7 @@ import shutil
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.modules.mons_base import upload
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -147,7 +148,11 @@ class Scan(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def process_file(cls, name, data, company):
-        "File a scan onto its item or keep it for review"
+        """File a scan onto its item or keep it for review; UploadError
+        when it is no PDF or image that opens, or is past the limits"""
+        if upload.check(data, name) not in {'pdf', 'image'}:
+            raise upload.UnreadableUpload(gettext(
+                    'mons_mail.msg_scan_not_pdf_image', name=name))
         item, code, message = cls.match(data)
         if item:
             cls.attach(item, name, data)
@@ -182,11 +187,20 @@ class Scan(Workflow, ModelSQL, ModelView):
             if os.path.splitext(entry.name)[1].lower() not in SCAN_EXTENSIONS:
                 continue
             with open(entry.path, 'rb') as fp:
-                data = fp.read()
-            scan = cls.process_file(entry.name, data, company_id)
-            scans.append(scan)
-            target = os.path.join(
-                folder, 'done' if scan.state == 'filed' else 'review')
+                # One byte past the limit is enough to refuse it
+                data = fp.read(upload.limits().max_size + 1)
+            try:
+                scan = cls.process_file(entry.name, data, company_id)
+            except upload.UploadError as error:
+                # Kept aside with the reason in the log: a broken file
+                # never stops the scans after it
+                logger.warning('scan %s refused: %s', entry.name,
+                    error.message)
+                scan = None
+            else:
+                scans.append(scan)
+            target = os.path.join(folder, 'refused' if scan is None
+                else 'done' if scan.state == 'filed' else 'review')
             os.makedirs(target, exist_ok=True)
             shutil.move(entry.path, os.path.join(target, entry.name))
         return scans

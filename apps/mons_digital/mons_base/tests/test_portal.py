@@ -29,7 +29,13 @@ except ImportError:  # pragma: no cover
     Controller = None
 
 TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
-PDF = b'%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n'
+# A one-page PDF that parses (uploads are checked by parsing them)
+PDF = (b'%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n'
+    b'2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n'
+    b'3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n'
+    b'xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n'
+    b'0000000052 00000 n \n0000000101 00000 n \n'
+    b'trailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n')
 PNG = (b'\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00'
     b'\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\nIDATx\x9cc\x00'
     b'\x01\x00\x00\x05\x00\x01\r\n-\xb4\x00\x00\x00\x00IEND\xaeB`\x82')
@@ -236,6 +242,14 @@ class PortalTestCase(RouteTestCase):
         with self.assertRaises(UploadError):
             check_upload(upload(b'not json', 'a.json'), 1024,
                 ['application/json'])
+        # A PDF must parse, not only start as one
+        with self.assertRaises(UploadError) as cm:
+            check_upload(upload(b'%PDF-1.4\n% zorglub\n', 'plainte.pdf'),
+                1024, ['application/pdf'])
+        self.assertIn('plainte.pdf', cm.exception.message)
+        with self.assertRaises(UploadError):
+            check_upload(upload(PDF[:150], 'coupe.pdf'), 1024,
+                ['application/pdf'])
 
     def test_upload_route(self):
         "Uploads through a portal route: type, size and request limits"

@@ -13,10 +13,11 @@ from .. import normalize
 from .import_tests import ImportTests
 from .mailing_tests import MailingTests
 from .trust_tests import TrustTests
+from .upload_tests import UploadTests
 from .tools import as_user, create_person, setup_city
 
 
-class MonsCrmTestCase(TrustTests, ImportTests, MailingTests,
+class MonsCrmTestCase(UploadTests, TrustTests, ImportTests, MailingTests,
         DeskViewsTestMixin, FrenchTranslationTestMixin, CompanyTestMixin,
         ModuleTestCase):
     "Test mons_crm module"

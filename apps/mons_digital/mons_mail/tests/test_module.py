@@ -131,12 +131,17 @@ def load_french():
     pool = Pool()
     Lang = pool.get('ir.lang')
     Translation = pool.get('ir.translation')
-    from trytond.modules.mons_mail import __file__ as module_file
-    po_path = os.path.join(os.path.dirname(module_file), 'locale', 'fr.po')
+    import importlib
     fr, = Lang.search([('code', '=', 'fr')])
     Lang.write([fr], {'translatable': True})
-    if os.path.exists(po_path):
-        Translation.translation_import('fr', 'mons_mail', po_path)
+    # mons_base's too: the limits of uploads are told by it
+    for module in ['mons_base', 'mons_mail']:
+        module_file = importlib.import_module(
+            f'trytond.modules.{module}').__file__
+        po_path = os.path.join(
+            os.path.dirname(module_file), 'locale', 'fr.po')
+        if os.path.exists(po_path):
+            Translation.translation_import('fr', module, po_path)
 
 
 class MonsMailTestCase(
@@ -555,11 +560,48 @@ class MonsMailTestCase(
                 Attachment.create([{'resource': str(item), 'name': name,
                             'data': data}])
         attachment, = Attachment.create([{'resource': str(item),
-                    'name': 'scan.pdf', 'data': b'%PDF-1.4\n'}])
+                    'name': 'scan.pdf', 'data': pdf_with_text("Scan")}])
         with self.assertRaises(UserError):
             Attachment.write([attachment], {'data': b'<html></html>'})
         with self.assertRaises(UserError):
             Attachment.write([attachment], {'name': 'scan.html'})
+
+    @with_setup
+    def test_scan_must_parse(self, s):
+        "A PDF or an image that does not parse is refused, named, in French"
+        import io
+        from PIL import Image
+        from pypdf import PdfWriter
+        pool = Pool()
+        Attachment = pool.get('ir.attachment')
+        item = s.item()
+        writer = PdfWriter()
+        writer.add_blank_page(200, 200)
+        writer.encrypt('secret')
+        encrypted = io.BytesIO()
+        writer.write(encrypted)
+        good = pdf_with_text("Plainte")
+        png = io.BytesIO()
+        Image.new('RGB', (20, 20)).save(png, 'PNG')
+        png = png.getvalue()
+        for name, data, message in [
+                ('plainte.pdf', b'%PDF-1.4\n% zorglub\n', "PDF lisible"),
+                ('coupe.pdf', good[:len(good) // 2], "PDF lisible"),
+                ('secret.pdf', encrypted.getvalue(), "PDF chiffré"),
+                ('photo.png', png[:40], "image lisible"),
+                ]:
+            with Transaction().set_context(language='fr'), \
+                    self.assertRaisesRegex(UserError,
+                        f"« {name} ».*{message}", msg=name):
+                Attachment.create([{'resource': str(item), 'name': name,
+                            'data': data}])
+        self.assertFalse(Attachment.search([('resource', '=', str(item))]))
+        # A PDF and an image that open are kept
+        Attachment.create([
+                {'resource': str(item), 'name': 'plainte.pdf', 'data': good},
+                {'resource': str(item), 'name': 'photo.png', 'data': png}])
+        self.assertEqual(
+            Attachment.search_count([('resource', '=', str(item))]), 2)
 
     @with_setup
     def test_attachment_does_not_outdate_the_open_form(self, s):
@@ -766,12 +808,16 @@ class MonsMailTestCase(
             config.drop_folder = folder
             config.save()
             scans = Scan.process_drop_folder()
+            # A file that is no PDF is no scan: set aside, never kept
             self.assertEqual([(sc.name, sc.state) for sc in scans], [
-                    ('001.pdf', 'filed'), ('002.pdf', 'review'),
-                    ('003.pdf', 'review')])
-            self.assertEqual(sorted(os.listdir(folder)), ['done', 'review'])
+                    ('001.pdf', 'filed'), ('002.pdf', 'review')])
+            self.assertEqual(sorted(os.listdir(folder)),
+                ['done', 'refused', 'review'])
             self.assertEqual(os.listdir(os.path.join(folder, 'done')),
                 ['001.pdf'])
+            self.assertEqual(os.listdir(os.path.join(folder, 'refused')),
+                ['003.pdf'])
+            self.assertFalse(Scan.search([('name', '=', '003.pdf')]))
         self.assertEqual([a.name for a in Attachment.search(
                         [('resource', '=', str(item))])], ['001.pdf'])
         self.assertEqual(Item(item.id).history[0].action, 'scan')
