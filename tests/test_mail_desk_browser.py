@@ -21,11 +21,13 @@ def domain(d):
     return base64.urlsafe_b64encode(json.dumps(d).encode()).decode()
 
 
-# A one-page PDF with a text layer, as a scanner's OCR leaves it
+# A one-page PDF (with its cross-reference table: uploads must parse)
 PDF = (b'%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n'
     b'2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n'
     b'3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n'
-    b'trailer<</Root 1 0 R>>\n%%EOF\n')
+    b'xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n'
+    b'0000000052 00000 n \n0000000101 00000 n \n'
+    b'trailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n')
 
 
 def wait_state(page, label):

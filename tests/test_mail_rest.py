@@ -96,7 +96,13 @@ def test_confidential_item_hidden_from_other_services(site, sender,
         status, body = site.rest(f'model/mail.item/{item}/{action}', 'POST',
             login='courrier', data={})
         assert status == 200, body
-    pdf = b'%PDF-1.4\n% zorglub\n'
+    # A scan must parse as a PDF (a one-page PDF)
+    pdf = (b'%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n'
+        b'2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n'
+        b'3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n'
+        b'xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n'
+        b'0000000052 00000 n \n0000000101 00000 n \n'
+        b'trailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n')
     status, body = site.rest('model/ir.attachment', 'POST', login='courrier',
         data={'resource': f'mail.item,{item}', 'name': 'plainte.pdf',
             'data': {'__class__': 'bytes',
