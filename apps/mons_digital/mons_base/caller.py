@@ -27,6 +27,8 @@ from werkzeug.exceptions import HTTPException
 from trytond.protocols.wrappers import parse_authorization_header
 from trytond.transaction import Transaction, check_access
 
+from . import errors
+
 logger = logging.getLogger(__name__)
 
 ANONYMOUS = 'anonymous'
@@ -91,12 +93,14 @@ def identify(request, pool, session_user_id=None):
             user = application.user if application else None
             if not user or not user.active:
                 raise InvalidCredentials()
+            errors.note_user(request.environ, user.id)
             return Caller(KEY, user.id)
     if session_user_id:
         User = pool.get('res.user')
         with Transaction().set_user(0):
             if not User(session_user_id).active:
                 raise InvalidCredentials()
+        errors.note_user(request.environ, session_user_id)
         return Caller(SESSION, session_user_id)
     return Caller(ANONYMOUS, anonymous_user_id(pool))
 

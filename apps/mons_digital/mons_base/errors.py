@@ -11,6 +11,11 @@
   page instead of werkzeug's English one.
 - A 5xx is a real fault: logged with its traceback and the request id; the
   answer never shows the internal message.
+- A database (or attachments store) that refuses to write, read-only or
+  full, answers a 503 saying so, not the "busy, retry" of a lock; it is
+  logged at error level with the request id (``storage_fault``).
+- Every request is logged once on the ``mons.request`` logger (method,
+  path, status, duration, request id, user id when known).
 - Paths that lead nowhere answer 404, not the 405 of trytond's catch-all
   CORS preflight rule; a foreign ``Origin`` on a public API is allowed
   (its routes send ``Access-Control-Allow-Origin: *``), elsewhere it is a
@@ -22,12 +27,16 @@ wrapped by a middleware (as trytond's ``[wsgi middleware]`` does) and
 copies of the same rules (``Rule.empty()``), whose adapter wraps the
 matched endpoint.
 """
+import errno
 import functools
 import html
 import json
 import logging
 import re
+import sqlite3
+import time
 import uuid
+from typing import NamedTuple
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
@@ -35,8 +44,12 @@ from werkzeug.routing import Map, Rule
 from trytond.wsgi import app
 
 logger = logging.getLogger(__name__)
+# One line per request: a deployment keeps it at INFO (mons start does)
+request_logger = logging.getLogger('mons.request')
 
 REQUEST_ID = 'mons.request_id'
+USER_ID = 'mons.user_id'
+FAULT_MESSAGE = 'mons.fault_message'
 _REQUEST_ID_RE = re.compile(r'^[A-Za-z0-9._-]{8,64}$')
 
 # Second path segment (after the database name) of the JSON APIs; True:
@@ -72,6 +85,25 @@ MESSAGES = {
     504: "Le serveur a mis trop de temps à répondre (référence "
     "{request_id}).",
     }
+# What an administrator must fix, not a lock to wait for
+STORAGE_MESSAGES = {
+    ('database', 'readonly'): "La base de données est en lecture seule : "
+    "aucune modification n'est possible. Contactez l'administrateur du "
+    "site (référence {request_id}).",
+    ('database', 'full'): "La base de données est pleine (espace disque "
+    "épuisé) : aucune modification n'est possible. Contactez "
+    "l'administrateur du site (référence {request_id}).",
+    ('files', 'readonly'): "Le dossier des pièces jointes est en lecture "
+    "seule : aucun fichier ne peut être enregistré. Contactez "
+    "l'administrateur du site (référence {request_id}).",
+    ('files', 'full'): "Le disque des pièces jointes est plein : aucun "
+    "fichier ne peut être enregistré. Contactez l'administrateur du site "
+    "(référence {request_id}).",
+    }
+STORAGE_LOG = {
+    'readonly': "en lecture seule",
+    'full': "pleine (espace disque épuisé)",
+    }
 FORBIDDEN_ORIGIN = ("Origine « {origin} » non autorisée à appeler cette "
     "adresse depuis un navigateur.")
 
@@ -82,8 +114,16 @@ def request_id(environ):
 
 
 def message(code, environ=None):
-    text = MESSAGES.get(code) or MESSAGES[500 if code >= 500 else 400]
-    return text.format(request_id=request_id(environ or {}))
+    environ = environ or {}
+    text = environ.get(FAULT_MESSAGE) if code >= 500 else None
+    text = text or MESSAGES.get(code) or MESSAGES[500 if code >= 500 else 400]
+    return text.format(request_id=request_id(environ))
+
+
+def note_user(environ, user_id):
+    "Record the user a route identified, for the request's log line"
+    if user_id:
+        environ[USER_ID] = user_id
 
 
 def error_body(code, text, field=None, environ=None, **extra):
@@ -132,6 +172,109 @@ def _cause(exception):
     return exception.__cause__ or exception.__context__ or exception
 
 
+# Storage that refuses to write: SQLite result codes, PostgreSQL SQLSTATEs
+_SQLITE_READONLY, _SQLITE_FULL = 8, 13
+_PG_STATES = {'25006': 'readonly', '53100': 'full'}
+
+
+def _storage_kind(exception):
+    "(where, kind) when this very exception is a refused write, else None"
+    if isinstance(exception, sqlite3.Error):
+        code = (getattr(exception, 'sqlite_errorcode', None) or 0) & 0xff
+        text = str(exception).lower()
+        if code == _SQLITE_READONLY or 'readonly database' in text:
+            return 'database', 'readonly'
+        if code == _SQLITE_FULL or 'database or disk is full' in text:
+            return 'database', 'full'
+        return None
+    sqlstate = getattr(exception, 'sqlstate', None)
+    if sqlstate and type(exception).__module__.startswith('psycopg'):
+        if sqlstate in _PG_STATES:
+            return 'database', _PG_STATES[sqlstate]
+        if 'could not extend file' in str(exception):
+            return 'database', 'full'
+        return None
+    if isinstance(exception, OSError):
+        # The attachments store (trytond's filestore) on its disk
+        if exception.errno == errno.EROFS:
+            return 'files', 'readonly'
+        if exception.errno in {errno.ENOSPC, errno.EDQUOT}:
+            return 'files', 'full'
+    return None
+
+
+class StorageFault(NamedTuple):
+    where: str  # 'database' or 'files'
+    kind: str  # 'readonly' or 'full'
+    error: BaseException
+
+
+def storage_fault(exception):
+    """StorageFault if exception or one it was raised from is a write the
+    database or the attachments store refused, read-only or full"""
+    pending, seen = [exception], set()
+    while pending:
+        error = pending.pop()
+        if error is None or id(error) in seen or len(seen) > 50:
+            continue
+        seen.add(id(error))
+        if fault := _storage_kind(error):
+            return StorageFault(*fault, error)
+        pending.extend([error.__cause__, error.__context__,
+                getattr(error, 'original_exception', None)])
+        if isinstance(getattr(error, 'description', None), BaseException):
+            pending.append(error.description)
+    return None
+
+
+def storage_unavailable(environ, fault):
+    """Log a refused write at error level with the request id and give the
+    message that says what is wrong"""
+    where, kind, error = fault
+    text = STORAGE_MESSAGES[where, kind]
+    environ[FAULT_MESSAGE] = text
+    logger.error("%s %s sur %s %s (requête %s) : %s",
+        "Base de données" if where == 'database'
+        else "Dossier des pièces jointes",
+        STORAGE_LOG[kind] if where == 'database'
+        else STORAGE_LOG[kind].replace('pleine', 'plein'),
+        environ.get('REQUEST_METHOD'), environ.get('PATH_INFO'),
+        request_id(environ), error)
+    environ['mons.fault_logged'] = True
+    return text.format(request_id=request_id(environ))
+
+
+def _json_rpc(request):
+    "Whether request is a JSON-RPC call of the desk"
+    from trytond.protocols.jsonrpc import JSONRequest
+    if not isinstance(request, JSONRequest):
+        return False
+    try:
+        data = request.parsed_data
+    except Exception:
+        return False
+    return isinstance(data, dict) and set(data) == {'id', 'method', 'params'}
+
+
+def _storage_answer(request, fault, exception):
+    """What an endpoint answers for a refused write: the desk shows a
+    Tryton error dialog (it would retry a 503 and hang), the others a 503"""
+    from werkzeug.exceptions import ServiceUnavailable
+
+    from trytond.exceptions import UserError
+    text = storage_unavailable(request.environ, fault)
+    if _json_rpc(request):
+        return UserError(text)
+    raise ServiceUnavailable(text) from exception
+
+
+def _note_request_user(request):
+    # Only what the request already learnt: never a database call here
+    user_id = request.__dict__.get('user_id')
+    if user_id:
+        note_user(request.environ, user_id)
+
+
 # ---------------------------------------------------------------- endpoints
 
 _endpoint_guards = []
@@ -158,14 +301,21 @@ def _answering(endpoint):
         try:
             return target(request, *args, **kwargs)
         except HTTPException as exception:
+            # trytond turns some (the desk's login) into a 404
+            if fault := storage_fault(exception):
+                return _storage_answer(request, fault, exception)
             if ((exception.code or 0) >= 500 and exception.code != 503
                     and not request.environ.get('mons.fault_logged')):
                 log_fault(request.environ, _cause(exception))
             raise
         except Exception as exception:
+            if fault := storage_fault(exception):
+                return _storage_answer(request, fault, exception)
             if not request.environ.get('mons.fault_logged'):
                 log_fault(request.environ, exception)
             raise
+        finally:
+            _note_request_user(request)
     wrapper.__wrapped_endpoint__ = endpoint
     return wrapper
 
@@ -272,6 +422,16 @@ def _is_werkzeug_page(body):
     return body.lstrip().startswith(b'<!doctype html>\n<html lang=en>')
 
 
+def log_request(environ, status, duration):
+    "The one log line of a request, with the id its answer carries"
+    code = int(str(status).split(' ', 1)[0] or 500)
+    path = environ.get('PATH_INFO', '')
+    request_logger.log(logging.WARNING if code >= 500 else logging.INFO,
+        "%s %s %s %.0f ms id=%s user=%s",
+        environ.get('REQUEST_METHOD'), path, code, duration * 1000,
+        request_id(environ), environ.get(USER_ID) or '-')
+
+
 class ErrorAnswers:
     "WSGI middleware: request ids, French error answers, faults logged"
 
@@ -282,6 +442,19 @@ class ErrorAnswers:
         incoming = environ.get('HTTP_X_REQUEST_ID', '')
         environ[REQUEST_ID] = (incoming if _REQUEST_ID_RE.match(incoming)
             else uuid.uuid4().hex[:16])
+        started = time.monotonic()
+        status = []
+
+        def answering(line, headers, exc_info=None):
+            status[:] = [line]
+            return start_response(line, headers, exc_info)
+        try:
+            return self._answer(environ, answering)
+        finally:
+            log_request(environ, status[0] if status else '500',
+                time.monotonic() - started)
+
+    def _answer(self, environ, start_response):
         path = environ.get('PATH_INFO', '')
         kind = _kind(path)
         origin = environ.get('HTTP_ORIGIN')
@@ -310,6 +483,9 @@ class ErrorAnswers:
                 exception.code or 500, text,
                 headers=exception.get_headers(environ))
         except Exception as exception:
+            if fault := storage_fault(exception):
+                storage_unavailable(environ, fault)
+                return self._error(environ, start_response, kind, 503)
             log_fault(environ, exception)
             return self._error(environ, start_response, kind, 500)
         code = int(captured['status'].split(' ', 1)[0])

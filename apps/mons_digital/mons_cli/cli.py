@@ -5,6 +5,8 @@
     mons migrate --site dev            apply the pending patches only
     mons demo    --site dev            load the demo data (idempotent)
     mons start   --site dev            serve the desk, REST API and portal, with worker and cron
+    mons backup  --site dev [--to F]   write the database and attachments to one archive
+    mons restore --site dev FILE       put an archive back (the site stopped)
     mons key     --site dev LOGIN      print a new REST API key for a user
     mons worker  --site dev            run queued tasks (started by `start` on SQLite)
     mons po      MODULE                refresh locale/fr.po of a module
@@ -167,21 +169,29 @@ def cmd_key(args):
 def print_banner(site):
     from .demo import ROLE_USERS
     print(f"""
-Mons Digital Suite — site '{site.name}' ({site.backend})
+Mons Digital Suite — site '{site.name}' ({site.backend}), {site.folder}
   Desk (Tryton web client): {site.url}/
   REST API:                 {site.url}/{site.database}/rest/
   OpenAPI description:      {site.url}/{site.database}/rest/openapi.json
   Citizen portal:           {site.url}/{site.database}/portal/
+  Logs:                     {site.folder / 'logs' / 'server.log'}
 Demo logins (password: {DEMO_PASSWORD}):
   admin (functional admin), """ + ', '.join(
         login for login, *_ in ROLE_USERS), flush=True)
     key = site.folder / 'api-key'
     if key.exists():
-        print(f"  REST key of admin: {key.relative_to(site.root)}")
+        # The site may live anywhere, not only under the repository
+        print(f"  REST key of admin: {site.display_path(key)}")
     print("Stop with Ctrl+C.", flush=True)
 
 
+class _Stop(Exception):
+    "SIGTERM or SIGINT reached `mons start`"
+
+
 def cmd_start(args):
+    from .logs import server_logging
+    from .processes import Children
     site = Site(args.site)
     _require_database(site)
     site.check_port_free()
@@ -193,7 +203,8 @@ def cmd_start(args):
     commands = [
         # -d loads the database's pool before serving: the first requests
         # of a threaded server would otherwise race to load it
-        [site.bin('trytond'), '-c', conf, '-d', site.database],
+        [site.bin('trytond'), '-c', conf, '-d', site.database,
+            '--logconf', str(server_logging(site))],
         worker,
         [site.bin('trytond-cron'), '-c', conf, '-d', site.database],
         ]
@@ -204,41 +215,63 @@ def cmd_start(args):
             (maildir / sub).mkdir(parents=True, exist_ok=True)
         commands.append([sys.executable, '-m', 'aiosmtpd', '-n',
                 '-l', smtp, '-c', 'aiosmtpd.handlers.Mailbox', str(maildir)])
-    logs = site.folder / 'logs'
-    logs.mkdir(exist_ok=True)
-    processes = []
-    for command in commands:
-        # Own process group: trytond-worker and trytond-cron fork children
-        # that must stop with them
-        processes.append(subprocess.Popen(command, env=env,
-                start_new_session=True))
-    print_banner(site)
 
-    def signal_group(process, signum):
-        try:
-            os.killpg(process.pid, signum)
-        except ProcessLookupError:
-            pass
-
-    def stop(*_):
-        for process in processes:
-            signal_group(process, signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                signal_group(process, signal.SIGKILL)
-        sys.exit(0)
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    while True:
-        for process, command in zip(processes, commands):
-            if process.poll() is not None:
+    def interrupted(*_):
+        raise _Stop()
+    signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGINT, interrupted)
+    children = Children(env)
+    code = 0
+    site.write_pid()
+    try:
+        for command in commands:
+            children.start(command)
+        print_banner(site)
+        while True:
+            ended = children.ended()
+            if ended:
+                command, returncode = ended
                 print(f"{os.path.basename(command[0])} stopped "
-                    f"(exit code {process.returncode}); stopping the site.",
+                    f"(exit code {returncode}); stopping the site.",
                     file=sys.stderr)
-                stop()
-        time.sleep(1)
+                code = 1
+                break
+            time.sleep(0.5)
+    except _Stop:
+        pass
+    finally:
+        # Whatever ended the loop (a signal, a child, a fault of ours),
+        # no child is left behind
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        children.stop()
+        site.remove_pid()
+    return code
+
+
+def cmd_backup(args):
+    from .backup import backup
+    site = Site(args.site)
+    _require_database(site)
+    path, info = backup(site, args.to)
+    print(f"Site '{site.name}': {site.backend} database '{site.database}' "
+        f"and {info['attachments']} attachment file(s) saved in {path}.")
+    return 0
+
+
+def cmd_restore(args):
+    from .backup import differences, restore
+    site = Site(args.site)
+    info = restore(site, args.archive, force=args.force)
+    print(f"Site '{site.name}': database '{site.database}' and "
+        f"{info['attachments']} attachment file(s) restored from the backup "
+        f"of {info['created']} (site '{info['site']}').")
+    if changed := differences(info):
+        print("Modules changed since the backup (" + ', '.join(
+                f"{name} {old} → {new or 'absent'}"
+                for name, (old, new) in sorted(changed.items()))
+            + f"): run `mons update --site {args.site}`.")
+    return 0
 
 
 def cmd_worker(args):
@@ -293,6 +326,17 @@ def main(argv=None):
         help="skip when nothing changed since the last load")
     p = add('start', cmd_start, "serve the site with worker and cron")
     p.add_argument('--site', required=True)
+    p = add('backup', cmd_backup,
+        "save the database and the attachments in one archive")
+    p.add_argument('--site', required=True)
+    p.add_argument('--to', help="archive to write (default: "
+        "<site>/backups/<site>-<date>.tar.gz)")
+    p = add('restore', cmd_restore,
+        "replace the database and the attachments by a backup's")
+    p.add_argument('--site', required=True)
+    p.add_argument('archive')
+    p.add_argument('--force', action='store_true',
+        help="restore even if the site's server seems to run")
     p = add('key', cmd_key, "create a REST API key for a user")
     p.add_argument('--site', required=True)
     p.add_argument('login')

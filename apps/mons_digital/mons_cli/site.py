@@ -36,6 +36,10 @@ class Site:
 
     def __init__(self, name, root=None, config_file=None):
         self.root = pathlib.Path(root) if root else repository_root()
+        if (os.sep not in name and not (self.root / 'sites' / name).is_dir()
+                and (pathlib.Path(name) / 'trytond.conf').is_file()):
+            # A folder of the current directory, not a site under sites/
+            name = os.path.join('.', name)
         if os.sep in name:
             # A path: a site kept outside sites/, e.g. by the test suite
             self.folder = pathlib.Path(name).resolve()
@@ -74,6 +78,68 @@ class Site:
     @property
     def data_folder(self):
         return self.folder / 'db'
+
+    @property
+    def filestore_root(self):
+        "Folder of trytond's file store and SQLite files (database path)"
+        path = (os.environ.get('TRYTOND_DATABASE__PATH')
+            or self.parser.get('database', 'path', fallback=None))
+        return pathlib.Path(path) if path else self.data_folder
+
+    @property
+    def attachments_folder(self):
+        "The attachments store: the file store's folder of the database"
+        return self.filestore_root / self.database
+
+    @property
+    def sqlite_file(self):
+        return self.filestore_root / f'{self.database}.sqlite'
+
+    def display_path(self, path):
+        "path relative to the repository when inside it, else absolute"
+        path = pathlib.Path(path).resolve()
+        try:
+            return path.relative_to(self.root.resolve())
+        except ValueError:
+            return path
+
+    @property
+    def pid_file(self):
+        return self.folder / '.state' / 'start.pid'
+
+    def write_pid(self):
+        self.pid_file.parent.mkdir(exist_ok=True)
+        self.pid_file.write_text(f'{os.getpid()}\n')
+
+    def remove_pid(self):
+        try:
+            if self.pid_file.read_text().strip() == str(os.getpid()):
+                self.pid_file.unlink()
+        except FileNotFoundError:
+            pass
+
+    def running_pid(self):
+        "Pid of the `mons start` serving this site, or None"
+        try:
+            pid = int(self.pid_file.read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return None
+        try:
+            cmdline = pathlib.Path(f'/proc/{pid}/cmdline').read_bytes()
+        except OSError:
+            try:
+                os.kill(pid, 0)
+            except (ProcessLookupError, PermissionError):
+                return None
+            return pid
+        # A pid file left by a killed `mons start`, its pid reused since
+        return pid if b'start' in cmdline and b'mons' in cmdline else None
+
+    def connection_uri(self, database=None):
+        "libpq URI of a PostgreSQL database of the site"
+        parsed = urlparse(self.uri)
+        return parsed._replace(scheme='postgresql',
+            path='/' + (database or self.database)).geturl()
 
     @property
     def url(self):
