@@ -16,6 +16,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
+from trytond.modules.mons_base import upload
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -145,6 +146,25 @@ class LayerImportRecord(Workflow, ModelSQL, ModelView):
         super().write(*args)
 
     @classmethod
+    def validate(cls, imports):
+        super().validate(imports)
+        for import_ in imports:
+            if import_.state == 'draft' and import_.file:
+                # A compression bomb is refused when stored; a file that
+                # does not open is told with its format when queued
+                # (the import's own maximum is told by check_file)
+                try:
+                    upload.check(import_.file, import_.filename)
+                except upload.UnreadableUpload:
+                    pass
+
+    def check_limits(self):
+        "The limits of any upload (upload.py), within the import's maximum"
+        Configuration = Pool().get('carto.configuration')
+        upload.check(self.file, self.filename,
+            max_size=Configuration(1).get_import_max_bytes())
+
+    @classmethod
     def check_modification(cls, mode, imports, values=None, external=False):
         super().check_modification(
             mode, imports, values=values, external=external)
@@ -221,6 +241,9 @@ class LayerImportRecord(Workflow, ModelSQL, ModelView):
                         'mons_carto.msg_import_zip_no_shapefile'))
         elif format == 'csv':
             self._check_csv_header(data)
+        # Inflated size of a zipped Shapefile, a GeoPackage that opens as
+        # SQLite: measured before the queue reads the file
+        self.check_limits()
         # Without a CRS given here, the one declared in the file or else
         # the layer's own (always set) is used: the CRS is never unknown.
         return format

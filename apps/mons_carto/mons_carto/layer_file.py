@@ -6,6 +6,7 @@ import datetime as dt
 from sql.aggregate import Max
 
 from trytond.i18n import gettext
+from trytond.modules.mons_base import upload
 from trytond.pool import Pool
 from trytond.transaction import Transaction, without_check_access
 
@@ -34,6 +35,12 @@ class FileLoadMixin:
         if self.source != 'features':
             raise ImportError_(gettext(
                     'mons_carto.msg_import_model_layer', layer=self.rec_name))
+        try:
+            # Whoever calls it, the file is within the limits of uploads
+            # before a reader (GDAL, json) opens it
+            upload.check(data, filename)
+        except upload.UploadError as error:
+            raise ImportError_(error.message) from error
         try:
             if format == 'geojson':
                 parsed = geo.read_geojson(data)

@@ -129,6 +129,46 @@ class CartoImportQueueTestCase(unittest.TestCase):
         self.assertEqual([f.name for f in layer.features], ["ok"])
 
     @with_transaction()
+    def test_upload_limits_before_queueing(self):
+        "Zip bombs, crowded zips and broken GeoPackages are never queued"
+        import io
+        import zipfile
+        from trytond.modules.mons_base import upload
+        pool = Pool()
+        Import = pool.get('carto.layer.import')
+        layer = create_layer()
+
+        def shapefile_zip(members, zeros=0):
+            "members, and couche.shp of zeros MiB written as a stream"
+            output = io.BytesIO()
+            with zipfile.ZipFile(output, 'w', zipfile.ZIP_DEFLATED) as zip_:
+                for name, data in members.items():
+                    zip_.writestr(name, data)
+                if zeros:
+                    with zip_.open('couche.shp', 'w') as member:
+                        for _ in range(zeros):
+                            member.write(bytes(2 ** 20))
+            return output.getvalue()
+        bomb = shapefile_zip({'couche.dbf': b'', 'couche.shx': b''},
+            zeros=600)
+        self.assertLess(len(bomb), 2 ** 20)
+        crowded = shapefile_zip(dict({'couche.shp': b''},
+                **{f'{i}.txt': b'' for i in range(1000)}))
+        gpkg = b'SQLite format 3\x00' + b'\x10\x00' + b'\x00' * 200
+        for data, filename, message in [
+                (bomb, 'bombe.zip', 'inflates to 600'),
+                (crowded, 'foule.zip', 'holds 1001 files'),
+                (gpkg, 'couche.gpkg', 'not a readable GeoPackage'),
+                ]:
+            with self.subTest(filename=filename), \
+                    self.assertRaisesRegex(upload.UploadError, message):
+                Import.start(layer, data, filename)
+        self.assertEqual(tasks(), [])
+        # The worker's reading is bounded the same way, whoever calls it
+        with self.assertRaisesRegex(ImportError_, 'inflates to 600'):
+            layer.load_file(bomb, 'bombe.zip')
+
+    @with_transaction()
     def test_quick_checks_refuse_at_once(self):
         "Format, signature, size and CSV columns are checked before queueing"
         pool = Pool()
