@@ -7,6 +7,7 @@ import json
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields, sequence_ordered
+from trytond.modules.mons_base import upload
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -214,6 +215,13 @@ class Source(sequence_ordered(), ModelSQL, ModelView):
     def read_file(self):
         if not self.file:
             raise self._error('msg_source_no_file')
+        try:
+            # Bounded before pandas inflates an Excel file
+            upload.check(self.file, self.file_name or self.name)
+        except upload.UnreadableUpload:
+            pass  # the reader tells what is wrong with the file
+        except upload.UploadError as error:
+            raise SourceError(error.message) from error
         name = (self.file_name or '').lower()
         if name.endswith(('.xlsx', '.xlsm', '.xls')):
             return self.parse_excel(bytes(self.file))

@@ -223,6 +223,21 @@ class MonsOpendataTestCase(
         run, = Dataset.collect([dataset])
         self.assertEqual(run.state, 'failed')
         self.assertIn('Excel', run.errors)
+        # A workbook inflating past the upload limits is never opened
+        import zipfile
+        bomb = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(data.getvalue())) as source_zip, \
+                zipfile.ZipFile(bomb, 'w', zipfile.ZIP_DEFLATED) as target:
+            for info in source_zip.infolist():
+                target.writestr(info, source_zip.read(info))
+            target.writestr('xl/media/padding.xml', b' ' * (60 * 2 ** 20))
+        source.file = bomb.getvalue()
+        source.sheet = 'Inventaire'
+        source.save()
+        run, = Dataset.collect([dataset])
+        self.assertEqual(run.state, 'failed')
+        self.assertIn('toilettes.xlsx', run.errors)
+        self.assertIn('60', run.errors)
 
     @with_transaction()
     def test_url_sources(self):
