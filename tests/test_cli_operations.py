@@ -403,6 +403,7 @@ def test_backup_restore_round_trip_postgresql(postgresql_site):
 
 # ---------------------------------------------------------------- errors
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_storage_faults_are_told_apart_from_locks():
     import errno
     import sqlite3
@@ -421,24 +422,29 @@ def test_storage_faults_are_told_apart_from_locks():
         except Exception as exception:
             return exception
 
+    def sqlite_error(*statements):
+        conn = sqlite3.connect(':memory:')
+        try:
+            for statement in statements:
+                conn.execute(statement)
+        except sqlite3.OperationalError as exception:
+            return exception
+        finally:
+            conn.close()
+        raise AssertionError("no error")
+
     locked = sqlite3.OperationalError('database is locked')
     assert errors.storage_fault(locked) is None
-    readonly = sqlite3.connect(':memory:')
-    try:
-        readonly.execute('PRAGMA query_only = 1')
-        readonly.execute('CREATE TABLE t (a)')
-    except sqlite3.OperationalError as exception:
-        readonly = exception
+    readonly = sqlite_error('PRAGMA query_only = 1', 'CREATE TABLE t (a)')
     # trytond's REST hides the database error under two others
     fault = errors.storage_fault(raised(readonly, ServiceUnavailable()))
     assert fault[:2] == ('database', 'readonly'), readonly
     assert fault.error is readonly
-    full = sqlite3.OperationalError('database or disk is full')
+    full = sqlite_error('PRAGMA page_size = 512', 'CREATE TABLE t (a)',
+        'PRAGMA max_page_count = 3',
+        "INSERT INTO t VALUES (zeroblob(100000))")
     assert errors.storage_fault(raised(full, ServiceUnavailable()))[:2] == (
-        'database', 'full')
-    assert errors.storage_fault(
-        psycopg.errors.ReadOnlySqlTransaction('cannot execute INSERT in a '
-            'read-only transaction'))[:2] == ('database', 'readonly')
+        'database', 'full'), full
     assert errors.storage_fault(psycopg.errors.DiskFull(
             'could not extend file'))[:2] == ('database', 'full')
     assert errors.storage_fault(psycopg.errors.LockNotAvailable()) is None
@@ -446,3 +452,17 @@ def test_storage_faults_are_told_apart_from_locks():
         'files', 'full')
     assert errors.storage_fault(OSError(errno.EROFS, 'Read-only'))[:2] == (
         'files', 'readonly')
+    if _postgresql_available():
+        parsed = urlparse(PG_URI)
+        with psycopg.connect(host=parsed.hostname, port=parsed.port,
+                user=parsed.username, password=parsed.password,
+                dbname='postgres') as conn:
+            conn.execute('SET TRANSACTION READ ONLY')
+            try:
+                conn.execute('CREATE TEMPORARY SEQUENCE ops_probe')
+            except psycopg.Error as exception:
+                readonly = exception
+            else:
+                raise AssertionError("a read-only transaction wrote")
+        assert errors.storage_fault(readonly)[:2] == (
+            'database', 'readonly'), readonly

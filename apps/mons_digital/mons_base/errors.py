@@ -101,8 +101,10 @@ STORAGE_MESSAGES = {
     "(référence {request_id}).",
     }
 STORAGE_LOG = {
-    'readonly': "en lecture seule",
-    'full': "pleine (espace disque épuisé)",
+    ('database', 'readonly'): "Base de données en lecture seule",
+    ('database', 'full'): "Base de données pleine (espace disque épuisé)",
+    ('files', 'readonly'): "Dossier des pièces jointes en lecture seule",
+    ('files', 'full'): "Disque des pièces jointes plein",
     }
 FORBIDDEN_ORIGIN = ("Origine « {origin} » non autorisée à appeler cette "
     "adresse depuis un navigateur.")
@@ -233,11 +235,7 @@ def storage_unavailable(environ, fault):
     where, kind, error = fault
     text = STORAGE_MESSAGES[where, kind]
     environ[FAULT_MESSAGE] = text
-    logger.error("%s %s sur %s %s (requête %s) : %s",
-        "Base de données" if where == 'database'
-        else "Dossier des pièces jointes",
-        STORAGE_LOG[kind] if where == 'database'
-        else STORAGE_LOG[kind].replace('pleine', 'plein'),
+    logger.error("%s sur %s %s (requête %s) : %s", STORAGE_LOG[where, kind],
         environ.get('REQUEST_METHOD'), environ.get('PATH_INFO'),
         request_id(environ), error)
     environ['mons.fault_logged'] = True

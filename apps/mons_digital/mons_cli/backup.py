@@ -196,9 +196,12 @@ def manifest(site, dump_path, files):
 
 def backup(site, target=None):
     "Write the site's archive; return (path, manifest)"
+    stamp = dt.datetime.now().strftime('%Y%m%d-%H%M%S')
+    name = f'{site.name}-{stamp}.tar.gz'
     if target is None:
-        stamp = dt.datetime.now().strftime('%Y%m%d-%H%M%S')
-        target = site.folder / 'backups' / f'{site.name}-{stamp}.tar.gz'
+        target = site.folder / 'backups' / name
+    elif pathlib.Path(target).is_dir():
+        target = pathlib.Path(target) / name
     target = pathlib.Path(target).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent,

@@ -329,7 +329,7 @@ def main(argv=None):
     p = add('backup', cmd_backup,
         "save the database and the attachments in one archive")
     p.add_argument('--site', required=True)
-    p.add_argument('--to', help="archive to write (default: "
+    p.add_argument('--to', help="archive or folder to write to (default: "
         "<site>/backups/<site>-<date>.tar.gz)")
     p = add('restore', cmd_restore,
         "replace the database and the attachments by a backup's")
