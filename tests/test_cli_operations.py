@@ -172,7 +172,10 @@ def test_start_serves_any_folder_logs_requests_stops_on_sigterm(
     folder = copy_site(template, tmp_path / 'ville')
     # The branch of the banner that crashed outside the repository
     mons('key', '--site', str(folder), '--write', 'admin')
-    started = Started(folder, 'ville', cwd=tmp_path)  # a relative folder
+    # A relative folder, run from outside the repository without MONS_ROOT
+    env = environ()
+    del env['MONS_ROOT']
+    started = Started(folder, 'ville', cwd=tmp_path, env=env)
     try:
         started.wait_ready()
         output = started.text()
