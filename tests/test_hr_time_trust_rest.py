@@ -91,9 +91,11 @@ def test_refused_leave_is_not_written_approved(site, me, annual):
         assert 'circuit' in refused(status, body)
     status, row = site.rest(f'{path}?f=state', login='employe')
     assert row['state'] == 'draft'
-    # Its own employee does not approve it either
+    # Its own employee does not approve it either, told which button the
+    # way the desk names it
     status, body = post(site, f'{path}/approve', 'employe')
-    refused(status, body)
+    message = refused(status, body, (403,))
+    assert '« Approuver »' in message, message
     status, _ = site.rest(path, method='DELETE', login='employe')
     assert status in {200, 204}
 

@@ -353,7 +353,8 @@ def _guard(func):
             return func(request, database_name, *args, **kwargs)
         except BadRequest as exception:
             raise (_hidden_error(exception, request, kwargs)
-                or _refusal(exception) or _as_json(exception))
+                or _refusal(exception, database_name, kwargs)
+                or _as_json(exception))
         except HTTPException as exception:
             if (exception.code or 0) >= 500:
                 raise (_fault(request, kwargs, errors._cause(exception))
@@ -388,7 +389,7 @@ class JSONForbidden(JSONBadRequest):
     code = 403
 
 
-def _refusal(exception):
+def _refusal(exception, database_name=None, kwargs=None):
     """A refusal of the access rights answers 403, not trytond's 400
 
     trytond turns every UserError of a REST call into a 400, the
@@ -397,8 +398,34 @@ def _refusal(exception):
     if (isinstance(exception, JSONBadRequest)
             and isinstance(exception.__context__,
                 (AccessError, AccessButtonError))):
-        return JSONForbidden(exception.__context__)
+        context = exception.__context__
+        if (isinstance(context, AccessButtonError) and kwargs
+                and kwargs.get('action')):
+            label = _button_label(
+                database_name, kwargs.get('name'), kwargs['action'])
+            if label:
+                return JSONError(403, f"Vous n'êtes pas autorisé à "
+                    f"utiliser « {label} » sur cet enregistrement "
+                    f"({kwargs['action']}).")
+        return JSONForbidden(context)
     return None
+
+
+def _button_label(database_name, model, name):
+    """The French label of a model's button, as the desk shows it (trytond
+    names the button by its method in the refusal)"""
+    try:
+        with Transaction().start(database_name, 0, readonly=True,
+                context={'language': 'fr'}):
+            Button = Pool(database_name).get('ir.model.button')
+            buttons = Button.search([
+                    ('model', '=', model),
+                    ('name', '=', name),
+                    ], limit=1)
+            return buttons[0].string if buttons else None
+    except Exception:
+        logger.warning("label of button %s.%s", model, name, exc_info=True)
+        return None
 
 
 class JSONError(HTTPException):

@@ -16,12 +16,13 @@ Portal pages (all under /<database_name>/portal/):
     'vie-privee'                    privacy notice (GDPR)
     anything else                   French 404 / 405 (portal_errors)
 """
+from http import HTTPStatus
 from types import SimpleNamespace
 
 from trytond.config import config
 from trytond.exceptions import RateLimitException, UserError
 
-from . import errors
+from . import errors, http_headers
 from . import openapi  # noqa: F401 — registers /<db>/rest/openapi.json
 from . import portal_errors  # noqa: F401 — French 404 and 405 pages
 from . import rest_guard  # noqa: F401 — guards trytond's REST endpoints
@@ -31,6 +32,8 @@ from .portal import (
 
 # Request ids, French error answers, logged faults (every route)
 errors.install()
+# Security headers on every answer, error answers included
+http_headers.install()
 
 
 def _password_length():
@@ -150,6 +153,19 @@ def resend_validation(request, pool):
     return redirect(request, 'compte/?confirmation=1')
 
 
+def _throttled(form, field, exception):
+    """Show on field how long the visitor waits after too many failed
+    attempts; returns the seconds to wait (for Retry-After)"""
+    seconds = getattr(exception, 'retry_after', None) or 60
+    minutes = max(1, -(-seconds // 60))
+    form.error(field, (
+            "Trop de tentatives depuis cette adresse. Réessayez dans "
+            f"{minutes} minute{'s' if minutes > 1 else ''}, ou "
+            "réinitialisez votre mot de passe avec « Mot de passe "
+            "oublié ? »."))
+    return seconds
+
+
 @route('/compte/connexion', methods=['GET', 'POST'])
 def login_page(request, pool):
     WebUser = pool.get('web.user')
@@ -157,6 +173,7 @@ def login_page(request, pool):
         request, request.values.get('next') or '') if (
         request.values.get('next')) else None
     form = Form(request.form if request.method == 'POST' else None)
+    throttled = None
     if request.method == 'POST':
         check_csrf(request)
         email = form.email()
@@ -166,8 +183,8 @@ def login_page(request, pool):
         if form.valid:
             try:
                 user = WebUser.authenticate(email, password)
-            except RateLimitException:
-                form.error('password', 'rate_limit')
+            except RateLimitException as exception:
+                throttled = _throttled(form, 'password', exception)
             else:
                 if user:
                     response = redirect(
@@ -176,6 +193,11 @@ def login_page(request, pool):
                     return login(request, response, user)
                 form.error('password', 'login_failed')
     notice = None
+    if throttled:
+        return render(request, 'mons_base/account/login.html',
+            form=form, next=next_ or '', active='login',
+            status=HTTPStatus.TOO_MANY_REQUESTS,
+            headers={'Retry-After': str(throttled)})
     if request.args.get('reinitialise'):
         notice = ("Votre mot de passe a été modifié. Vous pouvez vous "
             "connecter.")
@@ -220,8 +242,17 @@ def reset_password(request, pool):
         if not token:
             form.error('token', 'token_invalid')
         if form.valid:
-            if WebUser.set_password_token(email, token, password):
-                return redirect(request, 'compte/connexion?reinitialise=1')
+            try:
+                if WebUser.set_password_token(email, token, password):
+                    return redirect(
+                        request, 'compte/connexion?reinitialise=1')
+            except RateLimitException as exception:
+                seconds = _throttled(form, 'token', exception)
+                return render(
+                    request, 'mons_base/account/reset_password.html',
+                    form=form, password_length=_password_length(),
+                    status=HTTPStatus.TOO_MANY_REQUESTS,
+                    headers={'Retry-After': str(seconds)})
             form.error('token', 'token_invalid')
     else:
         form = Form({
