@@ -105,7 +105,8 @@ class Records:
             for name, expr, agg in items:
                 if not agg and str(expr) not in grouped:
                     raise QueryError(
-                        "Field %s must be in group_by or aggregated" % name)
+                        "Le champ %s doit figurer dans group_by ou être agrégé"
+                        % name)
         aggregate = any(a for _, _, a in items)
         aliases = {n: e for n, e, _ in items}
         order = self.query.order(order_by, aliases) if order_by else (
@@ -134,7 +135,8 @@ class Records:
         "Return what the streaming export needs, built inside the request"
         items = self.query.select(select)
         if any(a for _, _, a in items):
-            raise QueryError("Aggregates are not allowed in exports")
+            raise QueryError(
+                "Les agrégats ne sont pas permis dans les exports")
         order = self.query.order(order_by, {n: e for n, e, _ in items}) \
             if order_by else None
         return {

@@ -28,7 +28,13 @@ TOKEN = re.compile(r'''
 
 
 class QueryError(ValueError):
-    pass
+    "A query a re-user wrote that cannot be run; the message is French"
+
+
+TYPE_NAMES = {'integer': 'entier', 'float': 'nombre décimal',
+    'numeric': 'nombre décimal', 'date': 'date (AAAA-MM-JJ)',
+    'datetime': 'date et heure', 'boolean': 'booléen', 'char': 'texte',
+    'text': 'texte'}
 
 
 def tokenize(text):
@@ -37,7 +43,7 @@ def tokenize(text):
     while pos < len(text):
         m = TOKEN.match(text, pos)
         if not m:
-            raise QueryError("Unexpected character at position %d: %r"
+            raise QueryError("Caractère inattendu à la position %d : %r"
                 % (pos, text[pos:pos + 10]))
         pos = m.end()
         kind = m.lastgroup
@@ -73,7 +79,7 @@ class RecordQuery:
     def field(self, name):
         c = self.by_name.get(name) or self.by_lower.get(name.lower())
         if not c:
-            raise QueryError("Unknown field %r" % name)
+            raise QueryError("Champ inconnu : %r" % name)
         return c
 
     def sql_column(self, name):
@@ -95,8 +101,8 @@ class RecordQuery:
                     return value.lower() in {'true', '1', 'yes', 'oui'}
                 return bool(value)
         except (TypeError, ValueError):
-            raise QueryError("Value %r is not valid for field %r (%s)"
-                % (value, c['name'], c['type']))
+            raise QueryError("La valeur %r n'est pas valable pour le champ %r (%s)"
+                % (value, c['name'], TYPE_NAMES.get(c['type'], c['type'])))
         return str(value)
 
     def fulltext(self, text, fields=None):
@@ -175,7 +181,7 @@ class RecordQuery:
         self._pos = 0
         expr = self._or()
         if self._pos < len(self._tokens):
-            raise QueryError("Unexpected %r in where clause"
+            raise QueryError("%r inattendu dans la condition (where)"
                 % self._tokens[self._pos][1])
         return expr
 
@@ -190,14 +196,14 @@ class RecordQuery:
     def _next(self):
         tok = self._peek()
         if tok[0] is None:
-            raise QueryError("Unexpected end of where clause")
+            raise QueryError("Condition (where) incomplète")
         self._pos += 1
         return tok
 
     def _expect(self, value):
         kind, v = self._next()
         if v != value:
-            raise QueryError("Expected %r, got %r" % (value, v))
+            raise QueryError("%r attendu au lieu de %r" % (value, v))
 
     def _or(self):
         parts = [self._and()]
@@ -233,7 +239,7 @@ class RecordQuery:
                 return None
             if low in {'date', 'datetime'} and self._peek()[0] == 'string':
                 return self._next()[1]
-        raise QueryError("Expected a value, got %r" % value)
+        raise QueryError("Une valeur est attendue au lieu de %r" % value)
 
     def _primary(self):
         kind, value = self._peek()
@@ -264,7 +270,7 @@ class RecordQuery:
             c = self.field(value)
             col = getattr(self.table, c['col'])
             return self._comparison(c, col)
-        raise QueryError("Unexpected %r in where clause" % value)
+        raise QueryError("%r inattendu dans la condition (where)" % value)
 
     def _comparison(self, c, col):
         negate = False
@@ -307,7 +313,7 @@ class RecordQuery:
             return col == True  # noqa: E712
         self._pos += 1
         if kind != 'op' or op not in {'=', '!=', '<>', '<', '<=', '>', '>='}:
-            raise QueryError("Expected an operator after %r, got %r"
+            raise QueryError("Un opérateur est attendu après %r au lieu de %r"
                 % (c['name'], op))
         value = self.cast(c, self._literal())
         if value is None:
@@ -355,7 +361,7 @@ class RecordQuery:
             arg = m.group(2).strip('`').strip()
             if arg == '*':
                 if func != 'count':
-                    raise QueryError("%s(*) is not allowed" % func)
+                    raise QueryError("%s(*) n'est pas permis" % func)
                 # count(1): PostgreSQL may answer from the index alone
                 expr = Count(Literal(1))
             else:

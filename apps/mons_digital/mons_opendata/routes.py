@@ -172,8 +172,10 @@ def _explore_error(e, status=HTTPStatus.BAD_REQUEST):
     if field:
         body['field'] = field
     elif status == 400:
+        # Python's own ValueError texts are English and technical
+        detail = f" : {e}" if isinstance(e, QueryError) else "."
         body['message'] = "Requête invalide (select, where, group_by ou " \
-            "order_by) : %s" % e
+            "order_by)" + detail
     return json_response(body, status)
 
 
