@@ -16,10 +16,18 @@ def new_page(browser, width):
     return context, context.new_page()
 
 
+def inject_axe(page):
+    """Load axe-core in the page through the browser's debugging protocol:
+    a script tag would be refused by the pages' Content-Security-Policy
+    (their own scripts only), which the audit must see as users get it"""
+    assert AXE.exists(), "npm install at the repository root first"
+    if not page.evaluate('() => !!window.axe'):
+        page.evaluate('() => {\n' + AXE.read_text() + '\n}')
+
+
 def audit(page):
     "Every axe-core violation (WCAG 2.0/2.1 A and AA, best practices)"
-    assert AXE.exists(), "npm install at the repository root first"
-    page.add_script_tag(path=str(AXE))
+    inject_axe(page)
     return page.evaluate("""async () => {
         const r = await axe.run(document, {runOnly: {type: 'tag',
             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
@@ -57,7 +65,7 @@ def assert_error_pattern(page, fields):
     fields: ids of the elements the summary must link to."""
     assert page.title().startswith('Erreur : '), page.title()
     page.wait_for_function(
-        "document.activeElement && document.activeElement.classList"
+        "() => document.activeElement && document.activeElement.classList"
         ".contains('error-summary')")
     hrefs = page.eval_on_selector_all('.error-summary a',
         'links => links.map(a => a.getAttribute("href"))')

@@ -4,7 +4,6 @@ measurement, shareable URL, print view, staff login and basemap fallback.
 Tile requests are cut (no internet here): the viewer must still draw the
 layers on a plain background."""
 import json
-import pathlib
 import re
 
 import pytest
@@ -47,7 +46,7 @@ def settle(page):
     "Wait until the features of the current view are drawn"
     page.wait_for_timeout(300)
     page.wait_for_function(
-        "document.getElementById('carto-map').dataset.pending === '0'")
+        "() => document.getElementById('carto-map').dataset.pending === '0'")
     page.wait_for_timeout(300)
 
 
@@ -67,7 +66,7 @@ def test_viewer_public(site, page):
     assert 'Culture' in legend and 'Patrimoine' in legend
     # Features are loaded for the view
     page.wait_for_function(
-        "document.getElementById('carto-map').dataset.loaded_sections > 0")
+        "() => document.getElementById('carto-map').dataset.loaded_sections > 0")
     # Plain background when the basemap cannot be reached
     page.wait_for_selector('#carto-map.carto-plain', timeout=15000)
     assert 'fond uni' in page.inner_text('#carto-basemap-status')
@@ -85,14 +84,14 @@ def test_toggle_opacity_and_share(site, page):
     page.dispatch_event(
         '#carto-layers li[data-code="sections"] .carto-opacity', 'input')
     choose_section(page, 'Nimy')
-    page.wait_for_function("location.hash.includes('carte=14/')")
+    page.wait_for_function("() => location.hash.includes('carte=14/')")
     url = page.url
     assert 'couches=' in url and 'chantiers' not in url.split('couches=')[1]
     assert 'opacite=sections:0.5' in url
     page.click('#carto-share')
     # The clipboard answers asynchronously
     page.wait_for_function(
-        "document.getElementById('carto-status').textContent.includes('copié')")
+        "() => document.getElementById('carto-status').textContent.includes('copié')")
     # The link restores the same view in a new page
     other = page.context.new_page()
     other.goto(url)
@@ -101,7 +100,7 @@ def test_toggle_opacity_and_share(site, page):
     assert other.is_checked('#carto-layer-sections')
     assert other.input_value(
         '#carto-layers li[data-code="sections"] .carto-opacity') == '0.5'
-    other.wait_for_function("location.hash.includes('carte=14/')")
+    other.wait_for_function("() => location.hash.includes('carte=14/')")
     assert other.url.split('carte=')[1].split('&')[0] == url.split(
         'carte=')[1].split('&')[0]
 
@@ -179,7 +178,7 @@ def test_staff_login_shows_internal_layer(site, page):
         'eclairage')""")
     # Thousands of points are clustered, not drawn one by one
     page.wait_for_function(
-        "document.getElementById('carto-map').dataset.loaded_eclairage > 0")
+        "() => document.getElementById('carto-map').dataset.loaded_eclairage > 0")
     page.wait_for_selector('.marker-cluster', timeout=30000)
     page.click('#carto-logout')
     page.wait_for_selector('#carto-staff-out:not([hidden])')
@@ -188,13 +187,10 @@ def test_staff_login_shows_internal_layer(site, page):
 
 # --- phone, keyboard, French controls, accessibility (issue 12) -------------
 
-AXE = pathlib.Path(__file__).resolve().parents[1] / 'node_modules' / \
-    'axe-core' / 'axe.min.js'
-
-
 def audit(page):
     "Every axe-core violation (WCAG 2.0/2.1 A and AA, best practices)"
-    page.add_script_tag(path=str(AXE))
+    from portal_checks import inject_axe
+    inject_axe(page)
     return page.evaluate("""async () => {
         const r = await axe.run(document, {runOnly: {type: 'tag',
             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
@@ -255,7 +251,7 @@ def test_markers_reachable_by_keyboard(site, page):
     for code in ['sections', 'chantiers']:
         page.uncheck(f'#carto-layer-{code}')
     page.wait_for_function(
-        "document.getElementById('carto-map').dataset.loaded_poi > 0")
+        "() => document.getElementById('carto-map').dataset.loaded_poi > 0")
     markers = page.locator('#carto-map .carto-symbol[role="button"]')
     assert markers.count() >= 10
     names = markers.evaluate_all(
@@ -276,7 +272,7 @@ def test_markers_reachable_by_keyboard(site, page):
     popup = page.wait_for_selector('.leaflet-popup-content')
     assert 'Beffroi' in popup.inner_text()
     # The popup is read at once: it has the focus, a role and a name
-    page.wait_for_function("""document.activeElement.classList.contains(
+    page.wait_for_function("""() => document.activeElement.classList.contains(
         'leaflet-popup-content')""")
     assert popup.get_attribute('role') == 'dialog'
     assert 'Beffroi' in popup.get_attribute('aria-label')
@@ -309,7 +305,7 @@ def test_axe_no_violation(site, browser, width, height):
         page.keyboard.press('Enter')
         page.wait_for_selector('.leaflet-popup-content')
         # Leaflet fades the popup in: audit it once fully opaque, as read
-        page.wait_for_function("getComputedStyle(document.querySelector("
+        page.wait_for_function("() => getComputedStyle(document.querySelector("
             "'.leaflet-popup')).opacity === '1'")
         violations = audit(page)
         assert not violations, json.dumps(violations, indent=1,

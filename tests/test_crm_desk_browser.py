@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from desk import open_desk
+from desk import open_desk, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -34,8 +34,10 @@ def toolbar(pane, button):
 
 
 def wait_form(page, field):
+    "The field once the form shows it, filled with its defaults"
     locator = page.locator(f'.form [name="{field}"]').first
     locator.wait_for(state='visible', timeout=60000)
+    wait_idle(page)
     return locator
 
 
@@ -82,9 +84,13 @@ def test_build_list_and_send_mailing(site, browser):
         toolbar(pane, 'new_').wait_for(state='visible', timeout=60000)
         toolbar(pane, 'new_').click()
         wait_form(page, 'name').fill(name)
-        page.get_by_role('tab', name='Filtre enregistré').click()
-        page.locator('.form select[name="filter_languages"]').select_option(
-            label='Néerlandais')
+        wait_idle(page)
+        page.locator('.form [role=tab]:visible').filter(
+            has_text='Filtre enregistré').first.click()
+        languages = page.locator(
+            '.form select[name="filter_languages"]:visible').first
+        languages.wait_for(state='visible', timeout=30000)
+        languages.select_option(label='Néerlandais')
         save(page, pane)
         page.locator('.form button[name="build_from_filters"]').click()
         deadline = time.monotonic() + 60

@@ -104,7 +104,9 @@ def sao_owned(rule, node):
 async def axe(page):
     "The critical and serious violations, each with its nodes"
     if not await page.evaluate('() => !!window.axe'):
-        await page.add_script_tag(path=str(AXE))
+        # Not a script tag: the desk's Content-Security-Policy refuses
+        # inline scripts, and the audit sees the page as users get it
+        await page.evaluate('() => {\n' + AXE.read_text() + '\n}')
     return [v for v in await page.evaluate(RUN_AXE)
         if v['impact'] in {'critical', 'serious'}]
 

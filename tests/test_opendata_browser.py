@@ -32,7 +32,7 @@ def test_search_facets_and_dataset_page(site, page):
     page.select_option('#od-chart-measure', 'capacite')
     page.click('#od-chart-form button')
     page.wait_for_function(
-        "Chart.getChart('od-chart').config.type === 'pie'")
+        "() => Chart.getChart('od-chart').config.type === 'pie'")
     page.wait_for_selector('#od-map[data-markers]')
     assert int(page.get_attribute('#od-map', 'data-markers')) == 16
     assert page.locator('.od-table tbody tr').count() == 16
@@ -54,7 +54,7 @@ def test_dashboard(site, page):
             'Absentéisme', 'Logements du CPAS']:
         assert internal not in main
     page.wait_for_function(
-        "Chart.getChart('od-dashboard-chart') !== undefined")
+        "() => Chart.getChart('od-dashboard-chart') !== undefined")
     assert not page.errors
 
 
@@ -119,6 +119,8 @@ def prepare_dataset(site):
 def open_dataset(page, title, tab=None):
     "Open the datasets' list (a tab of it), then the dataset's form"
     import re
+
+    from desk import wait_idle
     page.locator('#menu').get_by_text(
         re.compile(r'^\s*Données ouvertes\s*$')).first.click()
     entry = page.locator('#menu').get_by_text(
@@ -127,6 +129,8 @@ def open_dataset(page, title, tab=None):
     entry.click()
     page.locator('.treeview tbody tr:visible').first.wait_for(
         state='visible', timeout=60000)
+    # The list's tabs are clicked once the list has its rows and counts
+    wait_idle(page)
     if tab:
         # the tabs of the list's filters (other screens, such as a home,
         # may have hidden tabs of the same name)
@@ -136,6 +140,8 @@ def open_dataset(page, title, tab=None):
                 if tabs.nth(i).is_visible()]
             if shown:
                 shown[0].click()
+                # The tab searches again: its rows replace the ones shown
+                wait_idle(page)
                 break
             page.wait_for_timeout(500)
         else:
@@ -148,9 +154,18 @@ def open_dataset(page, title, tab=None):
     row.dblclick()
     page.locator('.form select[name="state"]:visible').first.wait_for(
         state='visible', timeout=60000)
+    # The form shows the record opened, not an empty one
+    page.wait_for_function(
+        """(title) => [...document.querySelectorAll(
+                '.form input[name="title"]')].some(
+            i => i.offsetParent !== null && i.value === title)""",
+        arg=title, timeout=60000)
 
 
 def press(page, button, state):
+    from desk import wait_idle
+    # The form is pressed once drawn with its record, as a person does
+    wait_idle(page)
     page.locator(f'.form button[name="{button}"]:visible').first.click()
     page.wait_for_function(
         """(label) => [...document.querySelectorAll(
