@@ -73,3 +73,29 @@ def test_portal_cookies_flags(site):
     for cookie in cookies:
         assert 'HttpOnly' in cookie, cookie
         assert re.search(r'SameSite=(Lax|Strict)', cookie), cookie
+
+
+def test_sign_in_answers_are_not_faults(site):
+    "The desk's password prompt and a wrong password are logged as answers"
+    import time
+    log = site.folder / 'logs' / 'server.log'
+    for params in (['agent', {}, 'fr'], ['agent', {'password': 'faux'}, 'fr']):
+        status, _, _ = fetch_json(f'{site.url}/{site.db}/session/login',
+            {'method': 'common.db.login', 'params': params})
+        assert 400 <= status < 500, status
+    time.sleep(0.5)
+    assert log.exists()
+    faults = [line for line in log.read_text().splitlines()
+        if 'Erreur serveur' in line and '/session/login' in line]
+    assert not faults, faults
+
+
+def fetch_json(url, body):
+    import json
+    request = urllib.request.Request(url, data=json.dumps(body).encode(),
+        headers={'Content-Type': 'application/json'}, method='POST')
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()

@@ -41,6 +41,7 @@ from typing import NamedTuple
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
+from trytond.exceptions import TrytonException
 from trytond.wsgi import app
 
 logger = logging.getLogger(__name__)
@@ -309,7 +310,10 @@ def _answering(endpoint):
         except Exception as exception:
             if fault := storage_fault(exception):
                 return _storage_answer(request, fault, exception)
-            if not request.environ.get('mons.fault_logged'):
+            # Tryton's own exceptions are answers (the desk's password
+            # prompt, a user error, a throttled sign-in), not faults
+            if (not isinstance(exception, TrytonException)
+                    and not request.environ.get('mons.fault_logged')):
                 log_fault(request.environ, exception)
             raise
         finally:
