@@ -154,7 +154,8 @@ class LayerImportRecord(Workflow, ModelSQL, ModelView):
                 # does not open is told with its format when queued
                 # (the import's own maximum is told by check_file)
                 try:
-                    upload.check(import_.file, import_.filename)
+                    upload.check(import_.file, import_.filename,
+                        kinds=upload.GEO_KINDS)
                 except upload.UnreadableUpload:
                     pass
 
@@ -162,7 +163,8 @@ class LayerImportRecord(Workflow, ModelSQL, ModelView):
         "The limits of any upload (upload.py), within the import's maximum"
         Configuration = Pool().get('carto.configuration')
         upload.check(self.file, self.filename,
-            max_size=Configuration(1).get_import_max_bytes())
+            max_size=Configuration(1).get_import_max_bytes(),
+            kinds=upload.GEO_KINDS)
 
     @classmethod
     def check_modification(cls, mode, imports, values=None, external=False):

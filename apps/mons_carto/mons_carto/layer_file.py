@@ -38,7 +38,7 @@ class FileLoadMixin:
         try:
             # Whoever calls it, the file is within the limits of uploads
             # before a reader (GDAL, json) opens it
-            upload.check(data, filename)
+            upload.check(data, filename, kinds=upload.GEO_KINDS)
         except upload.UploadError as error:
             raise ImportError_(error.message) from error
         try:

@@ -117,9 +117,18 @@ def kind_of(data):
     return None
 
 
-def check(data, filename, max_size=None, limits_=None):
+ALL_KINDS = frozenset({'zip', 'pdf', 'image', 'sqlite'})
+# What map files may be: zipped Shapefile, GeoPackage (GeoJSON, CSV: text)
+GEO_KINDS = frozenset({'zip', 'sqlite'})
+
+
+def check(data, filename, max_size=None, limits_=None, kinds=ALL_KINDS):
     """Check an uploaded file before it is opened and return its kind
     ('zip', 'pdf', 'image', 'sqlite' or None for other content).
+
+    kinds are the kinds whose content is parsed: a reader of text formats
+    (CSV, GeoJSON) leaves out 'pdf' and 'image', whose signatures may occur
+    in a text by chance.
 
     Raise UploadError, in the user's language and naming the file and the
     limit, when it is larger than max_size (or the configured maximum),
@@ -134,6 +143,8 @@ def check(data, filename, max_size=None, limits_=None):
                 filename=filename, size=human_size(len(data)),
                 limit=human_size(maximum)))
     kind = kind_of(data)
+    if kind not in kinds:
+        return None
     checker = {
         'zip': check_zip,
         'pdf': check_pdf,

@@ -361,7 +361,8 @@ class Import(Workflow, ModelSQL, ModelView):
                 # that does not even open is told by the analysis
                 try:
                     upload.check(
-                        import_.file, import_.filename or import_.name)
+                        import_.file, import_.filename or import_.name,
+                        kinds={'zip'})
                 except upload.UnreadableUpload:
                     pass
 
@@ -394,7 +395,8 @@ class Import(Workflow, ModelSQL, ModelView):
             data = bytes(import_.file or b'')
             # Limits checked in the request: a refused file is never queued
             try:
-                upload.check(data, import_.filename or import_.name)
+                upload.check(data, import_.filename or import_.name,
+                    kinds={'zip'})
             except upload.UnreadableUpload:
                 # The reader says why, in the request if small enough
                 pass

@@ -169,7 +169,7 @@ def read_excel(data, filename):
                 'mons_crm.msg_import_file_not_excel', file=filename))
     # Bounded before openpyxl inflates anything
     try:
-        upload.check(data, filename)
+        upload.check(data, filename, kinds={'zip'})
     except upload.UnreadableUpload as exception:
         raise ImportFileError(gettext(
                 'mons_crm.msg_import_file_not_excel',

@@ -217,7 +217,8 @@ class Source(sequence_ordered(), ModelSQL, ModelView):
             raise self._error('msg_source_no_file')
         try:
             # Bounded before pandas inflates an Excel file
-            upload.check(self.file, self.file_name or self.name)
+            upload.check(self.file, self.file_name or self.name,
+                kinds={'zip'})
         except upload.UnreadableUpload:
             pass  # the reader tells what is wrong with the file
         except upload.UploadError as error:

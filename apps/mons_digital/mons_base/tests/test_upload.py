@@ -152,6 +152,17 @@ class UploadTestCase(unittest.TestCase):
         self.refused(data, 'gros.gpkg', 'trop volumineux',
             limits_=upload.limits()._replace(max_geopackage=1024))
 
+    @with_transaction()
+    def test_kinds_parsed(self):
+        "A reader of text formats is not refused for a signature by chance"
+        load_french()
+        text = b'nom;note\nA;voir %PDF-1.4 dans le dossier\n'
+        self.assertIsNone(upload.check(text, 'notes.csv', kinds={'zip'}))
+        self.assertIsNone(upload.check(text, 'notes.geojson',
+                kinds=upload.GEO_KINDS))
+        # Where PDFs are expected, the same bytes must parse as one
+        self.refused(text, 'notes.pdf', 'PDF lisible')
+
     def test_limits_from_configuration(self):
         "The limits are read from [mons_upload], with defaults"
         from trytond import config
