@@ -219,7 +219,9 @@ def main():
                 total = Step("import total")
                 total.__enter__()
                 with Step("analyse: read the file, map the columns"):
-                    Import.analyse([import_])
+                    # What the worker runs for a file of this size
+                    Import.analysing([import_])
+                    Import.analyse_queued([import_])
                 with Step("check: validate and deduplicate every row"):
                     # What the worker runs for a file of this size
                     Import.checking([import_])
