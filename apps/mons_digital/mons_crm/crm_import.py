@@ -356,15 +356,20 @@ class Import(Workflow, ModelSQL, ModelView):
     def validate(cls, imports):
         super().validate(imports)
         for import_ in imports:
-            if import_.file:
+            # The file changes only in draft
+            if import_.state == 'draft' and import_.file:
                 # Refused when stored, before any reader opens it; a file
                 # that does not even open is told by the analysis
                 try:
-                    upload.check(
-                        import_.file, import_.filename or import_.name,
-                        kinds={'zip'})
+                    import_.check_upload(bytes(import_.file))
                 except upload.UnreadableUpload:
                     pass
+
+    def check_upload(self, data):
+        """The limits of uploads; a CSV, read whole, is held to the limit
+        of an inflated workbook"""
+        upload.check(data, self.filename or self.name, kinds={'zip'},
+            max_size=upload.limits().max_unpacked_document)
 
     def read_file(self):
         return reader.read_table(bytes(self.file or b''), self.filename)
@@ -395,8 +400,7 @@ class Import(Workflow, ModelSQL, ModelView):
             data = bytes(import_.file or b'')
             # Limits checked in the request: a refused file is never queued
             try:
-                upload.check(data, import_.filename or import_.name,
-                    kinds={'zip'})
+                import_.check_upload(data)
             except upload.UnreadableUpload:
                 # The reader says why, in the request if small enough
                 pass

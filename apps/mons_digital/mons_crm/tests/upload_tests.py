@@ -125,6 +125,14 @@ class UploadTests:
                     "« foule.xlsx » contient 1002 fichiers, au-delà de la "
                     "limite de 1000"):
             self._new_import(city, crowded.getvalue(), 'foule.xlsx')
+        # A CSV is read whole: held to the limit of an inflated workbook
+        with overridden_config(max_unpacked_document=1), \
+                Transaction().set_context(language='fr'), \
+                self.assertRaisesRegex(UserError,
+                    "« longue.csv » est trop volumineux .* la limite est de "
+                    "1 Mo"):
+            self._new_import(city, b'Nom;Email\n' + b'Paul;p@ex.be\n'
+                * 100000, 'longue.csv')
         # The limits are the configuration's
         with overridden_config(max_members=2000):
             self._new_import(city, crowded.getvalue(), 'foule.xlsx')
