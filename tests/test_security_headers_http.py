@@ -99,3 +99,25 @@ def fetch_json(url, body):
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()
+
+
+def test_request_log_names_the_rest_key_user(site):
+    "A REST call is logged once with its id and the key's user"
+    import time
+    status, body = site.rest('model/party.party?s=1', login='agent')
+    assert status == 200, body
+    status, users = site.rest(
+        'model/res.user?f=login&d=' + _domain([['login', '=', 'agent']]),
+        login='admin')
+    assert status == 200, users
+    time.sleep(0.5)
+    lines = [line for line in (site.folder / 'logs' / 'server.log')
+        .read_text().splitlines()
+        if f'GET /{site.db}/rest/model/party.party' in line]
+    assert lines and lines[-1].endswith(f"user={users[0]['id']}"), lines[-3:]
+
+
+def _domain(value):
+    import base64
+    import json
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode()

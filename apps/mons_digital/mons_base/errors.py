@@ -34,6 +34,7 @@ import json
 import logging
 import re
 import sqlite3
+import threading
 import time
 import uuid
 from typing import NamedTuple
@@ -267,9 +268,20 @@ def _storage_answer(request, fault, exception):
     raise ServiceUnavailable(text) from exception
 
 
+# The user of a REST key, learnt by res.user.application.check in the
+# request's thread (user_application.py)
+_application = threading.local()
+
+
+def note_application_user(user_id):
+    _application.user_id = user_id
+
+
 def _note_request_user(request):
     # Only what the request already learnt: never a database call here
-    user_id = request.__dict__.get('user_id')
+    user_id = (request.__dict__.get('user_id')
+        or getattr(_application, 'user_id', None))
+    _application.user_id = None
     if user_id:
         note_user(request.environ, user_id)
 
@@ -297,6 +309,7 @@ def _answering(endpoint):
 
     @functools.wraps(endpoint)
     def wrapper(request, *args, **kwargs):
+        _application.user_id = None
         try:
             return target(request, *args, **kwargs)
         except HTTPException as exception:
