@@ -134,9 +134,19 @@ class LiveSite:
 
 @pytest.fixture(scope='session')
 def site(tmp_path_factory):
-    "The site every suite test shares"
+    """The site every suite test shares; with MONS_TEST_PRODUCTION=1 the
+    production profile (gunicorn, worker, cron, nginx over HTTPS)"""
+    if os.environ.get('MONS_TEST_PRODUCTION'):
+        with production_site(tmp_path_factory) as live:
+            yield live
+        return
     with live_site(tmp_path_factory) as live:
         yield live
+
+
+def production_site(tmp_path_factory):
+    from production import production_site as start
+    return start(tmp_path_factory, LiveSite, MONS, PASSWORD)
 
 
 @contextlib.contextmanager

@@ -58,9 +58,24 @@ def _run_module(module, backend, root, cache, results):
 # Suite-level tests that run on PostgreSQL as well
 PG_SUITE_TESTS = ['test_access_matrix.py']
 
+# Suite-level HTTP tests run against the production profile (gunicorn with
+# 2 workers, trytond-worker, trytond-cron on PostgreSQL, nginx over HTTPS:
+# tests/production.py)
+PRODUCTION_TESTS = ['test_api_errors_http.py', 'test_security_headers_http.py',
+    # last: it leaves the address rate-limited on the sign-in forms
+    'test_production_profile.py']
+# Checks of the development server's own answers, which nginx changes on
+# purpose (its Server name without version, HSTS on every HTTPS answer):
+# test_production_profile.py checks the production ones
+PRODUCTION_DESELECT = [
+    'test_security_headers_http.py::test_no_server_banner',
+    'test_security_headers_http.py::test_api_answers_run_nothing']
 
-def _run_suite(root, results, fast, backend='sqlite', tests=None):
-    junit = results / f'suite-{backend}.xml'
+
+def _run_suite(root, results, fast, backend='sqlite', tests=None,
+        production=False):
+    junit = results / (f'suite-{backend}' + (
+        '-production' if production else '') + '.xml')
     command = [sys.executable, '-m', 'pytest',
         *([str(root / 'tests' / t) for t in tests] if tests
             else [str(root / 'tests')]),
@@ -70,6 +85,10 @@ def _run_suite(root, results, fast, backend='sqlite', tests=None):
     env = dict(os.environ)
     if backend == 'postgresql':
         env['MONS_TEST_DATABASE_URI'] = PG_URI
+    if production:
+        env['MONS_TEST_PRODUCTION'] = '1'
+        for test in PRODUCTION_DESELECT:
+            command += ['--deselect', f'tests/{test}']
     process = subprocess.run(command, cwd=root, env=env)
     if not junit.exists():
         return {'run': 1, 'failed': 1, 'skipped': 0}
@@ -125,6 +144,13 @@ def run(backend='sqlite', fast=False, modules=None, suite=True):
                 tests=PG_SUITE_TESTS)
             print(f"suite-level tests on PostgreSQL: {counts['run']} run, "
                 f"{counts['failed']} failed, {counts['skipped']} skipped")
+            for key in totals:
+                totals[key] += counts[key]
+            counts = _run_suite(root, results, fast, backend='postgresql',
+                tests=PRODUCTION_TESTS, production=True)
+            print(f"suite-level tests on the production profile: "
+                f"{counts['run']} run, {counts['failed']} failed, "
+                f"{counts['skipped']} skipped")
             for key in totals:
                 totals[key] += counts[key]
     passed = totals['run'] - totals['failed'] - totals['skipped']
