@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from desk import open_desk, wait_idle
+from desk import RECORD_SAVED, open_desk, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -61,13 +61,12 @@ def fill_many2one(page, name, text):
 
 
 def save(page, pane):
+    "Leave the field typed in, save, and wait until the record is stored"
+    page.keyboard.press('Tab')
+    wait_idle(page)
     toolbar(pane, 'save').click()
-    # sao shows the record's position once it is stored
-    page.wait_for_function(
-        """() => {
-            return !document.querySelector('.form .has-error')
-                && !document.querySelector('.modal.in, .modal.show');
-        }""", timeout=30000)
+    page.wait_for_function(RECORD_SAVED, timeout=60000)
+    assert not page.locator('.form .has-error').count()
 
 
 def test_build_list_and_send_mailing(site, browser):
@@ -129,7 +128,8 @@ def test_build_list_and_send_mailing(site, browser):
                 return input && input.value !== '';
             }""", timeout=30000)
         save(page, pane)
-        page.locator('.form button[name="send"]').click()
+        wait_idle(page)
+        page.locator('.form button[name="send"]:visible').first.click()
         page.wait_for_function(
             """() => {
                 const s = document.querySelector(

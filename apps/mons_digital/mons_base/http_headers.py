@@ -80,8 +80,9 @@ def desk_csp():
             "img-src 'self' data: blob:",
             "font-src 'self' data:",
             "connect-src 'self'",
+            # sao previews attached documents (PDF) in an <object>
             "frame-src 'self' blob: data:",
-            "object-src 'none'",
+            "object-src 'self' blob: data:",
             "base-uri 'self'",
             "form-action 'self'",
             "frame-ancestors 'self'",
