@@ -9,8 +9,10 @@ import json
 import os
 import pathlib
 import re
+import signal
 import socket
 import ssl
+import time
 import urllib.error
 import urllib.request
 
@@ -174,6 +176,28 @@ def test_queued_task_run_by_worker(site):
     done = wait(site, result['id'], timeout=60)
     assert done['state'] == 'done', done
     assert done['features_created'] == 2
+
+
+def test_fresh_processes_check_their_first_request(site):
+    """A WSGI process that gunicorn starts (after a reload, max_requests or
+    a crash) refuses a bad body from its first request on: the database's
+    pool, with the suite's checks, is loaded before it serves"""
+    master = site.processes['gunicorn'].pid
+    before = set(children(master))
+    os.kill(master, signal.SIGHUP)
+    deadline = time.monotonic() + 90
+    while True:
+        now = set(children(master))
+        if len(now) == 2 and not now & before:
+            break
+        assert time.monotonic() < deadline, (before, now)
+        time.sleep(0.2)
+    for _ in range(4):
+        status, body = site.rest('model/party.contact_mechanism',
+            method='POST', login='agent', data={'type': 'email',
+                'value': 'a@b.be', 'party': 'Ville de Mons'})
+        assert status == 400, body
+        assert body['field'] == 'party', body
 
 
 def test_sign_in_rate_limit(site):
