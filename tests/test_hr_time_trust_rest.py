@@ -95,7 +95,7 @@ def test_refused_leave_is_not_written_approved(site, me, annual):
     # way the desk names it
     status, body = post(site, f'{path}/approve', 'employe')
     message = refused(status, body, (403,))
-    assert '« Approuver »' in message, message
+    assert '«\xa0Approuver\xa0» (approve)' in message, message
     status, _ = site.rest(path, method='DELETE', login='employe')
     assert status in {200, 204}
 

@@ -15,6 +15,7 @@ import functools
 import inspect
 import json
 import logging
+import re
 import time
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 
@@ -401,12 +402,16 @@ def _refusal(exception, database_name=None, kwargs=None):
         context = exception.__context__
         if (isinstance(context, AccessButtonError) and kwargs
                 and kwargs.get('action')):
-            label = _button_label(
-                database_name, kwargs.get('name'), kwargs['action'])
-            if label:
-                return JSONError(403, f"Vous n'êtes pas autorisé à "
-                    f"utiliser « {label} » sur cet enregistrement "
-                    f"({kwargs['action']}).")
+            # Whether its groups or the record's state refuse it, the
+            # button is named as the desk shows it
+            action = kwargs['action']
+            label = _button_label(database_name, kwargs.get('name'), action)
+            # French quotes hold the name with (non-breaking) spaces
+            technical = re.compile(r'«\s*' + re.escape(action) + r'\s*»')
+            if label and technical.search(context.message):
+                return JSONError(403, technical.sub(
+                        lambda _: f'«\xa0{label}\xa0» ({action})',
+                        context.message, count=1))
         return JSONForbidden(context)
     return None
 
