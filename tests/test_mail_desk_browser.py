@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from desk import open_desk
+from desk import open_desk, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -90,10 +90,19 @@ def open_in_list(page, menu, entry_text, subject, words):
     row = page.locator('.treeview tbody tr:visible').filter(
         has_text=subject).first
     row.wait_for(state='visible', timeout=60000)
+    # The first, unfiltered load may answer after the search: a double click
+    # before the list settles can land on another letter's row
+    wait_idle(page)
     row.dblclick()
+    page.wait_for_function(
+        """(subject) => [...document.querySelectorAll(
+            '.form input[name="subject"]')].some(
+            i => i.offsetParent !== null && i.value === subject)""",
+        arg=subject, timeout=60000)
     page.locator('.form button[name="take"]:visible, '
         '.form button[name="close"]:visible').first.wait_for(
         state='visible', timeout=60000)
+    wait_idle(page)
 
 
 def unique_rec_name(site, model, candidates):
