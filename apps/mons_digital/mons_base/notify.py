@@ -1,10 +1,10 @@
 """E-mails to the staff: who to write to, and a sent message kept as an
 ``ir.email`` on the record it is about (so the desk shows it)."""
-from email.message import EmailMessage
-
 import trytond.config as config
 from trytond.pool import Pool
 from trytond.sendmail import send_message_transactional
+
+from .email_message import new_message
 
 
 def employee_address(employee):
@@ -27,9 +27,10 @@ def employee_contact(employee):
 def send_email(to, subject, body, resource, sender=None):
     "Send at commit (nothing leaves if the transaction fails) and log it"
     Email = Pool().get('ir.email')
-    msg = EmailMessage()
-    msg['From'] = sender or config.get('email', 'from',
+    sender = sender or config.get('email', 'from',
         default='no-reply@mons.be')
+    msg = new_message(sender)
+    msg['From'] = sender
     msg['To'] = to
     msg['Subject'] = subject
     msg.set_content(body)

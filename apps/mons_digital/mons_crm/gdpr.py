@@ -9,6 +9,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.report import Report
 from trytond.rpc import RPC
 from trytond.sendmail import send_message_transactional
+from trytond.modules.mons_base.email_message import stamp
 from trytond.tools.email_ import set_from_header
 from trytond.transaction import (
     Transaction, inactive_records, without_check_access)
@@ -174,6 +175,7 @@ class EmailList(metaclass=PoolMeta):
             set_from_header(msg, from_cfg, from_cfg)
             msg['To'] = record.email
             msg['Subject'] = title
+            stamp(msg, from_cfg)
             send_message_transactional(msg)
         return record.id
 

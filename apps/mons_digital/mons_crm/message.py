@@ -1,7 +1,6 @@
 "Mass emails: personalised rendering, throttled sending, deliveries."
 import datetime as dt
 import smtplib
-from email.message import EmailMessage
 
 from sql.aggregate import Count
 
@@ -15,6 +14,7 @@ from trytond.rpc import RPC
 from trytond.sendmail import get_smtp_server
 from trytond.tools import grouped_slice
 from trytond.tools.email_ import format_address, set_from_header
+from trytond.modules.mons_base.email_message import new_message
 from trytond.transaction import Transaction
 
 from . import template_sandbox
@@ -251,16 +251,16 @@ class Message(metaclass=PoolMeta):
         title, content = self.render(email, template=template)
         from_cfg = (config.get('marketing', 'email_from')
             or config.get('email', 'from'))
-        msg = EmailMessage()
+        msg = new_message(self.from_ or from_cfg)
         set_from_header(msg, from_cfg, self.from_ or from_cfg)
         name = email.contact.rec_name if email.contact else ''
         msg['To'] = format_address(email.email, name)
         msg['Subject'] = title
         msg['List-Unsubscribe'] = f'<{email.get_email_unsubscribe_url()}>'
         msg['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click'
+        # Text first, HTML last: readers show the last part they can draw
         if content_text := html_to_text(content):
-            msg.add_alternative(content_text, subtype='plain')
-        if msg.is_multipart():
+            msg.set_content(content_text)
             msg.add_alternative(content, subtype='html')
         else:
             msg.set_content(content, subtype='html')

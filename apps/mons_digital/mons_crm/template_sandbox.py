@@ -53,13 +53,19 @@ _GENSHI_SHORT = re.compile(
     r'\$\$|\$([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)')
 
 
+# The greeting ends with its own comma ("Madame, Monsieur,"); authors who
+# type one after the placeholder would send two
+_GREETING_COMMA = re.compile(r'(\$\{\s*greeting\s*\})\s*,')
+
+
 def translate(content):
     "Genshi's $name short form and $$ escape, written for the sandbox"
     def replace(match):
         if match.group(0) == '$$':
             return "${'$'}"
         return '${' + match.group(1) + '}'
-    return _GENSHI_SHORT.sub(replace, content or '')
+    content = _GENSHI_SHORT.sub(replace, content or '')
+    return _GREETING_COMMA.sub(r'\1', content)
 
 
 class TemplateRefused(Exception):

@@ -2,6 +2,7 @@
 import socket
 import email as email_lib
 from email import policy
+from email.utils import parsedate_to_datetime
 
 from aiosmtpd.controller import Controller
 
@@ -24,6 +25,7 @@ class Mailbox:
 
     def __init__(self, refused=()):
         self.messages = []
+        self.raw = []
         self.refused = set(refused)
 
     async def handle_RCPT(self, server, session, envelope, address, options):
@@ -33,6 +35,7 @@ class Mailbox:
         return '250 OK'
 
     async def handle_DATA(self, server, session, envelope):
+        self.raw.append(envelope.content)
         self.messages.append((list(envelope.rcpt_tos),
                 email_lib.message_from_bytes(
                     envelope.content, policy=policy.default)))
@@ -60,6 +63,29 @@ class MailingTests:
                 pass
             config.set('email', 'uri', email_uri)
         self.addCleanup(stop)
+
+    def assert_deliverable(self, raw):
+        "The headers as mailbox providers read them, on the wire"
+        head, _, _ = raw.partition(b'\r\n\r\n')
+        if not _:
+            head, _, _ = raw.partition(b'\n\n')
+        lines = {}
+        for line in head.decode('ascii').splitlines():
+            if line[:1] not in (' ', '\t'):
+                name, _, value = line.partition(':')
+                lines[name.lower()] = value.strip()
+        # RFC 2369/8058: a plain <URL>, never RFC 2047 encoded words
+        self.assertRegex(lines['list-unsubscribe'],
+            r'^<https?://[^>\s]+/portal/listes/desabonner\?token=[^>\s]+>$')
+        self.assertEqual(lines['list-unsubscribe-post'],
+            'List-Unsubscribe=One-Click')
+        self.assertNotIn('=?', lines['list-unsubscribe'])
+        self.assertTrue(parsedate_to_datetime(lines["date"]))
+        self.assertRegex(lines['message-id'], r'^<[^@>\s]+@[^>\s]+>$')
+        message = email_lib.message_from_bytes(raw, policy=policy.default)
+        self.assertEqual(message.get_content_type(), 'multipart/alternative')
+        self.assertEqual([p.get_content_type() for p in message.iter_parts()],
+            ['text/plain', 'text/html'])
 
     def body(self, message):
         return message.get_body(('html',)).get_content()
@@ -110,6 +136,7 @@ class MailingTests:
         self.assertEqual(to, ['jan@example.be'])
         self.assertIn("Geachte heer Peeters,", self.body(mail))
         self.assertIn('/portal/listes/desabonner?token=', mail['List-Unsubscribe'])
+        self.assert_deliverable(self.mailbox.raw[-1])
         self.mailbox.messages.clear()
 
         Message.send([message])

@@ -116,6 +116,14 @@ class TrustTests:
         values = message.sandbox_values(sub)
         for value in values.values():
             self.assertIsInstance(value, (str, dict))
+        # A comma typed after the greeting is not doubled
+        anonymous, = Email.create([{'list_': list_.id,
+                    'email': 'info@example.be'}])
+        for content in ['<p>${greeting},</p>', '<p>$greeting ,</p>']:
+            message.content = content
+            message.save()
+            _, html = message.render(anonymous)
+            self.assertEqual(html, '<p>Madame, Monsieur,</p>')
 
     @with_transaction()
     def test_personal_fields_whatever_the_kind(self):
