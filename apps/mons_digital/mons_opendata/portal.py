@@ -14,6 +14,7 @@ from trytond.transaction import Transaction
 from trytond.modules.mons_base.caller import acting_as, anonymous_user_id
 from trytond.modules.mons_base.portal import register_link, render, route
 
+from . import dashboard_counts
 from . import vocabulary as voc
 from .api import Records
 from .ckan import fold
@@ -106,8 +107,10 @@ def dashboard(request, pool):
             / len(datasets)) if datasets else 0,
         'maps': len([d for d in datasets if d.has_coordinates]),
         }
+    # Counts the modules add (dashboard_counts.py), read as the visitor
+    counts = dashboard_counts.counts(pool)
     return render(request, 'mons_opendata/donnees/dashboard.html',
-        kpis=kpis, by_service=sorted(by_service.items()),
+        kpis=kpis, counts=counts, count_titles=dashboard_counts.KPIS, by_service=sorted(by_service.items()),
         states={'published': "Publiés"}, datasets=datasets,
         active='donnees')
 
