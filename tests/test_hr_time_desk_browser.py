@@ -59,7 +59,7 @@ def holidays(site):
 
 def fr(day):
     "A date as the French desk shows and reads it"
-    return day.strftime('%d.%m.%Y')
+    return day.strftime('%d/%m/%Y')
 
 
 def open_entry(page, menu, name):
@@ -410,7 +410,7 @@ def test_correction_requested_and_approved_in_desk(own_site, browser):
                 "() => Intl.DateTimeFormat().resolvedOptions().timeZone"))
         at = page.locator(ACTIVE + '.form input[name="at"]:visible').first
         wait_idle(page)
-        at.fill(out.astimezone(zone).strftime('%d.%m.%Y %H:%M:%S'))
+        at.fill(out.astimezone(zone).strftime('%d/%m/%Y %H:%M:%S'))
         at.press('Tab')
         text = page.locator(ACTIVE + '.form textarea[name="reason"]')
         text.fill(reason)

@@ -6,7 +6,7 @@ import trytond.config as config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
-from trytond.report import Report
+from trytond.modules.mons_base.report_filename import SafeFilenameReport
 from trytond.rpc import RPC
 from trytond.sendmail import send_message_transactional
 from trytond.modules.mons_base.email_message import stamp
@@ -270,7 +270,7 @@ class Party(metaclass=PoolMeta):
         return result
 
 
-class GDPRJSON(Report):
+class GDPRJSON(SafeFilenameReport):
     "Export of a contact's data as JSON"
     __name__ = 'party.party.gdpr_json'
 
@@ -296,7 +296,7 @@ class GDPRJSON(Report):
                 default=str).encode('utf-8'), False, name)
 
 
-class GDPRPDF(Report):
+class GDPRPDF(SafeFilenameReport):
     "Export of a contact's data as PDF"
     __name__ = 'party.party.gdpr_pdf'
 

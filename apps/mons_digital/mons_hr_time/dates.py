@@ -1,5 +1,5 @@
 """Dates in the texts people read (record names, messages): as the user's
-language writes them, like the desk's own date fields (30.11.2026 in
+language writes them, like the desk's own date fields (30/11/2026 in
 French), never ISO."""
 from trytond.pool import Pool
 

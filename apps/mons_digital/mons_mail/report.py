@@ -4,7 +4,7 @@ import re
 from genshi.core import Markup
 
 from trytond.pool import Pool
-from trytond.report import Report
+from trytond.modules.mons_base.report_filename import SafeFilenameReport
 from trytond.transaction import Transaction
 
 
@@ -32,7 +32,7 @@ def code128_svg(code, module_width=0.3, module_height=12.0):
     return Markup(svg.strip())
 
 
-class MailReport(Report):
+class MailReport(SafeFilenameReport):
 
     @classmethod
     def get_context(cls, records, header, data):

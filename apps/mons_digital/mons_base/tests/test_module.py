@@ -36,6 +36,20 @@ class MonsBaseTestCase(
                 dt.date(2026, 12, 21), dt.date(2026, 12, 27)), 4)
 
     @with_transaction()
+    def test_belgian_french_dates(self):
+        "French is written as in Belgium, 03/12/2026, not 03.12.2026"
+        Lang = Pool().get('ir.lang')
+        self.assertEqual(Lang.get('fr').strftime(dt.date(2026, 12, 3)),
+            '03/12/2026')
+
+    def test_report_filenames_keep_no_separator(self):
+        from trytond.modules.mons_base.report_filename import safe_filename
+        self.assertEqual(safe_filename('Étiquette-E/2026/00012'),
+            'Étiquette-E-2026-00012')
+        self.assertEqual(safe_filename('a:b*c?"d"<e>|f\\g'), 'a-b-c-d-e-f-g')
+        self.assertEqual(safe_filename('/..'), 'document')
+
+    @with_transaction()
     def test_services_of_user(self):
         pool = Pool()
         Service = pool.get('mons.service')

@@ -781,8 +781,11 @@ class MonsMailTestCase(
         item = s.item()
         Item.register([item])
         with s.as_user(s.courrier):
-            ext, content, _, _ = Label.execute([item.id], {})
+            ext, content, _, name = Label.execute([item.id], {})
         self.assertEqual(ext, 'pdf')
+        # The registration number's "/" would be a folder in the download
+        self.assertIn(item.number.replace('/', '-'), name)
+        self.assertNotIn('/', name)
         from trytond.modules.mons_mail.scan import read_codes
         self.assertIn(item.number, read_codes(content))
 
