@@ -1,5 +1,5 @@
 "The subset of Opendatasoft's Explore API v2.1 that reusers call."
-from . import api
+from . import explore_export
 from . import vocabulary as voc
 from .api import Records, jsonable, visible_datasets
 from .ckan import fold
@@ -197,12 +197,12 @@ def export(dataset, fmt, args):
         if len(delimiter) != 1:
             raise ParameterError('delimiter', "« delimiter » doit être un "
                 "seul caractère.")
-        stream = api.export_csv(plan, delimiter)
+        stream = explore_export.export_csv(plan, delimiter)
     elif fmt == 'json':
-        stream = api.export_json(plan)
+        stream = explore_export.export_json(plan)
     elif fmt == 'geojson':
-        stream = api.export_geojson(plan, dataset.latitude_field,
+        stream = explore_export.export_geojson(plan, dataset.latitude_field,
             dataset.longitude_field)
     else:
-        stream = api.export_xlsx(plan)
+        stream = explore_export.export_xlsx(plan)
     return stream, EXPORTS[fmt]
