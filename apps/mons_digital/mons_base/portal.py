@@ -60,7 +60,7 @@ from trytond import backend
 from trytond.exceptions import UserError, UserWarning
 from trytond.protocols.wrappers import (
     HTTPStatus, set_max_request_size, with_pool, with_transaction)
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, TransactionError
 from trytond.wsgi import app
 
 from .portal_csrf import (  # noqa: F401
@@ -135,8 +135,9 @@ def route(path, methods=None, defaults=None, readonly=None,
                     message=exception.message,
                     description=exception.description)
             except (HTTPException, backend.DatabaseOperationalError,
-                    UserWarning):
-                # Answers already, or replayed by with_transaction
+                    UserWarning, TransactionError):
+                # Answers already, or replayed by with_transaction (a
+                # strict sequence asks for its records to be locked first)
                 raise
             except Exception:
                 # A real fault: logged with a reference the page shows
