@@ -1,0 +1,129 @@
+# This file is part of the Mons Digital Suite. See the README at the top
+# of the repository for the licence and the authors.
+"""The data of the map viewer: its layers and styles, the features of a
+view (bbox, zoom) and the search in the layers."""
+import shapely
+
+from . import ogc
+from .exceptions import LayerOwnerError
+from .feature import simplify
+from .routes import _json_response, _layer, _visible, endpoint
+
+# The viewer draws at most this many features of a layer per view; beyond
+# it asks the user to zoom in
+VIEW_LIMIT = 5000
+
+
+@endpoint('/map/layers')
+def map_layers(request, pool):
+    Configuration = pool.get('carto.configuration')
+    Section = pool.get('mons.section')
+    config = Configuration(1)
+    layers = []
+    for layer in _visible(pool):
+        layers.append({
+                'code': layer.code,
+                'name': layer.name,
+                'description': layer.description or '',
+                'public': bool(layer.public),
+                'geometry_type': layer.geometry_type,
+                'colour': layer.colour,
+                'symbol': layer.symbol or 'circle',
+                'line_style': layer.line_style or 'solid',
+                'line_width': layer.line_width or 2,
+                'fill_opacity': (layer.fill_opacity
+                    if layer.fill_opacity is not None else 0.3),
+                'label_field': layer.label_field,
+                'classify_field': layer.classify_field,
+                'classes': [{'value': c.value, 'label': c.label or c.value,
+                            'colour': c.colour} for c in layer.classes],
+                'popup_fields': layer.popup_names,
+                'cluster': bool(layer.cluster),
+                'attribution': layer.attribution or '',
+                'downloads': {
+                    'geojson': '../carto/download/%s.geojson' % layer.code,
+                    'csv': '../carto/download/%s.csv' % layer.code,
+                    },
+                })
+    sections = [{'name': s.name, 'postal_code': s.postal_code,
+            'latitude': s.latitude, 'longitude': s.longitude}
+        for s in Section.search([], order=[('name', 'ASC')])]
+    return _json_response({
+            'staff': not request.carto_caller.anonymous,
+            'basemap': {
+                'url': config.basemap_url or '',
+                'attribution': config.basemap_attribution or '',
+                'max_zoom': config.basemap_max_zoom or 19,
+                },
+            'centre': [config.centre_latitude or 50.4542,
+                config.centre_longitude or 3.9523],
+            'zoom': config.zoom or 12,
+            'layers': layers,
+            'sections': sections,
+            })
+
+
+@endpoint('/map/data/<collection>')
+def map_data(request, pool, collection):
+    ogc.check_parameters(request.args, {'bbox', 'zoom'})
+    layer = _layer(pool, request, collection)
+    bbox = ogc.parse_bbox(request.args.get('bbox'))
+    zoom = ogc.parse_int(request.args.get('zoom'), 12, 0, 24,
+        'msg_api_zoom_invalid', 'zoom')
+    matched, rows = layer.query_features(bbox=bbox, limit=VIEW_LIMIT)
+    texts = [r[1] for r in rows]
+    if texts and layer.geometry_type != 'point':
+        # About one screen pixel at this zoom level, in degrees
+        texts = simplify(texts, 360 / (256 * 2 ** zoom))
+    features = ['{"type":"Feature","id":%d,"geometry":%s,"properties":%s}'
+        % (r[0], t, ogc._properties_text(r[2])) for r, t in zip(rows, texts)]
+    body = ('{"type":"FeatureCollection","numberMatched":%d,'
+        '"numberReturned":%d,"features":[%s]}' % (
+            matched, len(rows), ','.join(features)))
+    return _json_response(body, content_type=ogc.GEOJSON)
+
+
+@endpoint('/map/search')
+def map_search(request, pool):
+    ogc.check_parameters(request.args, {'q'})
+    Feature = pool.get('carto.feature')
+    text = (request.args.get('q') or '').strip()
+    results = []
+    if len(text) >= 2:
+        layers = _visible(pool)
+        by_id = {l.id: l for l in layers}
+        feature_layers = [l.id for l in layers if l.source == 'features']
+        features = Feature.search([
+                ('layer', 'in', feature_layers),
+                ('name', 'ilike', '%' + text + '%'),
+                ], limit=20, order=[('name', 'ASC')])
+        for feature in features:
+            geometry = shapely.from_geojson(feature.geometry)
+            results.append(_search_result(by_id[feature.layer.id],
+                    feature.name, geometry))
+        for layer in layers:
+            if layer.source != 'model' or not layer.label_field:
+                continue
+            try:
+                _, rows = layer.query_features(limit=10, filters=None,
+                    ids=layer.model_search_ids(text))
+            except LayerOwnerError:
+                continue
+            for row in rows:
+                results.append(_search_result(layer,
+                        row[2].get(layer.label_field),
+                        shapely.from_geojson(row[1])))
+    return _json_response({'results': results[:30]})
+
+
+def _search_result(layer, name, geometry):
+    minx, miny, maxx, maxy = geometry.bounds
+    point = geometry.point_on_surface()
+    return {
+        'layer': layer.code,
+        'layer_name': layer.name,
+        'name': name,
+        'bbox': [minx, miny, maxx, maxy],
+        'point': [point.y, point.x],
+        }
+
