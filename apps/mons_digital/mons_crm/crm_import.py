@@ -60,8 +60,17 @@ class Import(ImportApply, Workflow, ModelSQL, ModelView):
     valid_rows = fields.Integer("Valid Rows", readonly=True)
     invalid_rows = fields.Integer("Invalid Rows", readonly=True)
     duplicate_rows = fields.Integer("Duplicates", readonly=True)
-    imported_rows = fields.Integer("Imported Rows", readonly=True)
+    # The batch cursor: rows processed whatever became of them
+    imported_rows = fields.Integer("Rows Processed", readonly=True)
     created_parties = fields.Integer("Contacts Created", readonly=True)
+    linked_parties = fields.Integer("Existing Contacts Linked",
+        readonly=True,
+        help="Rows matched to a contact of the directory, which was used.")
+    skipped_rows = fields.Integer("Rows Skipped", readonly=True,
+        help="Rows repeating an earlier row of the file.")
+    refused_rows = fields.Integer("Rows Refused", readonly=True,
+        help="Invalid rows, left out when only the valid rows are "
+        "imported.")
     progress = fields.Float("Progress", digits=(1, 2), readonly=True)
     plan = fields.Text("Plan", readonly=True)
     state = fields.Selection([
@@ -315,7 +324,9 @@ class Import(ImportApply, Workflow, ModelSQL, ModelView):
             Mapping.remember(import_.service, import_.columns)
             headers, rows, _ = import_.read_file()
             plan, report = cls.plan_rows(rows, mapping,
-                import_.list_.id if import_.list_ else None)
+                import_.list_.id if import_.list_ else None,
+                headers={c.field: c.header for c in import_.columns
+                    if c.field})
             Line.delete(list(import_.lines))
             Line.create([dict(r, import_=import_.id) for r in report])
             import_.plan = json.dumps(plan, separators=(',', ':'))
@@ -328,10 +339,14 @@ class Import(ImportApply, Workflow, ModelSQL, ModelView):
             import_.progress = 0
             import_.imported_rows = 0
             import_.created_parties = 0
+            import_.linked_parties = 0
+            import_.skipped_rows = 0
+            import_.refused_rows = 0
             import_.save()
 
     @classmethod
-    def plan_rows(cls, rows, mapping, list_id=None, directory=None):
+    def plan_rows(cls, rows, mapping, list_id=None, directory=None,
+            headers=None):
         """What to do with each row and the report lines: errors, duplicates
         inside the file and against the directory."""
         if directory is None:
@@ -341,11 +356,12 @@ class Import(ImportApply, Workflow, ModelSQL, ModelView):
         for line, values in rows:
             mapped = {f: values[i] for i, f in mapping.items()
                 if i < len(values)}
-            clean, errors = check_row(line, mapped)
+            clean, errors, remarks = check_row(line, mapped, headers)
             entry = {'line': line, 'values': clean, 'errors': errors,
                 'match': None, 'score': None, 'same_as': None}
-            messages = list(errors)
-            status = 'invalid' if errors else 'valid'
+            messages = errors + remarks
+            status = 'invalid' if errors else (
+                'remark' if remarks else 'valid')
             if not errors:
                 contact = prepare(as_contact(line, clean))
                 match = in_file.match(contact, threshold=85)

@@ -67,8 +67,13 @@ class ImportApply:
         to_create, rows_created = [], []
         to_link = []
         subscriptions = []
+        refused = skipped = 0
         for entry in chunk:
-            if entry['errors'] or entry['same_as']:
+            if entry['errors']:
+                refused += 1
+                continue
+            if entry['same_as']:
+                skipped += 1
                 continue
             values = entry['values']
             if entry['match'] and self.duplicate_action == 'link':
@@ -82,6 +87,7 @@ class ImportApply:
                 'first_name': values.get('first_name'),
                 'last_name': values.get('last_name'),
                 'civility': values.get('civility'),
+                'title': values.get('title'),
                 'language': values.get('language') or 'fr',
                 'birth_date': (dt.date.fromisoformat(values['birth_date'])
                     if values.get('birth_date') else None),
@@ -161,6 +167,9 @@ class ImportApply:
                 Email.create(vlist[start_:start_ + CREATE_SIZE])
         self.imported_rows = start + len(chunk)
         self.created_parties = (self.created_parties or 0) + len(parties)
+        self.linked_parties = (self.linked_parties or 0) + len(to_link)
+        self.skipped_rows = (self.skipped_rows or 0) + skipped
+        self.refused_rows = (self.refused_rows or 0) + refused
         self.progress = self.imported_rows / len(plan)
         self.save()
         return self.imported_rows < len(plan)

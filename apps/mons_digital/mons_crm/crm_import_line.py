@@ -25,6 +25,7 @@ class ImportLine(ModelSQL, ModelView):
     line = fields.Integer("Line", readonly=True)
     status = fields.Selection([
             ('invalid', "Invalid"),
+            ('remark', "Imported with a Remark"),
             ('duplicate_file', "Duplicate in the File"),
             ('duplicate_directory', "Already in the Directory"),
             ], "Status", readonly=True)

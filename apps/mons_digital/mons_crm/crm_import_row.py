@@ -69,7 +69,18 @@ CIVILITY_VALUES = {
     'herr': 'mr',
     'mme': 'mrs', 'madame': 'mrs', 'mrs': 'mrs', 'ms': 'mrs', 'mlle': 'mrs',
     'mevrouw': 'mrs', 'mevr': 'mrs', 'frau': 'mrs',
+    'mx': 'mx',
     }
+# Titles written in the civility column, alone or after the civility
+TITLE_VALUES = {
+    'dr': 'dr', 'docteur': 'dr', 'docteure': 'dr', 'doctor': 'dr',
+    'dokter': 'dr',
+    'me': 'me', 'maitre': 'me', 'meester': 'me', 'avocat': 'me',
+    'prof': 'prof', 'pr': 'prof', 'professeur': 'prof',
+    'professeure': 'prof', 'professor': 'prof',
+    }
+# Words linking a civility to a title: 'Madame la Docteure'
+_CIVILITY_LINKS = {'le', 'la', 'l', 'de', 'et'}
 COUNTRY_VALUES = {
     'be': 'BE', 'belgique': 'BE', 'belgie': 'BE', 'belgium': 'BE',
     'fr': 'FR', 'france': 'FR', 'nl': 'NL', 'pays bas': 'NL',
@@ -85,8 +96,33 @@ def guess_field(header):
     return None
 
 
+def parse_civility(value):
+    """(civility, title, unknown words) of a civility cell: 'Mme', 'Dr',
+    'M. le Professeur'"""
+    key = norm_text(value)
+    if key in CIVILITY_VALUES:
+        return CIVILITY_VALUES[key], None, []
+    if key in TITLE_VALUES:
+        return None, TITLE_VALUES[key], []
+    civility = title = None
+    unknown = []
+    for word in key.split():
+        if word in _CIVILITY_LINKS:
+            continue
+        if civility is None and word in CIVILITY_VALUES:
+            civility = CIVILITY_VALUES[word]
+        elif title is None and word in TITLE_VALUES:
+            title = TITLE_VALUES[word]
+        else:
+            unknown.append(word)
+    return civility, title, unknown
+
+
 def parse_date(value):
     value = value.strip()
+    # A date cell of a workbook read as text, with a midnight time
+    for suffix in ('T00:00:00', ' 00:00:00'):
+        value = value.removesuffix(suffix)
     for fmt in ('%Y-%m-%d', '%d/%m/%Y', '%d-%m-%Y', '%d.%m.%Y'):
         try:
             return dt.datetime.strptime(value, fmt).date()
@@ -95,9 +131,12 @@ def parse_date(value):
     return None
 
 
-def check_row(line, values):
-    "(clean values, list of French messages) of one mapped row"
-    errors = []
+def check_row(line, values, headers=None):
+    """(clean values, errors, remarks) of one mapped row: errors refuse the
+    row, remarks tell what was kept another way; both are French messages
+    naming the line (and the column, from headers: field -> header)"""
+    headers = headers or {}
+    errors, remarks = [], []
     clean = {k: v.strip() for k, v in values.items() if v and v.strip()}
     if not (clean.get('name') or clean.get('last_name')
             or clean.get('first_name') or clean.get('organisation')):
@@ -137,7 +176,19 @@ def check_row(line, values):
                     line=line, language=clean['language']))
         clean['language'] = language
     if clean.get('civility'):
-        clean['civility'] = CIVILITY_VALUES.get(norm_text(clean['civility']))
+        written = clean['civility']
+        civility, title, unknown = parse_civility(written)
+        clean['civility'] = civility
+        if title:
+            clean['title'] = title
+        if unknown or not (civility or title):
+            # Kept in the notes: a value the file holds is never dropped
+            remarks.append(gettext('mons_crm.msg_import_row_unknown_civility',
+                    line=line, value=written,
+                    column=headers.get('civility', 'civility')))
+            clean['notes'] = '\n'.join(filter(None, [clean.get('notes'),
+                        gettext('mons_crm.msg_import_note_civility',
+                            value=written)]))
     if clean.get('birth_date'):
         date = parse_date(clean['birth_date'])
         if not date:
@@ -145,7 +196,7 @@ def check_row(line, values):
                     line=line, date=clean['birth_date']))
         else:
             clean['birth_date'] = date.isoformat()
-    return clean, errors
+    return clean, errors, remarks
 
 
 def full_name(clean):

@@ -1,4 +1,8 @@
 "Mailing lists: owning and sharing services, saved filter, export."
+import datetime as dt
+
+from sql import Null
+
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.mons_base.caller import acting_as
@@ -10,6 +14,7 @@ from . import saved_filter
 from .exceptions import MailingError
 from .party import LANGUAGES
 from .personal import is_steward
+from .sources import LEGAL_BASES
 
 FILTER_FIELDS = {'filter_categories', 'filter_sections', 'filter_languages',
     'filter_relation_type', 'filter_relation_to', 'filter_domain'}
@@ -63,6 +68,12 @@ class EmailList(metaclass=PoolMeta):
         help="The user who last defined the saved filter: the filter finds "
         "the contacts this user may read, and no others.")
 
+    filter_legal_basis = fields.Selection(LEGAL_BASES,
+        "Legal Basis of the Filter", required=True,
+        help="Why the contacts the saved filter finds may be written to: "
+        "recorded with each subscription it makes. A filter cannot prove a "
+        "consent.")
+
     @classmethod
     def __setup__(cls):
         super().__setup__()
@@ -73,6 +84,19 @@ class EmailList(metaclass=PoolMeta):
                     },
                 'export': {},
                 })
+
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        table = cls.__table__()
+        Transaction().connection.cursor().execute(*table.update(
+                [table.filter_legal_basis], ['public_task'],
+                where=table.filter_legal_basis == Null))
+
+    @classmethod
+    def default_filter_legal_basis(cls):
+        # The City writes to its contacts for its public tasks
+        return 'public_task'
 
     @classmethod
     def default_kind(cls):
@@ -172,6 +196,11 @@ class EmailList(metaclass=PoolMeta):
                 raise MailingError(gettext(
                         'mons_crm.msg_list_filter_no_owner',
                         list=list_.rec_name))
+            if list_.filter_legal_basis == 'consent':
+                raise MailingError(gettext(
+                        'mons_crm.msg_list_filter_consent',
+                        list=list_.rec_name))
+            proof = list_.filter_proof()
             domain = list_.get_filter_domain()
             # The filter finds what its responsible user may read
             with acting_as(pool, owner.id):
@@ -189,8 +218,47 @@ class EmailList(metaclass=PoolMeta):
                         'email': email,
                         'contact': party_id,
                         'source': 'filter',
+                        'legal_basis': list_.filter_legal_basis,
+                        'consent_proof': proof,
                         })
             Email.create(to_create)
+
+    def filter_proof(self):
+        "Who subscribed by which filter, when, on which basis: in French"
+        pool = Pool()
+        User = pool.get('res.user')
+        Lang = pool.get('ir.lang')
+        lang = Lang.get('fr')
+        parts = []
+        if self.filter_categories:
+            parts.append(gettext('mons_crm.msg_filter_proof_categories',
+                    names=', '.join(c.rec_name
+                        for c in self.filter_categories)))
+        if self.filter_sections:
+            parts.append(gettext('mons_crm.msg_filter_proof_sections',
+                    names=', '.join(s.rec_name
+                        for s in self.filter_sections)))
+        if self.filter_languages:
+            parts.append(gettext('mons_crm.msg_filter_proof_languages',
+                    names=', '.join(self.filter_languages)))
+        if self.filter_relation_type:
+            parts.append(gettext('mons_crm.msg_filter_proof_relation',
+                    name=self.filter_relation_type.rec_name,
+                    to=(self.filter_relation_to.rec_name
+                        if self.filter_relation_to else '*')))
+        if (self.filter_domain or '').strip():
+            parts.append(gettext('mons_crm.msg_filter_proof_domain',
+                    domain=self.filter_domain.strip()))
+        user = User(Transaction().user) if Transaction().user else None
+        now = dt.datetime.now()
+        return gettext('mons_crm.msg_filter_proof',
+            list=self.rec_name, filter='; '.join(parts),
+            user=user.rec_name if user else '-',
+            owner=self.filter_owner.rec_name,
+            date=lang.strftime(now, '%d/%m/%Y %H:%M'),
+            basis=dict(self.fields_get(['filter_legal_basis'])
+                ['filter_legal_basis']['selection'])[
+                self.filter_legal_basis])
 
     @classmethod
     @ModelView.button_action('mons_crm.wizard_list_export')

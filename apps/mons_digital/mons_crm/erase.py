@@ -159,9 +159,9 @@ class Erase(metaclass=PoolMeta):
         result = super().to_erase(party_id)
         result.append(
             (Party, [('id', '=', party_id)], False,
-                ['first_name', 'last_name', 'civility', 'birth_date',
-                    'crm_notes'],
-                [None] * 5))
+                ['first_name', 'last_name', 'civility', 'title',
+                    'birth_date', 'crm_notes'],
+                [None] * 6))
         # Consent records prove the processing was lawful: their date, list
         # and source stay, the personal proof goes, and the consent is
         # withdrawn with the person.

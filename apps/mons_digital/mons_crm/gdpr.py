@@ -15,7 +15,7 @@ from trytond.transaction import (
     Transaction, inactive_records, without_check_access)
 
 from .exceptions import ConsentError
-from .sources import SOURCES
+from .sources import LEGAL_BASES, SOURCES
 from .normalize import valid_email
 
 
@@ -31,6 +31,7 @@ class Consent(ModelSQL, ModelView):
     subscription = fields.Many2One('marketing.email', "Subscription",
         ondelete='SET NULL', readonly=True)
     source = fields.Selection(SOURCES, "Source", readonly=True)
+    legal_basis = fields.Selection(LEGAL_BASES, "Legal Basis", readonly=True)
     given_at = fields.DateTime("Given at", readonly=True)
     confirmed_at = fields.DateTime("Confirmed at", readonly=True,
         help="Date of the confirmation by email (double opt-in).")
@@ -77,6 +78,7 @@ class Consent(ModelSQL, ModelView):
                     'list_': email.list_.id,
                     'subscription': email.id,
                     'source': email.source,
+                    'legal_basis': email.legal_basis,
                     'given_at': now,
                     'proof': email.consent_proof,
                     'ip_address': context.get('crm_ip_address'),

@@ -48,8 +48,8 @@ class Replace(metaclass=PoolMeta):
         if source.crm_notes and source.crm_notes != destination.crm_notes:
             values['crm_notes'] = '\n'.join(filter(None, [
                         destination.crm_notes, source.crm_notes]))
-        for name in ['first_name', 'last_name', 'civility', 'birth_date',
-                'owner_service']:
+        for name in ['first_name', 'last_name', 'civility', 'title',
+                'birth_date', 'owner_service']:
             if not getattr(destination, name) and getattr(source, name):
                 value = getattr(source, name)
                 values[name] = getattr(value, 'id', value)

@@ -31,6 +31,13 @@ class Party(metaclass=PoolMeta):
             ], "Civility",
         states={'invisible': Eval('crm_kind') != 'person'},
         help="Used in the greeting of emails.")
+    title = fields.Selection([
+            (None, ""),
+            ('dr', "Doctor"),
+            ('me', "Maître"),
+            ('prof', "Professor"),
+            ], "Title",
+        states={'invisible': Eval('crm_kind') != 'person'})
     first_name = fields.Char("First Name",
         states={'invisible': Eval('crm_kind') != 'person'})
     last_name = fields.Char("Last Name",

@@ -10,7 +10,7 @@ from .exceptions import PersonalDataError
 # The kind is one of them: a rule that depended on it could be opened by
 # changing it first.
 PERSONAL_FIELDS = {
-    'name', 'first_name', 'last_name', 'civility', 'birth_date',
+    'name', 'first_name', 'last_name', 'civility', 'title', 'birth_date',
     'crm_kind', 'language', 'lang', 'code', 'owner_service', 'active',
     'replaced_by',
     }

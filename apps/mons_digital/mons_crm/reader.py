@@ -29,7 +29,8 @@ def _cell(value):
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime):
-        return (value.date().isoformat() if not value.time()
+        # A time object is never false: midnight is compared
+        return (value.date().isoformat() if value.time() == dt.time()
             else value.isoformat())
     if isinstance(value, dt.date):
         return value.isoformat()

@@ -13,6 +13,14 @@ SOURCES = [
     ('paper', "Paper Form"),
     ('api', "API"),
     ]
+# Lawful bases of processing (GDPR art. 6.1) a subscription rests on
+LEGAL_BASES = [
+    ('consent', "Consent (art. 6.1.a)"),
+    ('contract', "Contract (art. 6.1.b)"),
+    ('legal_obligation', "Legal Obligation (art. 6.1.c)"),
+    ('public_task', "Public Task (art. 6.1.e)"),
+    ('legitimate_interest', "Legitimate Interest (art. 6.1.f)"),
+    ]
 
 
 def crm_url(path, **params):

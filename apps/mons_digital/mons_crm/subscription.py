@@ -1,10 +1,16 @@
 "Subscription of an address to a list: contact, source, consent."
 import datetime as dt
 
+from sql import Null
+
+from trytond.i18n import gettext
 from trytond.model import Index, fields
 from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
 
-from .sources import SOURCES, crm_url
+from .exceptions import MailingError
+from .normalize import valid_email
+from .sources import LEGAL_BASES, SOURCES, crm_url
 
 
 class Email(metaclass=PoolMeta):
@@ -19,6 +25,8 @@ class Email(metaclass=PoolMeta):
     source = fields.Selection(SOURCES, "Source", required=True)
     consent_proof = fields.Text("Consent Proof",
         help="How the consent was given: form, email, signed paper...")
+    legal_basis = fields.Selection(LEGAL_BASES, "Legal Basis", required=True,
+        help="Why the City may write to this address (GDPR art. 6.1).")
     consent = fields.Many2One('mons.crm.consent', "Consent", readonly=True,
         ondelete='SET NULL')
     bounces = fields.Integer("Bounces", readonly=True)
@@ -31,8 +39,32 @@ class Email(metaclass=PoolMeta):
         cls.party.searcher = 'search_party'
 
     @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        table = cls.__table__()
+        # Subscriptions made before the basis was recorded were consents
+        Transaction().connection.cursor().execute(*table.update(
+                [table.legal_basis], ['consent'],
+                where=table.legal_basis == Null))
+
+    @classmethod
     def default_source(cls):
         return 'desk'
+
+    @classmethod
+    def default_legal_basis(cls):
+        return 'consent'
+
+    @classmethod
+    def validate_fields(cls, emails, field_names):
+        super().validate_fields(emails, field_names)
+        if field_names and 'email' not in field_names:
+            return
+        for email in emails:
+            if email.email and not valid_email(email.email):
+                raise MailingError(gettext(
+                        'mons_crm.msg_subscription_bad_email',
+                        email=email.email))
 
     @classmethod
     def default_subscribed_at(cls):

@@ -11,13 +11,15 @@ from trytond.transaction import Transaction
 
 from .. import normalize
 from .import_tests import ImportTests
+from .import_xlsx_tests import ImportXlsxTests
 from .mailing_tests import MailingTests
 from .trust_tests import TrustTests
 from .upload_tests import UploadTests
 from .tools import as_user, create_person, setup_city
 
 
-class MonsCrmTestCase(UploadTests, TrustTests, ImportTests, MailingTests,
+class MonsCrmTestCase(UploadTests, TrustTests, ImportTests, ImportXlsxTests,
+        MailingTests,
         DeskViewsTestMixin, FrenchTranslationTestMixin, CompanyTestMixin,
         ModuleTestCase):
     "Test mons_crm module"
