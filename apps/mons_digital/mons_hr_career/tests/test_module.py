@@ -12,6 +12,12 @@ class MonsHrCareerTestCase(
     "Test Mons HR Career module"
     module = 'mons_hr_career'
 
+    @property
+    def _skip_company_rule(self):
+        # Scanned files follow their import's rule (__access__)
+        return super()._skip_company_rule | {
+            ('hr.career.scan.line', 'company')}
+
     @with_transaction()
     def test_job_description_competencies(self):
         "A job description lists competencies with a level of their own"
