@@ -14,6 +14,9 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         help="Emails sent by one background task.")
     send_interval = fields.Integer("Seconds between Batches", required=True,
         help="Throttling of mass emails to respect the mail server limits.")
+    bounce_limit = fields.Integer("Bounces before Stopping", required=True,
+        help="An address that bounced this many times gets no more mass "
+        "emails.")
     import_batch_size = fields.Integer("Import Batch Size", required=True,
         help="Rows imported by one background task.")
     background_rows = fields.Integer("Rows Checked at Once", required=True,
@@ -34,6 +37,10 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_send_interval(cls):
         return 60
+
+    @classmethod
+    def default_bounce_limit(cls):
+        return 3
 
     @classmethod
     def default_import_batch_size(cls):

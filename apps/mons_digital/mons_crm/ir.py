@@ -11,4 +11,6 @@ class Cron(metaclass=PoolMeta):
                 ('party.duplicate|detect', "Detect Duplicate Contacts"),
                 ('party.party|flag_retention',
                     "Flag Contacts for Retention Review"),
+                ('marketing.email.message|send_due',
+                    "Send the Scheduled Mass Emails"),
                 ])

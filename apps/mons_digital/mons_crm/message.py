@@ -38,11 +38,124 @@ class Message(metaclass=PoolMeta):
     count_unsubscribed = fields.Function(
         fields.Integer("Unsubscribed"), 'get_counts')
     count_pending = fields.Function(fields.Integer("Pending"), 'get_counts')
+    language = fields.Many2One('ir.lang', "Language", required=True,
+        states={'readonly': Eval('state') != 'draft'},
+        help="Language of the title and content above: recipients of "
+        "another language get their version, or else this one.")
+    versions = fields.One2Many('marketing.email.message.version', 'message',
+        "Other Languages",
+        states={'readonly': Eval('state') != 'draft'})
+    send_at = fields.DateTime("Send at",
+        states={
+            'readonly': Eval('state') != 'draft',
+            'required': Eval('state') == 'scheduled',
+            },
+        help="Sent by the scheduler at this time when scheduled.")
+    failure = fields.Text("Failure", readonly=True,
+        states={'invisible': ~Eval('failure')})
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         cls.content.help = CONTENT_HELP
+        cls.state.selection.extend([
+                ('scheduled', "Scheduled"),
+                ('failed', "Failed"),
+                ])
+        cls._transitions |= {
+            ('draft', 'scheduled'),
+            ('scheduled', 'draft'),
+            ('scheduled', 'sending'),
+            ('sending', 'failed'),
+            ('failed', 'sending'),
+            }
+        cls._buttons['draft']['invisible'] = ~Eval('state').in_(
+            ['sending', 'scheduled'])
+        cls._buttons.update({
+                'schedule': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'resume': {
+                    'invisible': Eval('state') != 'failed',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def copy(cls, messages, default=None):
+        # A copy is a new mailing: none of the deliveries, failure or
+        # schedule of the original
+        default = dict(default or {})
+        default.setdefault('recipients', None)
+        default.setdefault('failure', None)
+        default.setdefault('send_at', None)
+        return super().copy(messages, default=default)
+
+    @classmethod
+    def default_language(cls):
+        Lang = Pool().get('ir.lang')
+        code = Transaction().context.get('language') or 'fr'
+        langs = Lang.search([('code', '=', code)], limit=1) or Lang.search(
+            [('code', '=', 'fr')], limit=1)
+        return langs[0].id if langs else None
+
+    @classmethod
+    def validate_fields(cls, messages, field_names):
+        super().validate_fields(messages, field_names)
+        if field_names and 'send_at' not in field_names:
+            return
+        now = dt.datetime.now()
+        for message in messages:
+            if message.state == 'draft' and message.send_at \
+                    and message.send_at < now - dt.timedelta(minutes=1) \
+                    and (not field_names or 'send_at' in field_names):
+                raise MailingError(gettext('mons_crm.msg_send_at_past',
+                        message=message.rec_name))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('scheduled')
+    def schedule(cls, messages):
+        "Leave the message to the scheduler, which sends it at send_at"
+        for message in messages:
+            if not message.send_at:
+                raise MailingError(gettext('mons_crm.msg_send_at_required',
+                        message=message.rec_name))
+            message._templates()
+
+    @classmethod
+    def send_due(cls):
+        "Cron: send the scheduled messages whose time has come"
+        messages = cls.search([
+                ('state', '=', 'scheduled'),
+                ('send_at', '<=', dt.datetime.now()),
+                ])
+        if messages:
+            cls.send(messages)
+
+    @classmethod
+    @Workflow.transition('failed')
+    def fail(cls, messages, error):
+        "A batch could not be sent: the mailing shows why and waits"
+        cls.write(messages, {'failure': gettext(
+                    'mons_crm.msg_mailing_failed',
+                    at=dt.datetime.now().replace(microsecond=0),
+                    error=error)})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('sending')
+    def resume(cls, messages):
+        "Send the pending deliveries of a failed mailing"
+        pool = Pool()
+        Configuration = pool.get('mons.crm.configuration')
+        for message in messages:
+            message._templates()
+        cls.write(messages, {'failure': None})
+        config_ = Configuration(1)
+        cls.schedule_batches(messages, config_.send_batch_size,
+            config_.send_interval)
 
     @fields.depends('template', 'title', 'content')
     def on_change_template(self):
@@ -98,11 +211,13 @@ class Message(metaclass=PoolMeta):
                 raise MailingError(gettext(
                         'mons_crm.msg_message_no_content',
                         message=message.rec_name))
+            message._templates()
             if message.recipients:
                 continue
             emails = Email.search([
                     ('list_', '=', message.list_.id),
                     ('active', '=', True),
+                    ('bounces', '<', config_.bounce_limit),
                     ])
             Recipient.create([{
                         'message': message.id,
@@ -110,11 +225,11 @@ class Message(metaclass=PoolMeta):
                         'address': e.email,
                         'party': e.contact.id if e.contact else None,
                         } for e in emails])
-        cls.schedule(messages, config_.send_batch_size,
+        cls.schedule_batches(messages, config_.send_batch_size,
             config_.send_interval)
 
     @classmethod
-    def schedule(cls, messages, batch_size, interval):
+    def schedule_batches(cls, messages, batch_size, interval):
         "Queue batches of pending recipients spaced by interval seconds"
         pool = Pool()
         Recipient = pool.get('marketing.email.message.recipient')
@@ -159,7 +274,7 @@ class Message(metaclass=PoolMeta):
                 busy.update(task.data.get('instances') or [])
         messages = [m for m in messages if m.id not in busy]
         config_ = Configuration(1)
-        cls.schedule(messages, config_.send_batch_size, 0)
+        cls.schedule_batches(messages, config_.send_batch_size, 0)
 
     @classmethod
     def send_batch(cls, messages, recipient_ids):
@@ -173,7 +288,13 @@ class Message(metaclass=PoolMeta):
                     ('message', '=', message.id),
                     ('state', '=', 'pending'),
                     ])
-            message.deliver_recipients(recipients)
+            try:
+                message.deliver_recipients(recipients)
+            except (MailingError, smtplib.SMTPException, OSError) as error:
+                # Committed with the deliveries already made: the other
+                # batches stop, the rest stays pending for "Resume"
+                cls.fail([message], str(error) or error.__class__.__name__)
+                continue
             if not Recipient.search([
                         ('message', '=', message.id),
                         ('state', '=', 'pending'),
@@ -193,7 +314,26 @@ class Message(metaclass=PoolMeta):
     def _template(self):
         return check_content(self.content, self.rec_name)
 
-    def sandbox_values(self, email):
+    def _templates(self):
+        """{language code: (title, template)}: this message's own language
+        and each other-language version, all checked before any sending"""
+        own = self.language.code if self.language else 'fr'
+        templates = {own: (self.title, self._template())}
+        for version in self.versions:
+            templates[version.language.code] = (version.title,
+                check_content(version.content, version.rec_name))
+        templates[None] = templates[own]
+        return templates
+
+    def recipient_language(self, email, templates):
+        "The language the subscription reads: its contact's if written"
+        party = email.contact
+        code = party.language if party and party.language else None
+        if code in templates:
+            return code
+        return self.language.code if self.language else 'fr'
+
+    def sandbox_values(self, email, language=None):
         """The documented placeholders for a subscription, as plain values
         (never records: the template cannot walk from them)"""
         party = email.contact
@@ -201,7 +341,7 @@ class Message(metaclass=PoolMeta):
         service = list_.service if list_ else None
         from_cfg = (config.get('marketing', 'email_from')
             or config.get('email', 'from'))
-        language = (party.language if party else None) or 'fr'
+        language = language or (party.language if party else None) or 'fr'
         if party:
             greeting = party.get_greeting(language)
             contact = {
@@ -212,7 +352,7 @@ class Message(metaclass=PoolMeta):
                 'language': language,
                 }
         else:
-            greeting = GREETINGS['fr'][None]
+            greeting = GREETINGS.get(language, GREETINGS['fr'])[None]
             contact = {}
         return {
             'greeting': greeting,
@@ -234,20 +374,23 @@ class Message(metaclass=PoolMeta):
                 },
             }
 
-    def render(self, email, template=None):
-        "Personalised (subject, html) for a subscription"
-        template = template or self._template()
+    def render(self, email, templates=None):
+        """Personalised (subject, html) for a subscription, in the language
+        of its contact when the message has a version in it"""
+        templates = templates or self._templates()
+        language = self.recipient_language(email, templates)
+        title, template = templates[language]
         try:
             content = template_sandbox.render(
-                template, self.sandbox_values(email))
+                template, self.sandbox_values(email, language))
         except template_sandbox.TemplateRefused as refused:
             raise MailingError(gettext('mons_crm.msg_template_expression',
                     template=self.rec_name,
                     expression=refused.detail)) from refused
-        return self.title, content
+        return title, content
 
-    def build_email(self, email, template=None):
-        title, content = self.render(email, template=template)
+    def build_email(self, email, templates=None):
+        title, content = self.render(email, templates=templates)
         from_cfg = (config.get('marketing', 'email_from')
             or config.get('email', 'from'))
         msg = new_message(self.from_ or from_cfg)
@@ -267,11 +410,11 @@ class Message(metaclass=PoolMeta):
 
     def deliver(self, emails):
         "Send now to the given subscriptions (test send)"
-        template = self._template()
+        templates = self._templates()
         server = get_smtp_server(strict=True)
         try:
             for email in emails:
-                msg = self.build_email(email, template=template)
+                msg = self.build_email(email, templates=templates)
                 server.send_message(msg)
         finally:
             server.quit()
@@ -280,7 +423,9 @@ class Message(metaclass=PoolMeta):
         pool = Pool()
         Recipient = pool.get('marketing.email.message.recipient')
         Email = pool.get('marketing.email')
-        template = self._template()
+        Configuration = pool.get('mons.crm.configuration')
+        templates = self._templates()
+        limit = Configuration(1).bounce_limit
         server = None
         now = dt.datetime.now
         to_write = []
@@ -293,7 +438,15 @@ class Message(metaclass=PoolMeta):
                     to_write.extend([[recipient], {
                                 'state': 'unsubscribed'}])
                     continue
-                msg = self.build_email(email, template=template)
+                if (email.bounces or 0) >= limit:
+                    to_write.extend([[recipient], {
+                                'state': 'bounced',
+                                'error': gettext(
+                                    'mons_crm.msg_address_bouncing',
+                                    count=email.bounces),
+                                }])
+                    continue
+                msg = self.build_email(email, templates=templates)
                 if server is None:
                     server = get_smtp_server(strict=True)
                 try:
