@@ -13,9 +13,8 @@ class OnlineApplications(ModelSQL, ModelView):
     __string__ = "Online Applications per Month"
     __name__ = 'hr.applicant.online_count'
 
-    # Not named "company": the public counts every organisation's part
-    organisation = fields.Many2One('company.company', "Organisation",
-        readonly=True)
+    # The organisation's name: the public counts every organisation's part
+    organisation = fields.Char("Organisation", readonly=True)
     year = fields.Integer("Year", readonly=True)
     month = fields.Integer("Month", readonly=True)
     applications = fields.Integer("Applications", readonly=True)
@@ -30,24 +29,30 @@ class OnlineApplications(ModelSQL, ModelView):
         pool = Pool()
         Applicant = pool.get('hr.applicant')
         Opening = pool.get('hr.job.opening')
+        Company = pool.get('company.company')
+        Party = pool.get('party.party')
         applicant = Applicant.__table__()
         opening = Opening.__table__()
+        company = Company.__table__()
+        party = Party.__table__()
         year = Extract('YEAR', applicant.received_date)
         month = Extract('MONTH', applicant.received_date)
         return applicant.join(opening,
             condition=applicant.opening == opening.id
+            ).join(company, condition=opening.company == company.id
+            ).join(party, condition=company.party == party.id
             ).select(
                 Min(applicant.id).as_('id'),
                 Literal(0).as_('create_uid'),
                 Min(applicant.create_date).as_('create_date'),
-                opening.company.as_('organisation'),
+                party.name.as_('organisation'),
                 year.as_('year'),
                 month.as_('month'),
                 Count(applicant.id).as_('applications'),
                 where=(applicant.source == 'portal')
                 & (applicant.state != 'draft')
                 & (applicant.received_date != None),  # noqa: E711
-                group_by=[opening.company, year, month])
+                group_by=[party.name, year, month])
 
     @classmethod
     def total(cls):
