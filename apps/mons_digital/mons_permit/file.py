@@ -124,6 +124,7 @@ class File(Workflow, ModelSQL, ModelView):
             ], "Origin", required=True, readonly=True)
     state = fields.Selection(STATES, "State", required=True, readonly=True,
         sort=False)
+    state_string = state.translated('state')
     object = fields.Char("Object", required=True,
         states={'readonly': ~Eval('state').in_(['draft', 'deposited',
                         'incomplete'])},
