@@ -309,3 +309,29 @@ class RecruitmentTestCase(unittest.TestCase):
             again, _ = _apply(opening, name="Ancien",
                 email='ancien@example.be')
             self.assertFalse(again.duplicate_of)
+
+
+class RecruitmentDemoTestCase(unittest.TestCase):
+    "The recruitment demo loads and respects the pipeline"
+
+    @classmethod
+    def setUpClass(cls):
+        activate_module('mons_hr_career')
+
+    @with_transaction()
+    def test_demo(self):
+        import random
+        from trytond.modules.mons_hr_career import recruitment_demo
+        pool = Pool()
+        Applicant = pool.get('hr.applicant')
+        Opening = pool.get('hr.job.opening')
+        Company = pool.get('company.company')
+        if not Company.search([('party.name', 'ilike', '%CPAS%')]):
+            create_company(name="Ville de Mons")
+            create_company(name="CPAS de Mons")
+        recruitment_demo.load_demo(random.Random(1))
+        self.assertTrue(Opening.search([('state', '=', 'published')]))
+        benali = Applicant.search([('name', '=', "Y. Benali")])
+        self.assertTrue(benali and benali[0].duplicate_of)
+        self.assertTrue(all(a.sms_text and len(a.sms_text) <= 160
+                for a in Applicant.search([])))
