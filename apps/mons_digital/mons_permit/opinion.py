@@ -204,6 +204,11 @@ class Opinion(Workflow, ModelSQL, ModelView):
         super().write(*args)
 
     @classmethod
+    def _workflow_write(cls, opinions, values):
+        with Transaction().set_context(_permit_workflow=True):
+            cls.write(opinions, values)
+
+    @classmethod
     @ModelView.button
     @check_state('request', ['draft'])
     @Workflow.transition('requested')

@@ -202,6 +202,13 @@ class PermitWorkflowTestCase(unittest.TestCase):
             File.notify([file])
             self.assertEqual(file.state, 'notified')
             self.assertIsNotNone(file.appeal_due)
+            for name, record in [('permit.file.notification', file),
+                    ('permit.inquiry.poster', inquiry)]:
+                Report = pool.get(name, type='report')
+                ext, content, _, filename = Report.execute([record.id], {})
+                self.assertEqual(ext, 'pdf')
+                self.assertTrue(bytes(content).startswith(b'%PDF'))
+                self.assertNotIn('/', filename)
 
     @with_transaction()
     def test_opinions(self):
@@ -301,6 +308,9 @@ class PermitWorkflowTestCase(unittest.TestCase):
                 [(n.parcel.capakey, [o.name for o in n.owners])
                     for n in inquiry.neighbours],
                 [('53053A0002/00_000', ['A']), ('53053A0003/00_000', ['B'])])
+            Notice = pool.get('permit.inquiry.notice', type='report')
+            ext, content, _, _ = Notice.execute([inquiry.id], {})
+            self.assertTrue(bytes(content).startswith(b'%PDF'))
             location = json.loads(file.location)
             self.assertEqual(location['type'], 'Polygon')
             lon, lat = location['coordinates'][0][0]
@@ -343,3 +353,47 @@ class PermitWorkflowTestCase(unittest.TestCase):
             self.assertRefused(AccessError, ProcedureType.write, [type_],
                 {'decision_days': 10})
 
+    @with_transaction()
+    def test_reminders_and_overdue(self):
+        "The officer is reminded once before each deadline; overdue listed"
+        pool = Pool()
+        File = pool.get('permit.file')
+        User = pool.get('res.user')
+        Reminder = pool.get('permit.file.reminder')
+        Email = pool.get('ir.email')
+        Body = pool.get('permit.opinion.body')
+        Opinion = pool.get('permit.opinion')
+        Party = pool.get('party.party')
+        self.setup()
+        officer, = User.create([{'login': 'urb', 'name': "Urbanisme",
+                    'email': 'urbanisme@mons.be'}])
+        fire, = Party.create([{'name': "Zone de secours"}])
+        body, = Body.create([{'party': fire.id, 'code': 'SRI',
+                    'email': 'prevention@zone.be'}])
+        with set_company(self.company):
+            file = self.file(deposit_date=D(2026, 9, 1), officer=officer.id)
+            other = self.file(deposit_date=D(2026, 9, 1))
+            File.deposit([file, other])
+            # Completeness due on 21/09; reminder days: 5
+            File.send_reminders(D(2026, 9, 15))
+            self.assertEqual(Reminder.search([], count=True), 0)
+            File.send_reminders(D(2026, 9, 16))
+            File.send_reminders(D(2026, 9, 17))
+            reminder, = Reminder.search([])
+            self.assertEqual((reminder.file, reminder.due_date,
+                    reminder.recipient),
+                (file, D(2026, 9, 21), 'urbanisme@mons.be'))
+            email, = Email.search([('resource', '=', str(file))])
+            self.assertIn('21/09/2026', email.subject)
+            File.write([file], {'complete_date': D(2026, 9, 10)})
+            File.declare_complete([file])
+            opinion, = Opinion.create([{'file': file.id, 'body': body.id,
+                        'days': 30, 'request_date': D(2026, 9, 11)}])
+            Opinion.request([opinion])
+            File.send_reminders(D(2026, 10, 8))
+            self.assertEqual(opinion.reminded, D(2026, 10, 8))
+            self.assertEqual(Email.search([], count=True), 3)
+            # Today (December 2026 or later) both files are overdue
+            self.assertEqual(File.search([('overdue', '=', True)],
+                    order=[('id', 'ASC')]), [file, other])
+            self.assertEqual(File.search([('overdue', '=', False)]), [])
