@@ -47,16 +47,24 @@ def jsonable(value):
 class Records:
     "Queries on the online version of a dataset"
 
-    def __init__(self, dataset):
+    def __init__(self, dataset, geo_fields=False):
+        "geo_fields: select * adds geo_point_2d and geo_shape (Explore)"
         self.dataset = dataset
         self.version = dataset.current_version
         self.columns = self.version.stored_columns
         self.table = storage.table(self.version.id)
+        geo = None
+        if dataset.has_coordinates:
+            geo = (dataset.latitude_field, dataset.longitude_field)
         self.query = RecordQuery(self.table, self.columns,
             version_id=self.version.id,
-            search_index=storage.has_search_index(self.version.id))
+            search_index=storage.has_search_index(self.version.id), geo=geo)
+        self.query.star_geo = geo_fields
 
     def typed(self, name, value):
+        post = self.query.post.get(name)
+        if post is not None:
+            return post(value)
         c = self.query.by_name.get(name)
         if value is None or c is None:
             return jsonable(value)
@@ -102,10 +110,19 @@ class Records:
                     raise QueryError(
                         "Le champ %s doit figurer dans group_by ou être agrégé"
                         % name)
-        aggregate = any(a for _, _, a in items)
         aliases = {n: e for n, e, _ in items}
-        order = self.query.order(order_by, aliases) if order_by else (
-            [] if group or aggregate else [self.table.id.asc])
+        order = self.query.order(order_by, aliases) if order_by else None
+        return self.fetch_items(items, where=where, group=group,
+            order=order, limit=limit, offset=offset)
+
+    def fetch_items(self, items, where=None, group=None, order=None,
+            limit=10, offset=0):
+        """Return (names, rows as dicts, total count) of parsed items
+        [(name, expression, is_aggregate)]"""
+        group = group or []
+        aggregate = any(a for _, _, a in items)
+        if order is None:
+            order = [] if group or aggregate else [self.table.id.asc]
         columns = [e.as_(n) for n, e, _ in items]
         cursor = Transaction().connection.cursor()
         query = self.table.select(*columns, where=where,
@@ -143,6 +160,7 @@ class Records:
                 for n, _, _ in items],
             'where': where,
             'order': order,
+            'post': [self.query.post.get(n) for n, _, _ in items],
             'dataset': self.dataset.id,
             'table': self.table,
             }

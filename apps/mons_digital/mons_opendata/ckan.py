@@ -1,11 +1,10 @@
 "The subset of the CKAN Action API that harvesters and ckanapi use."
 import json
-import shlex
-import unicodedata
 import uuid
 from http import HTTPStatus
 
 from . import vocabulary as voc
+from .ckan_fq import FilterError, FilterQuery, fold
 from .api import Records, find_dataset, jsonable, visible_datasets
 from .query import QueryError
 
@@ -17,8 +16,8 @@ MAX_ROWS = 1000
 MAX_RECORDS = 32000
 MAX_OFFSET = 1000000
 # Parameters that are text when given (a POST body may give anything)
-TEXT_PARAMETERS = {'q', 'fq', 'sort', 'id', 'name', 'resource_id',
-    'all_fields'}
+TEXT_PARAMETERS = {'q', 'fq', 'sort', 'id', 'name', 'resource_id', 'sql',
+    'query'}
 
 
 class NotFound(Exception):
@@ -30,12 +29,6 @@ class ValidationError(Exception):
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-def fold(text):
-    "Lower-case without accents, for search"
-    text = unicodedata.normalize('NFKD', str(text or ''))
-    return ''.join(c for c in text if not unicodedata.combining(c)).lower()
 
 
 def org_name(service):
@@ -53,6 +46,25 @@ def organization_dict(service, count=None):
         'state': 'active',
         'is_organization': True,
         'image_url': '',
+        }
+    if count is not None:
+        result['package_count'] = count
+    return result
+
+
+def group_dict(theme, count=None):
+    "A data theme of the EU vocabulary as a CKAN group"
+    result = {
+        'id': theme.lower(),
+        'name': theme.lower(),
+        'title': voc.THEMES_FR[theme],
+        'display_name': voc.THEMES_FR[theme],
+        'description': dict(voc.THEMES)[theme],
+        'type': 'group',
+        'state': 'active',
+        'is_organization': False,
+        'image_url': '',
+        'approval_status': 'approved',
         }
     if count is not None:
         result['package_count'] = count
@@ -87,7 +99,6 @@ def resource_dict(dataset, distribution, base, position=0):
 def package_dict(dataset, base):
     resources = [resource_dict(dataset, d, base, i)
         for i, d in enumerate(dataset.distributions)]
-    themes = dict(voc.THEMES)
     tags = [{'name': k, 'display_name': k, 'state': 'active'}
         for k in dataset.keyword_list]
     extras = [
@@ -127,9 +138,7 @@ def package_dict(dataset, base):
         if dataset.current_version else None,
         'owner_org': org_name(dataset.service),
         'organization': organization_dict(dataset.service),
-        'groups': [{'name': t.lower(), 'title': themes[t],
-                'display_name': voc.THEMES_FR[t]}
-            for t in dataset.themes or []],
+        'groups': [group_dict(t) for t in dataset.themes or []],
         'tags': tags,
         'num_tags': len(tags),
         'resources': resources,
@@ -151,6 +160,18 @@ def _int(params, name, default, maximum):
         raise ValidationError(name, "« %s » doit être compris entre 0 et "
             "%d." % (name, maximum))
     return value
+
+
+def _bool(params, name):
+    value = params.get(name, False)
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {'true', '1', 'yes', 'on'}:
+        return True
+    if text in {'false', '0', 'no', 'off', ''}:
+        return False
+    raise ValidationError(name, "« %s » doit valoir true ou false." % name)
 
 
 def check_parameters(params):
@@ -176,54 +197,33 @@ def _facet_values(package):
         }
 
 
-def _matches_fq(package, fq):
-    values = _facet_values(package)
+RANGE_FIELDS = {'metadata_modified', 'metadata_created', 'name', 'id',
+    'title', 'num_resources', 'num_tags'}
+
+
+def _filter(text, field='fq'):
     try:
-        terms = shlex.split(fq)
-    except ValueError:
-        raise ValidationError('fq', "Guillemets non fermés dans « fq ».")
-    for term in terms:
-        negate = term.startswith('-')
-        term = term.lstrip('+-')
-        if ':' not in term:
-            continue
-        key, value = term.split(':', 1)
-        key = {'tags': 'tags', 'organization': 'organization',
-            'owner_org': 'organization'}.get(key, key)
-        candidates = values.get(key)
-        if candidates is None:
-            found = False
-        else:
-            found = fold(value.strip('"')) in {fold(c) for c in candidates} \
-                or value == '*'
-        if found == negate:
-            return False
-    return True
+        return FilterQuery(text, _facet_values, RANGE_FIELDS)
+    except FilterError as e:
+        raise ValidationError(e.field if e.field != 'fq' else field,
+            str(e))
+
+
+def _matches_fq(package, fq):
+    return fq.matches(package)
 
 
 def _matches_q(package, q):
-    if not q or q.strip() in {'*:*', '*', ''}:
+    if q.tree is None:
         return True
     text = fold(' '.join([package['title'], package['notes'],
                 package['name'], ' '.join(t['name'] for t in package['tags']),
                 package['organization']['title']]))
-    try:
-        terms = shlex.split(q)
-    except ValueError:
-        # unbalanced quotes: the words as typed
-        terms = q.split()
-    for term in terms:
-        if ':' in term and not term.startswith('http'):
-            key, value = term.split(':', 1)
-            if not _matches_fq(package, '%s:%s' % (key, json.dumps(value))):
-                return False
-            continue
-        if fold(term) not in text:
-            return False
-    return True
+    return q.matches(package, lambda term: fold(term) in text)
 
 
 SORTS = {
+    'id': lambda p: p['id'],
     'metadata_modified': lambda p: p['metadata_modified'] or '',
     'metadata_created': lambda p: p['metadata_created'] or '',
     'title_string': lambda p: fold(p['title']),
@@ -239,16 +239,23 @@ def package_search(pool, params, base):
     start = _int(params, 'start', 0, MAX_OFFSET)
     packages = [package_dict(d, base)
         for d in visible_datasets(pool)]
+    q = params.get('q') or ''
+    if q.strip() in {'*:*', '*'}:
+        q = ''
+    q, fq = _filter(q, 'q'), _filter(params.get('fq') or '')
     packages = [p for p in packages
-        if _matches_q(p, params.get('q')) and _matches_fq(
-            p, params.get('fq') or '')]
+        if _matches_q(p, q) and _matches_fq(p, fq)]
     sort = params.get('sort') or 'score desc, metadata_modified desc'
     for part in reversed([s.strip() for s in sort.split(',') if s.strip()]):
         field, _, direction = part.partition(' ')
+        direction = direction.strip().lower()
         if field not in SORTS:
-            raise ValidationError('sort', "Champ de tri inconnu : %s." % field)
-        packages.sort(key=SORTS[field],
-            reverse=direction.strip().lower() == 'desc')
+            raise ValidationError('sort', "Champ de tri inconnu : %s "
+                "(permis : %s)." % (field, ', '.join(sorted(SORTS))))
+        if direction not in {'', 'asc', 'desc'}:
+            raise ValidationError('sort', "Sens de tri inconnu : %s "
+                "(asc ou desc)." % direction)
+        packages.sort(key=SORTS[field], reverse=direction == 'desc')
     facet_fields = params.get('facet.field') or []
     if isinstance(facet_fields, str):
         try:
@@ -343,7 +350,8 @@ def datastore_search(pool, params, base):
     elif fields is not None and not isinstance(fields, str):
         raise ValidationError('fields', "« fields » doit être une liste de "
             "noms de champs.")
-    select = None
+    # the stored columns only (the Explore API adds geo_point_2d)
+    select = ', '.join('`%s`' % c['name'] for c in records.columns)
     if fields:
         names = [f.strip() for f in fields.split(',') if f.strip()]
         names = [n for n in names if n != '_id']
@@ -358,8 +366,14 @@ def datastore_search(pool, params, base):
             parts.append('`%s` %s' % (query.field(name)['name'],
                     direction or 'asc'))
         order_by = ', '.join(parts)
+    distinct = _bool(params, 'distinct')
+    group_by = None
+    if distinct:
+        # each distinct combination of the fields once, as CKAN's
+        # SELECT DISTINCT does
+        group_by = select
     names, rows, total = records.fetch(select=select, where=where,
-        order_by=order_by, limit=limit, offset=offset)
+        order_by=order_by, group_by=group_by, limit=limit, offset=offset)
     columns = {c['name']: c for c in records.columns}
     return {
         'resource_id': params.get('resource_id'),
@@ -371,6 +385,7 @@ def datastore_search(pool, params, base):
         'offset': offset,
         'sort': sort,
         'filters': filters or {},
+        'distinct': distinct,
         '_links': {
             'start': '/api/3/action/datastore_search?resource_id=%s'
             % params.get('resource_id'),
@@ -378,6 +393,11 @@ def datastore_search(pool, params, base):
             % (params.get('resource_id'), offset + limit),
             },
         }
+
+
+def ckan_lists():
+    from . import ckan_lists
+    return ckan_lists
 
 
 def dispatch(pool, action, params, base):
@@ -393,17 +413,6 @@ def dispatch(pool, action, params, base):
             result = package_search(pool, params, base)
         elif action == 'package_show':
             result = package_dict(_get_dataset(pool, params), base)
-        elif action == 'organization_list':
-            counts = {}
-            services = {}
-            for dataset in visible_datasets(pool):
-                name = org_name(dataset.service)
-                counts[name] = counts.get(name, 0) + 1
-                services[name] = dataset.service
-            all_fields = str(params.get('all_fields', '')).lower() in {
-                'true', '1'}
-            result = [organization_dict(services[n], counts[n])
-                if all_fields else n for n in sorted(services)]
         elif action == 'resource_show':
             dataset, distribution = _get_resource(pool,
                 params.get('id'))
@@ -412,10 +421,11 @@ def dispatch(pool, action, params, base):
             result = resource_dict(dataset, distribution, base)
         elif action == 'datastore_search':
             result = datastore_search(pool, params, base)
-        elif action == 'status_show':
-            result = {'ckan_version': '2.10.0', 'site_title':
-                "Données ouvertes de Mons", 'extensions': ['datastore',
-                    'dcat']}
+        elif action == 'datastore_search_sql':
+            from .ckan_sql import datastore_search_sql
+            result = datastore_search_sql(pool, params, base)
+        elif action in ckan_lists().ACTIONS:
+            result = ckan_lists().ACTIONS[action](pool, params, base)
         else:
             return HTTPStatus.BAD_REQUEST, _error(HTTPStatus.BAD_REQUEST,
                 'Bad request', "Action inconnue : %s." % action, 'action')

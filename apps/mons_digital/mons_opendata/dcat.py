@@ -13,6 +13,11 @@ DCATAP = Namespace('http://data.europa.eu/r5r/')
 LANG_FR = URIRef(voc.LANGUAGE_BASE + 'FRA')
 # Mons as an administrative unit (NIS code 53053)
 MONS_NIS = '53053'
+# the territory of Mons (WGS 84 longitude latitude)
+MONS_BBOX = (3.83, 50.38, 4.07, 50.52)
+AVAILABILITY = URIRef(
+    'http://publications.europa.eu/resource/authority/planned-availability/'
+    'STABLE')
 
 FORMATS = {
     'turtle': ('text/turtle', 'ttl'),
@@ -20,6 +25,54 @@ FORMATS = {
     'json-ld': ('application/ld+json', 'jsonld'),
     }
 EXTENSIONS = {v[1]: k for k, v in FORMATS.items()}
+
+
+LICENCE_TYPE_BASE = 'http://purl.org/adms/licencetype/'
+LICENCE_TYPES = {
+    'CC_BY_4_0': ['Attribution'],
+    'CC0_1_0': ['PublicDomain'],
+    'CC_BYSA_4_0': ['Attribution', 'ShareAlike'],
+    'ODC_BL': ['Attribution', 'ShareAlike'],
+    'PROP': ['OtherRestrictiveClauses'],
+    }
+
+
+def data_period(dataset):
+    """The first and last dates of the online version's date columns, or
+    the version's date for a snapshot without dates (the state it shows)"""
+    import datetime as dt
+
+    from sql.aggregate import Max, Min
+
+    from trytond.transaction import Transaction
+
+    from .api import Records
+    version = dataset.current_version
+    if not version:
+        return None, None
+    records = Records(dataset)
+    columns = [getattr(records.table, c['col']) for c in records.columns
+        if c['type'] in {'date', 'datetime'}]
+    dates = []
+    if columns:
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*records.table.select(*[Min(c) for c in columns],
+                *[Max(c) for c in columns]))
+        for value in cursor.fetchone():
+            try:
+                dates.append(dt.date.fromisoformat(str(value)[:10]))
+            except ValueError:
+                continue
+    if not dates:
+        day = version.create_date.date()
+        return day, day
+    return min(dates), max(dates)
+
+
+def bbox_wkt(box):
+    minx, miny, maxx, maxy = box
+    return 'POLYGON((%s %s, %s %s, %s %s, %s %s, %s %s))' % (
+        minx, miny, maxx, miny, maxx, maxy, minx, maxy, minx, miny)
 
 
 def new_graph():
@@ -83,6 +136,8 @@ class CatalogBuilder:
                 g.add((uri, DCAT.centroid, Literal(
                             'POINT(%s %s)' % (lon, lat),
                             datatype=GSP.wktLiteral)))
+            g.add((uri, DCAT.bbox, Literal(bbox_wkt(MONS_BBOX),
+                        datatype=GSP.wktLiteral)))
             self._done.add((uri, DCTERMS.Location))
         return uri
 
@@ -107,6 +162,18 @@ class CatalogBuilder:
                     taxonomy, SKOS.ConceptScheme)))
         g.add((taxonomy, DCTERMS.title, Literal("Data theme", lang='en')))
         g.add((catalog, DCTERMS.spatial, self.location()))
+        g.add((catalog, DCTERMS.license, self.typed(
+                    URIRef(voc.licence_uri('CC0_1_0')),
+                    DCTERMS.LicenseDocument)))
+        g.add((URIRef(voc.licence_uri('CC0_1_0')), DCTERMS.type,
+                self.typed(URIRef(LICENCE_TYPE_BASE + 'PublicDomain'),
+                    SKOS.Concept, prefLabel=Literal('PublicDomain',
+                        lang='en'))))
+        issued = min((d.issued for d in datasets if d.issued), default=None)
+        if issued:
+            g.add((catalog, DCTERMS.issued, Literal(
+                        issued.replace(microsecond=0),
+                        datatype=XSD.dateTime)))
         modified = max((d.modified for d in datasets), default=None)
         if modified:
             g.add((catalog, DCTERMS.modified, Literal(
@@ -182,15 +249,18 @@ class CatalogBuilder:
                         altLabel=Literal(labels[theme], lang='en'))))
         for section in dataset.sections or [None]:
             g.add((uri, DCTERMS.spatial, self.location(section)))
-        if dataset.temporal_start or dataset.temporal_end:
+        start, end = dataset.temporal_start, dataset.temporal_end
+        if not (start or end):
+            start, end = data_period(dataset)
+        if start or end:
             period = BNode()
             g.add((period, RDF.type, DCTERMS.PeriodOfTime))
-            if dataset.temporal_start:
+            if start:
                 g.add((period, DCAT.startDate, Literal(
-                            dataset.temporal_start, datatype=XSD.date)))
-            if dataset.temporal_end:
+                            start, datatype=XSD.date)))
+            if end:
                 g.add((period, DCAT.endDate, Literal(
-                            dataset.temporal_end, datatype=XSD.date)))
+                            end, datatype=XSD.date)))
             g.add((uri, DCTERMS.temporal, period))
         g.add((uri, DCTERMS.accrualPeriodicity, self.typed(
                     URIRef(voc.frequency_uri(dataset.frequency)),
@@ -229,21 +299,28 @@ class CatalogBuilder:
         g.add((uri, DCAT.accessURL, URIRef(url)))
         g.add((uri, DCAT.downloadURL, URIRef(url)))
         g.add((uri, DCTERMS.title, Literal(distribution.title, lang='fr')))
-        if distribution.description:
-            g.add((uri, DCTERMS.description, Literal(
-                        distribution.description, lang='fr')))
+        g.add((uri, DCTERMS.description, Literal(
+                    distribution.description or "%s : « %s » au format %s."
+                    % (distribution.title, dataset.title,
+                        voc.FORMATS[distribution.format][0]), lang='fr')))
         g.add((uri, DCTERMS.format, self.typed(
                     URIRef(voc.file_type_uri(distribution.format)),
                     DCTERMS.MediaTypeOrExtent)))
         g.add((uri, DCAT.mediaType, self.typed(
                     URIRef(voc.media_type_uri(distribution.format)),
                     DCTERMS.MediaType)))
-        g.add((uri, DCTERMS.license, self.typed(
-                    URIRef(voc.licence_uri(dataset.licence)),
-                    DCTERMS.LicenseDocument)))
+        licence = self.typed(URIRef(voc.licence_uri(dataset.licence)),
+            DCTERMS.LicenseDocument)
+        g.add((uri, DCTERMS.license, licence))
+        for kind in LICENCE_TYPES.get(dataset.licence, []):
+            g.add((licence, DCTERMS.type, self.typed(
+                        URIRef(LICENCE_TYPE_BASE + kind), SKOS.Concept,
+                        prefLabel=Literal(kind, lang='en'))))
         g.add((uri, DCTERMS.modified, Literal(
                     dataset.modified.replace(microsecond=0),
                     datatype=XSD.dateTime)))
+        g.add((uri, DCATAP.availability, self.typed(AVAILABILITY,
+                    SKOS.Concept, prefLabel=Literal("stable", lang='en'))))
         return uri
 
     def serialize(self, fmt):

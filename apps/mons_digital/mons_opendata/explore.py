@@ -1,5 +1,5 @@
 "The subset of Opendatasoft's Explore API v2.1 that reusers call."
-from . import explore_export
+from . import explore_catalog, explore_export
 from . import vocabulary as voc
 from .api import Records, jsonable, visible_datasets
 from .ckan import fold
@@ -10,9 +10,16 @@ ODS_TYPES = {'integer': 'int', 'number': 'double', 'boolean': 'boolean',
 EXPORTS = {
     'csv': 'text/csv; charset=utf-8',
     'json': 'application/json; charset=utf-8',
+    'jsonl': 'application/jsonl; charset=utf-8',
     'geojson': 'application/geo+json; charset=utf-8',
     'xlsx': voc.FORMATS['xlsx'][1],
+    'parquet': 'application/vnd.apache.parquet',
+    'shp': 'application/zip',
+    'kml': 'application/vnd.google-earth.kml+xml; charset=utf-8',
     }
+# formats that need the dataset's coordinates
+GEO_EXPORTS = {'geojson', 'shp', 'kml'}
+EXPORT_EXTENSIONS = {'shp': 'zip'}
 MAX_LIMIT = 100
 MAX_GROUPS = 20000
 # Opendatasoft's own bound: offset + limit at most 10,000 (exports stream
@@ -67,6 +74,12 @@ def dataset_dict(dataset, base):
     features = ['analyze']
     if dataset.has_coordinates:
         features.append('geo')
+        fields.append({'name': 'geo_point_2d', 'label': 'geo_point_2d',
+                'type': 'geo_point_2d', 'annotations': {}, 'description':
+                "Position (latitude, longitude WGS 84)"})
+        fields.append({'name': 'geo_shape', 'label': 'geo_shape',
+                'type': 'geo_shape', 'annotations': {}, 'description':
+                "Géométrie (GeoJSON)"})
     link = '%s/opendata/api/explore/v2.1/catalog/datasets/%s' % (
         base, dataset.code)
     return {
@@ -116,9 +129,9 @@ def dataset_dict(dataset, base):
 def datasets(pool, args, base):
     limit, offset = _window(args, 10, MAX_LIMIT)
     items = visible_datasets(pool)
-    where = args.get('where') or args.get('q')
-    if where:
-        text = fold(where.replace('search(', '').strip('()"\''))
+    text = args.get('q')
+    if text:
+        text = fold(text.replace('search(', '').strip('()"\''))
         items = [d for d in items if text in fold(' '.join([
                         d.title, d.description or '', d.keywords or '',
                         d.code]))]
@@ -136,24 +149,32 @@ def datasets(pool, args, base):
             items = [d for d in items if fold(d.company.rec_name) == value]
         else:
             raise ParameterError('refine', "Facette inconnue : %s." % key)
-    order_by = args.get('order_by')
-    if order_by:
-        name, _, direction = order_by.strip().partition(' ')
-        keys = {
-            'title': lambda d: fold(d.title),
-            'modified': lambda d: d.modified,
-            'records_count': lambda d: d.record_count,
-            'dataset_id': lambda d: d.code,
-            }
-        if name not in keys:
-            raise ParameterError('order_by', "Champ de tri inconnu : %s."
-                % name)
-        items.sort(key=keys[name], reverse=direction.lower() == 'desc')
-    page = items[offset:offset + limit]
+    # where, select, group_by and order_by on the catalogue's metadata
+    total, rows, codes = explore_catalog.query(items, args, limit, offset)
+    if rows is not None:
+        return {'total_count': total, 'results': rows}
+    by_code = {d.code: d for d in items}
     return {
-        'total_count': len(items),
-        'results': [dataset_dict(d, base) for d in page],
+        'total_count': total,
+        'results': [dataset_dict(by_code[c], base) for c in codes],
         }
+
+
+def exports_listing(base, dataset=None):
+    "The export formats, as Explore lists them (links by format)"
+    if dataset is None:
+        link = '%s/opendata/api/explore/v2.1/catalog/exports' % base
+        formats = CATALOG_EXPORTS
+    else:
+        link = '%s/opendata/api/explore/v2.1/catalog/datasets/%s/exports' % (
+            base, dataset.code)
+        formats = [f for f in EXPORTS if f not in {'shp', 'kml'}
+            or dataset.has_coordinates]
+    return {'links': [{'rel': 'self', 'href': link}] + [
+            {'rel': f, 'href': '%s/%s' % (link, f)} for f in formats]}
+
+
+CATALOG_EXPORTS = ['csv', 'json', 'jsonl', 'rdf', 'ttl', 'jsonld', 'dcat']
 
 
 def _where(records, args):
@@ -172,7 +193,7 @@ def _where(records, args):
 
 
 def records(dataset, args):
-    records = Records(dataset)
+    records = Records(dataset, geo_fields=True)
     group_by = args.get('group_by')
     limit, offset = _window(args, 10, MAX_GROUPS if group_by
         else MAX_LIMIT)
@@ -185,7 +206,7 @@ def records(dataset, args):
 
 def export(dataset, fmt, args):
     "Return (byte iterator, mimetype); rows are streamed, never all loaded"
-    records = Records(dataset)
+    records = Records(dataset, geo_fields=True)
     plan = records.export_plan(select=args.get('select'),
         where=_where(records, args), order_by=args.get('order_by'))
     limit = _int(args, 'limit', -1, 2 ** 62, minimum=-1)
@@ -200,9 +221,27 @@ def export(dataset, fmt, args):
         stream = explore_export.export_csv(plan, delimiter)
     elif fmt == 'json':
         stream = explore_export.export_json(plan)
+    elif fmt == 'jsonl':
+        stream = explore_export.export_jsonl(plan)
+    elif fmt == 'parquet':
+        stream = explore_export.export_parquet(plan)
+    elif fmt == 'xlsx':
+        stream = explore_export.export_xlsx(plan)
     elif fmt == 'geojson':
         stream = explore_export.export_geojson(plan, dataset.latitude_field,
             dataset.longitude_field)
     else:
-        stream = explore_export.export_xlsx(plan)
+        if not dataset.has_coordinates:
+            raise ParameterError('format', "Ce jeu de données n'a pas de "
+                "coordonnées : l'export %s n'est pas disponible." % fmt)
+        lat, lon = dataset.latitude_field, dataset.longitude_field
+        if lat not in plan['names'] or lon not in plan['names']:
+            raise ParameterError('select', "L'export %s demande les champs "
+                "%s et %s dans select." % (fmt, lat, lon))
+        if fmt == 'shp':
+            stream = explore_export.export_shapefile(plan, lat, lon,
+                dataset.code)
+        else:
+            stream = explore_export.export_kml(plan, lat, lon,
+                dataset.title)
     return stream, EXPORTS[fmt]

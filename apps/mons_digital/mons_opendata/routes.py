@@ -27,7 +27,7 @@ from trytond.wsgi import app
 from trytond.modules.mons_base.caller import (
     InvalidCredentials, acting_as, identify, session_user)
 
-from . import api, ckan, dcat, explore
+from . import api, ckan, dcat, explore, explore_catalog
 from .query import QueryError
 
 PREFIX = '/<database_name>/opendata'
@@ -94,6 +94,10 @@ def _rdf(graph_builder, fmt):
 
 @opendata_route('/catalog.<ext>')
 def catalog(request, pool, ext):
+    return _catalog(request, pool, ext)
+
+
+def _catalog(request, pool, ext):
     if ext not in dcat.EXTENSIONS:
         return json_response({'message': "Format inconnu"},
             HTTPStatus.NOT_FOUND)
@@ -116,6 +120,10 @@ def catalog(request, pool, ext):
 
 @opendata_route('/dataset/<code>.<ext>')
 def dataset_rdf(request, pool, code, ext):
+    return _dataset_rdf(request, pool, code, ext)
+
+
+def _dataset_rdf(request, pool, code, ext):
     if ext not in dcat.EXTENSIONS:
         return json_response({'message': "Format inconnu"},
             HTTPStatus.NOT_FOUND)
@@ -126,6 +134,70 @@ def dataset_rdf(request, pool, code, ext):
     builder = dcat.CatalogBuilder(api.base_url(request))
     builder.dataset(dataset)
     return _rdf(builder, dcat.EXTENSIONS[ext])
+
+
+# -- resolvable URIs: the catalogue's, a dataset's and a distribution's
+# identifiers answer with content negotiation (HTML for browsers)
+NEGOTIATED = {'text/turtle': 'ttl', 'application/rdf+xml': 'rdf',
+    'application/ld+json': 'jsonld', 'application/n-triples': None,
+    'text/html': 'html', 'application/xhtml+xml': 'html'}
+
+
+def _negotiate(request):
+    offered = ['text/turtle', 'text/html', 'application/rdf+xml',
+        'application/ld+json', 'application/xhtml+xml']
+    best = request.accept_mimetypes.best_match(offered,
+        default='text/turtle')
+    return NEGOTIATED[best]
+
+
+def _see_other(location):
+    response = Response('', status=HTTPStatus.SEE_OTHER,
+        headers={**CORS, 'Location': location, 'Vary': 'Accept'})
+    return response
+
+
+@opendata_route('/catalog')
+def catalog_uri(request, pool):
+    ext = _negotiate(request)
+    if ext == 'html':
+        return _see_other(api.base_url(request) + '/portal/donnees')
+    response = _catalog(request, pool, ext)
+    response.headers['Vary'] = 'Accept'
+    return response
+
+
+@opendata_route('/dataset/<code>')
+def dataset_uri(request, pool, code):
+    ext = _negotiate(request)
+    if ext == 'html':
+        if not api.find_dataset(pool, code):
+            return json_response({'message': "Jeu de données introuvable"},
+                HTTPStatus.NOT_FOUND)
+        return _see_other('%s/portal/donnees/%s' % (
+                api.base_url(request), code))
+    response = _dataset_rdf(request, pool, code, ext)
+    response.headers['Vary'] = 'Accept'
+    return response
+
+
+@opendata_route('/dataset/<code>/distribution/<int:distribution_id>')
+def distribution_uri(request, pool, code, distribution_id):
+    dataset = api.find_dataset(pool, code)
+    distributions = [d for d in dataset.distributions
+        if d.id == distribution_id] if dataset else []
+    if not distributions:
+        return json_response({'message': "Distribution introuvable"},
+            HTTPStatus.NOT_FOUND)
+    ext = _negotiate(request)
+    if ext == 'html':
+        return _see_other('%s/portal/donnees/%s' % (
+                api.base_url(request), code))
+    builder = dcat.CatalogBuilder(api.base_url(request))
+    builder.distribution(dataset, distributions[0])
+    response = _rdf(builder, dcat.EXTENSIONS[ext])
+    response.headers['Vary'] = 'Accept'
+    return response
 
 
 # -- CKAN
@@ -229,6 +301,100 @@ def explore_export(request, pool, dataset_id, fmt):
     return Response(stream, content_type=mimetype, direct_passthrough=True,
         headers={**CORS, 'Content-Disposition':
             'attachment; filename="%s.%s"' % (dataset.code, fmt)})
+
+
+@opendata_route(EXPLORE + '/<dataset_id>/exports')
+def explore_exports(request, pool, dataset_id):
+    dataset = api.find_dataset(pool, dataset_id)
+    if not dataset:
+        return _explore_error("Jeu de données inconnu : %s" % dataset_id,
+            HTTPStatus.NOT_FOUND)
+    return json_response(explore.exports_listing(api.base_url(request),
+            dataset))
+
+
+@opendata_route(EXPLORE + '/<dataset_id>/facets')
+def explore_dataset_facets(request, pool, dataset_id):
+    dataset = api.find_dataset(pool, dataset_id)
+    if not dataset:
+        return _explore_error("Jeu de données inconnu : %s" % dataset_id,
+            HTTPStatus.NOT_FOUND)
+    try:
+        records = api.Records(dataset)
+        where = explore._where(records, request.args)
+        return json_response(explore_catalog.dataset_facets(dataset, where,
+                request.args.getlist('facet')))
+    except (QueryError, ValueError) as e:
+        return _explore_error(e)
+
+
+CATALOG = '/api/explore/v2.1/catalog'
+
+
+@opendata_route(CATALOG + '/facets')
+def explore_catalog_facets(request, pool):
+    try:
+        return json_response(explore_catalog.catalog_facets(
+                api.visible_datasets(pool), request.args.getlist('facet')))
+    except (QueryError, ValueError) as e:
+        return _explore_error(e)
+
+
+@opendata_route(CATALOG + '/exports')
+def explore_catalog_exports(request, pool):
+    return json_response(explore.exports_listing(api.base_url(request)))
+
+
+@opendata_route(CATALOG + '/exports/<fmt>')
+def explore_catalog_export(request, pool, fmt):
+    base = api.base_url(request)
+    if fmt in {'rdf', 'ttl', 'jsonld', 'dcat'}:
+        ext = {'dcat': 'rdf'}.get(fmt, fmt)
+        builder = dcat.CatalogBuilder(base)
+        builder.catalog(api.visible_datasets(pool))
+        return _rdf(builder, dcat.EXTENSIONS[ext])
+    if fmt not in {'json', 'jsonl', 'csv'}:
+        return _explore_error("Format d'export inconnu : %s" % fmt,
+            HTTPStatus.NOT_FOUND)
+    items = [explore.dataset_dict(d, base) for d in api.visible_datasets(pool)]
+    if fmt == 'json':
+        return json_response(items)
+    if fmt == 'jsonl':
+        return Response(''.join(json.dumps(i, default=api.jsonable,
+                    ensure_ascii=False) + '\n' for i in items),
+            content_type='application/jsonl; charset=utf-8', headers=CORS)
+    import csv
+    import io
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=';', lineterminator='\n')
+    columns = [n for n, _, _ in explore_catalog.METADATA]
+    writer.writerow(columns)
+    values = [v for _, _, v in explore_catalog.METADATA]
+    for dataset in api.visible_datasets(pool):
+        writer.writerow([v(dataset) for v in values])
+    return Response(buffer.getvalue(), content_type='text/csv; charset=utf-8',
+        headers=CORS)
+
+
+@app.route(PREFIX + '/<path:rest>', methods=['GET', 'POST', 'PUT', 'PATCH',
+        'DELETE', 'HEAD', 'OPTIONS'])
+def opendata_not_found(request, rest, **kwargs):
+    "Unknown paths and methods answer JSON, never an HTML page"
+    adapter = app.url_map.bind_to_environ(request.environ)
+    for method in ['GET', 'POST']:
+        try:
+            rule, _ = adapter.match(method=method, return_rule=True)
+        except Exception:
+            continue
+        if rule.endpoint != opendata_not_found and rule.rule != (
+                PREFIX + '/<path:rest>'):
+            return json_response({'error_code': 'MethodNotAllowed',
+                    'status': 405, 'message': "Méthode %s non permise sur "
+                    "cette adresse." % request.method},
+                HTTPStatus.METHOD_NOT_ALLOWED)
+    return json_response({'error_code': 'NotFound', 'status': 404,
+            'message': "Adresse inconnue : /opendata/%s" % rest},
+        HTTPStatus.NOT_FOUND)
 
 
 try:
