@@ -397,3 +397,40 @@ class PermitWorkflowTestCase(unittest.TestCase):
             self.assertEqual(File.search([('overdue', '=', True)],
                     order=[('id', 'ASC')]), [file, other])
             self.assertEqual(File.search([('overdue', '=', False)]), [])
+
+    @with_transaction()
+    def test_demo(self):
+        "The demo files reach every step through the buttons"
+        pool = Pool()
+        File = pool.get('permit.file')
+        Party = pool.get('party.party')
+        Section = pool.get('mons.section')
+        Country = pool.get('country.country')
+        from trytond.modules.mons_permit import demo_files
+        import random
+        self.setup()
+        if not Section.search([('code', '=', 'MONS')]):
+            Section.create([{'code': c, 'name': c.title(),
+                        'postal_code': '7000', 'latitude': lat,
+                        'longitude': lon} for c, lat, lon in [
+                        ('MONS', 50.4542, 3.9523), ('NIMY', 50.4717, 3.955),
+                        ('GHLIN', 50.4883, 3.9067),
+                        ('JEMAPPES', 50.4503, 3.8886),
+                        ('CUESMES', 50.4358, 3.9228),
+                        ('HAVRE', 50.4647, 4.0436),
+                        ('SPIENNES', 50.4267, 3.9867)]])
+        belgium, = Country.create([{'name': "Belgique", 'code': 'BE'}])
+        Party.create([{'name': f"Habitant {i}", 'addresses': [('create', [{
+                                'street': f"Rue {i}", 'city': "Mons",
+                                'country': belgium.id}])]}
+                for i in range(10)])
+        with set_company(self.company):
+            demo_files.load_demo(random.Random(1))
+        files = File.search([])
+        self.assertEqual(len(files), 12)
+        self.assertEqual({f.state for f in files}, {
+                'draft', 'deposited', 'incomplete', 'complete', 'inquiry',
+                'opinions', 'decision', 'notified', 'closed', 'appeal',
+                'cancelled'})
+        inquiry_file, = [f for f in files if f.state == 'inquiry']
+        self.assertTrue(inquiry_file.inquiries[0].neighbours)
