@@ -153,6 +153,8 @@ def load_demo(rng):
                 'geometry_type': 'polygon', 'colour': '#1b3a6b',
                 'fill_opacity': 0.08, 'line_width': 2,
                 'label_field': 'nom', 'popup_fields': 'nom,code_postal,note',
+                'field_labels': "nom = Section\ncode_postal = Code postal\n"
+                "note = Remarque",
                 'cluster': False,
                 'description': "Les 19 sections (anciennes communes) de "
                 "Mons. Contours APPROXIMATIFS (cellules de Voronoï autour "
@@ -173,6 +175,8 @@ def load_demo(rng):
                 'colour': '#6a3d9a', 'label_field': 'nom',
                 'classify_field': 'categorie',
                 'popup_fields': 'nom,categorie,adresse',
+                'field_labels': "nom = Nom\ncategorie = Catégorie\n"
+                "adresse = Adresse",
                 'service': services.get('CULT'), 'cluster': False,
                 'description': "Lieux publics, culturels et patrimoniaux.",
                 }, classes=[
@@ -197,6 +201,8 @@ def load_demo(rng):
                 'colour': '#a3122b', 'line_width': 5, 'label_field': 'rue',
                 'classify_field': 'statut', 'date_field': 'debut',
                 'popup_fields': 'rue,statut,debut,fin,entreprise',
+                'field_labels': "rue = Rue\nstatut = Statut\n"
+                "debut = Début\nfin = Fin prévue\nentreprise = Entreprise",
                 'service': services.get('TRAV-VOI'),
                 'description': "Chantiers sur la voirie communale.",
                 }, classes=[
@@ -228,6 +234,9 @@ def load_demo(rng):
                 'geometry_type': 'point', 'colour': '#f0b400',
                 'label_field': 'reference', 'cluster': True,
                 'popup_fields': 'reference,puissance_w,type,section',
+                'field_labels': "reference = Référence\n"
+                "puissance_w = Puissance (W)\ntype = Type de lampe\n"
+                "section = Section",
                 'service': services.get('TRAV-VOI'),
                 'source_crs': 'EPSG:31370',
                 'description': "Couche interne de charge : quelques "

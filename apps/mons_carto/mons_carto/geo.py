@@ -139,6 +139,49 @@ def check_area(geometries, numbers, source):
             number=numbers[index], crs=source, count=int(bad.sum()))
 
 
+@lru_cache(maxsize=8)
+def source_area(code):
+    """Area of use of a CRS in its own coordinates (metres of a Lambert),
+    with its name: (name, (minx, miny, maxx, maxy))"""
+    if code in {'CRS84', 'EPSG:4326'}:
+        return 'WGS84', (-180, -90, 180, 90)
+    area = CRS(code).area_of_use
+    minx, miny, maxx, maxy = transformer('CRS84', code).transform_bounds(
+        area.west, area.south, area.east, area.north, densify_pts=21)
+    # 5 km of margin: a file of the city's edge stays inside
+    margin = 5000
+    return area.name, (minx - margin, miny - margin, maxx + margin,
+        maxy + margin)
+
+
+def check_source_area(parsed, source):
+    """Add an error for each row whose coordinates, as read in the file,
+    fall outside the area of use of the CRS they are declared in: WGS84
+    degrees in a layer declared in Lambert 72 are a few metres from the
+    Lambert origin, in France, and are refused here with their line"""
+    if not len(parsed.geometries):
+        return
+    name, (west, south, east, north) = source_area(source)
+    bounds = shapely.bounds(np.asarray(parsed.geometries, dtype=object))
+    finite = np.isfinite(bounds).all(axis=1)
+    bad = ~(finite & (bounds[:, 0] >= west) & (bounds[:, 2] <= east)
+        & (bounds[:, 1] >= south) & (bounds[:, 3] <= north))
+    def limit(value):
+        return (int(round(value)) if source not in {'CRS84', 'EPSG:4326'}
+            else value)
+    for index in np.flatnonzero(bad & finite):
+        x, y = bounds[index][0], bounds[index][1]
+        parsed.errors.append((parsed.numbers[index], 'msg_import_outside_crs',
+                {'x': _number_text(x), 'y': _number_text(y), 'crs': source,
+                    'area': name.rstrip('.'),
+                    'minx': limit(west), 'maxx': limit(east),
+                    'miny': limit(south), 'maxy': limit(north)}))
+
+
+def _number_text(value):
+    return ('%.6f' % value).rstrip('0').rstrip('.')
+
+
 def round_coordinates(geometries, decimals=7):
     "7 decimals of a degree is about 1 cm: enough and much smaller"
     return shapely.transform(

@@ -4,7 +4,9 @@
 come from (imported features or a live model, see layer_features.py,
 layer_source.py and layer_file.py)."""
 import datetime as dt
+import json
 import re
+import unicodedata
 
 import shapely
 from sql.aggregate import Count, Max, Min
@@ -26,8 +28,9 @@ from . import geo
 from .exceptions import LayerValidationError
 from .layer_features import ImportedFeaturesMixin
 from .layer_file import FileLoadMixin
+from .layer_properties import PropertiesMixin
 from .layer_source import ModelSourceMixin
-from .names import COLOUR_RE as _COLOUR, split_names as _split
+from .names import COLOUR_RE as _COLOUR
 
 GEOMETRY_TYPES = [
     ('point', "Point"),
@@ -38,8 +41,8 @@ GEOMETRY_TYPES = [
 _CODE = re.compile(r'^[a-z0-9][a-z0-9_-]*$')
 
 
-class Layer(ModelSourceMixin, ImportedFeaturesMixin, FileLoadMixin,
-        DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
+class Layer(PropertiesMixin, ModelSourceMixin, ImportedFeaturesMixin,
+        FileLoadMixin, DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'carto.layer'
 
     name = fields.Char("Name", required=True, translate=True)
@@ -254,33 +257,52 @@ class Layer(ModelSourceMixin, ImportedFeaturesMixin, FileLoadMixin,
         return super().copy(layers, default=default)
 
 
-    # --- properties -----------------------------------------------------
-
-    @property
-    def queryables(self):
-        "Property names a client may filter on"
-        if self.source == 'model':
-            names = _split(self.model_fields)
-        else:
-            names = _split(self.property_names)
-        return [n for n in names if n not in {'bbox', 'crs', 'limit'}]
-
-    @property
-    def popup_names(self):
-        return _split(self.popup_fields) or self.queryables
-
     # --- reading features ------------------------------------------------
 
     def query_features(self, bbox=None, interval=None, filters=None,
-            offset=0, limit=10, ids=None):
+            offset=0, limit=10, ids=None, where=None, sortby=None):
         """Return (number matched, [(id, geometry GeoJSON text, properties
-        dict or JSON text)]) in CRS84; bbox is in CRS84"""
+        dict or JSON text)]) in CRS84; bbox is in CRS84.
+        where is a cql.Filter and sortby a list of (name, descending):
+        the candidates the database gives are then tested and sorted
+        here, and the page is cut from them."""
+        if where is not None or sortby:
+            return self._query_refined(bbox, interval, filters, offset,
+                limit, ids, where, sortby)
         if self.source == 'model':
             return self._query_model(bbox, interval, filters, offset, limit,
                 ids)
         return self._query_features(bbox, interval, filters, offset, limit,
             ids)
 
+
+    def _query_refined(self, bbox, interval, filters, offset, limit, ids,
+            where, sortby):
+        from .cql import Row
+        filters = dict(filters or {})
+        if where is not None:
+            filters.update({k: v for k, v in where.equals.items()
+                    if k not in filters})
+            if where.envelope is not None:
+                bbox = _intersection(bbox, where.envelope)
+                if bbox is None:
+                    return 0, []
+        _, rows = self.query_features(bbox=bbox, interval=interval,
+            filters=filters, offset=0, limit=None, ids=ids)
+        rows = [(r[0], r[1], _decoded(r[2])) for r in rows]
+        if where is not None:
+            rows = [r for r in rows if where(Row(r[2], r[1]))]
+        if sortby:
+            types = self.property_types()
+            # Stable sorts, last key first
+            for name, descending in reversed(sortby):
+                numeric = types.get(name, {}).get('type') in {
+                    'integer', 'number'}
+                rows.sort(key=lambda r: _sort_key(
+                        r[0] if name == 'id' else r[2].get(name),
+                        numeric, descending), reverse=descending)
+        end = offset + limit if limit is not None else None
+        return len(rows), rows[offset:end]
 
     def extent(self):
         "Bounding box (CRS84) and date interval of the layer"
@@ -336,3 +358,41 @@ class Layer(ModelSourceMixin, ImportedFeaturesMixin, FileLoadMixin,
             'filename': import_.filename,
             'format': import_.format,
             }
+
+
+def _decoded(properties):
+    if isinstance(properties, str):
+        return json.loads(properties or '{}')
+    return dict(properties or {})
+
+
+def _intersection(first, second):
+    if first is None:
+        return tuple(second)
+    box = (max(first[0], second[0]), max(first[1], second[1]),
+        min(first[2], second[2]), min(first[3], second[3]))
+    if box[0] > box[2] or box[1] > box[3]:
+        return None
+    return box
+
+
+def _sort_key(value, numeric, descending):
+    "Missing values last whatever the direction; numbers as numbers"
+    missing = value is None or value == ''
+    if numeric and not missing and not isinstance(value, (int, float)):
+        try:
+            value = float(str(value).replace(',', '.'))
+        except ValueError:
+            missing = True
+    if missing:
+        return (not descending, 0, '')
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (descending, 0, value)
+    return (descending, 1, _collation(str(value)))
+
+
+def _collation(text):
+    "French order: école before musée (accents and case aside first)"
+    folded = unicodedata.normalize('NFKD', text.casefold())
+    return (''.join(c for c in folded if not unicodedata.combining(c)),
+        text)

@@ -53,6 +53,7 @@ class FileLoadMixin:
                     filename=filename)
             source = parsed.crs or crs or self.source_crs
             geo.check_validity(parsed)
+            geo.check_source_area(parsed, source)
             dates = self._check_rows(parsed)
             if parsed.errors:
                 self._raise_errors(parsed)

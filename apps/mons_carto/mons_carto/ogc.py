@@ -1,7 +1,8 @@
 # This file is part of the Mons Digital Suite. See the README at the top
 # of the repository for the licence and the authors.
-"""OGC API Features (Part 1 Core, GeoJSON, HTML, OpenAPI 3.0; Part 2 CRS)
-documents, built independently of the web layer so that they are easy to
+"""OGC API Features (Part 1 Core, GeoJSON, HTML, OpenAPI 3.0; Part 2 CRS;
+Part 3 queryables and CQL2 filters; sorting and property selection)
+documents and parameters, built independently of the web layer so that they are easy to
 test."""
 import datetime as dt
 import json
@@ -19,10 +20,29 @@ CONFORMANCE = [
     'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
     'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html',
     'http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs',
+    'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables',
+    'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/'
+    'queryables-query-parameters',
+    'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter',
+    'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter',
+    'http://www.opengis.net/spec/cql2/1.0/conf/cql2-text',
+    'http://www.opengis.net/spec/cql2/1.0/conf/cql2-json',
+    'http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2',
+    'http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators',
+    'http://www.opengis.net/spec/cql2/1.0/conf/case-insensitive-comparison',
+    'http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions',
+    'http://www.opengis.net/spec/cql2/1.0/conf/'
+    'basic-spatial-functions-plus',
+    'http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions',
+    'http://www.opengis.net/spec/ogcapi-features-6/1.0/conf/'
+    'property-selection',
+    'http://www.opengis.net/spec/ogcapi-features-8/1.0/conf/sorting',
     ]
 JSON = 'application/json'
 GEOJSON = 'application/geo+json'
 HTML = 'text/html'
+SCHEMA_JSON = 'application/schema+json'
+QUERYABLES_REL = 'http://www.opengis.net/def/rel/ogc/1.0/queryables'
 OPENAPI = 'application/vnd.oai.openapi+json;version=3.0'
 MAX_LIMIT = 10000
 # Past it, page with bbox or a filter: the database would scan the skipped
@@ -30,7 +50,8 @@ MAX_LIMIT = 10000
 MAX_OFFSET = 1000000
 DEFAULT_LIMIT = 10
 ITEM_PARAMETERS = {'f', 'bbox', 'bbox-crs', 'crs', 'limit', 'offset',
-    'datetime'}
+    'datetime', 'filter', 'filter-lang', 'filter-crs', 'sortby',
+    'properties'}
 GREGORIAN = 'http://www.opengis.net/def/uom/ISO-8601/0/Gregorian'
 
 
@@ -106,13 +127,21 @@ def parse_bbox(value, bbox_crs='CRS84'):
     if geo.is_lat_lon(bbox_crs):
         numbers = [numbers[1], numbers[0], numbers[3], numbers[2]]
     minx, miny, maxx, maxy = numbers
+    if (bbox_crs in {'CRS84', 'EPSG:4326'} and not (
+                -180 <= min(minx, maxx) and max(minx, maxx) <= 180
+                and -90 <= min(miny, maxy) and max(miny, maxy) <= 90)):
+        raise bad_request('msg_api_bbox_out_of_crs', field='bbox',
+            bbox=value, crs=geo.crs_uri(bbox_crs),
+            lambert=geo.crs_uri('EPSG:31370'))
     if minx > maxx or miny > maxy:
         raise bad_request('msg_api_bbox_invalid', field='bbox',
             bbox=value)
     if bbox_crs in {'CRS84', 'EPSG:4326'}:
         if not (-180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90):
-            raise bad_request('msg_api_bbox_invalid', field='bbox',
-            bbox=value)
+            # Most often metres of a Belgian Lambert without bbox-crs
+            raise bad_request('msg_api_bbox_out_of_crs', field='bbox',
+                bbox=value, crs=geo.crs_uri(bbox_crs),
+                lambert=geo.crs_uri('EPSG:31370'))
         return (minx, miny, maxx, maxy)
     return geo.transform_bbox(numbers, bbox_crs, 'CRS84')
 
@@ -169,14 +198,65 @@ def parse_datetime(value):
             value=value)
 
 
+def parse_names(value, names, field, extra=()):
+    "A comma-separated list of property names, each one known"
+    result = []
+    for name in (value or '').split(','):
+        name = name.strip()
+        if not name:
+            continue
+        if name not in names and name not in extra:
+            raise bad_request('msg_api_property_unknown', field=field,
+                property=name, queryables=', '.join(sorted(names)) or '—')
+        result.append(name)
+    return result
+
+
+def parse_sortby(value, names):
+    "sortby=+name,-other: [(name, descending)]"
+    if value is None:
+        return None
+    keys = []
+    for item in value.split(','):
+        item = item.strip()
+        if not item:
+            continue
+        descending = item.startswith('-')
+        name = item.lstrip('+-').strip()
+        if ':' in name:
+            # The older form name:A / name:D of some clients
+            name, _, direction = name.partition(':')
+            descending = direction.strip().upper().startswith('D')
+        parse_names(name, names, 'sortby', extra=('id',))
+        keys.append((name, descending))
+    if not keys:
+        raise bad_request('msg_api_sortby_empty', field='sortby')
+    return keys
+
+
 def item_arguments(args, layer):
     "Check and decode the query of /items"
+    from . import cql
     queryables = set(layer.queryables)
     check_parameters(args, ITEM_PARAMETERS | queryables)
     bbox_crs = parse_crs(args.get('bbox-crs'), name='bbox-crs')
     crs = parse_crs(args.get('crs'))
     filters = {k: v for k, v in args.items() if k in queryables}
+    where = None
+    if args.get('filter') is not None:
+        where = cql.parse(args.get('filter'), args.get('filter-lang'),
+            parse_crs(args.get('filter-crs'), name='filter-crs'),
+            queryables)
+    elif args.get('filter-lang') is not None:
+        cql.check_language(args.get('filter-lang'))
+    properties = None
+    if args.get('properties') is not None:
+        properties = parse_names(args.get('properties'), queryables,
+            'properties')
     return {
+        'where': where,
+        'sortby': parse_sortby(args.get('sortby'), queryables),
+        'properties': properties,
         'bbox': parse_bbox(args.get('bbox'), bbox_crs),
         'bbox_crs': bbox_crs,
         'crs': crs,
@@ -211,11 +291,20 @@ def reproject_texts(texts, crs):
     return list(shapely.to_geojson(geometries))
 
 
-def features_text(rows, crs='CRS84'):
-    "Feature texts without decoding the stored GeoJSON again"
+def _selected(properties, names):
+    if isinstance(properties, str):
+        properties = json.loads(properties or '{}')
+    properties = properties or {}
+    return {n: properties[n] for n in names if n in properties}
+
+
+def features_text(rows, crs='CRS84', properties=None):
+    """Feature texts without decoding the stored GeoJSON again; properties
+    keeps only the names given (property selection)"""
     texts = reproject_texts([r[1] for r in rows], crs) if rows else []
     return ['{"type":"Feature","id":%d,"geometry":%s,"properties":%s}' % (
-            row[0], text, _properties_text(row[2]))
+            row[0], text, _properties_text(row[2] if properties is None
+                else _selected(row[2], properties)))
         for row, text in zip(rows, texts)]
 
 
@@ -233,6 +322,8 @@ def collection_document(layer, base, extent=None, dates=None):
             link(url + '?f=html', 'alternate', HTML, layer.name),
             link(url + '/items?f=json', 'items', GEOJSON, layer.name),
             link(url + '/items?f=html', 'items', HTML, layer.name),
+            link(url + '/queryables?f=json', QUERYABLES_REL, SCHEMA_JSON,
+                'queryables'),
             link('%s/download/%s.geojson' % (base.rsplit('/ogc', 1)[0],
                     layer.code), 'enclosure', GEOJSON, 'GeoJSON'),
             link('%s/download/%s.csv' % (base.rsplit('/ogc', 1)[0],

@@ -171,6 +171,26 @@ PARAMETERS = {
             'enum': geo.OUTPUT_CRS}},
     'datetime': {'name': 'datetime', 'in': 'query', 'required': False,
         'style': 'form', 'explode': False, 'schema': {'type': 'string'}},
+    'filter': {'name': 'filter', 'in': 'query', 'required': False,
+        'description': 'CQL2 filter on the queryables (Part 3)',
+        'style': 'form', 'explode': False, 'schema': {'type': 'string'}},
+    'filter-lang': {'name': 'filter-lang', 'in': 'query', 'required': False,
+        'style': 'form', 'explode': False,
+        'schema': {'type': 'string', 'enum': ['cql2-text', 'cql2-json'],
+            'default': 'cql2-text'}},
+    'filter-crs': {'name': 'filter-crs', 'in': 'query', 'required': False,
+        'style': 'form', 'explode': False,
+        'schema': {'type': 'string', 'format': 'uri',
+            'enum': geo.OUTPUT_CRS}},
+    'sortby': {'name': 'sortby', 'in': 'query', 'required': False,
+        'description': 'Comma-separated queryables, - before a name for '
+        'descending order', 'style': 'form', 'explode': False,
+        'schema': {'type': 'array', 'minItems': 1, 'items': {
+                'type': 'string', 'pattern': r'[+|-]?[A-Za-z_].*'}}},
+    'properties': {'name': 'properties', 'in': 'query', 'required': False,
+        'description': 'Comma-separated properties to return',
+        'style': 'form', 'explode': False,
+        'schema': {'type': 'array', 'items': {'type': 'string'}}},
     }
 
 RESPONSES = {
@@ -188,7 +208,8 @@ def document(base, layers):
     params = [_ref('parameters', 'f')]
     item_params = [_ref('parameters', 'collectionId')] + params + [
         _ref('parameters', n) for n in
-        ['limit', 'offset', 'bbox', 'bbox-crs', 'crs', 'datetime']]
+        ['limit', 'offset', 'bbox', 'bbox-crs', 'crs', 'datetime', 'filter',
+            'filter-lang', 'filter-crs', 'sortby', 'properties']]
     paths = {
         '/': {'get': {
                 'summary': 'Landing page', 'operationId': 'getLandingPage',
@@ -223,6 +244,13 @@ def document(base, layers):
                 'responses': {'200': {'description': 'Collection',
                         'content': _content(_ref('schemas', 'collection'))},
                     **errors}}},
+        '/collections/{collectionId}/queryables': {'get': {
+                'summary': 'Queryables of a collection (JSON Schema)',
+                'operationId': 'getQueryables', 'tags': ['Capabilities'],
+                'parameters': [_ref('parameters', 'collectionId')] + params,
+                'responses': {'200': {'description': 'Queryables',
+                        'content': _content({'type': 'object'},
+                            media=ogc.SCHEMA_JSON)}, **errors}}},
         '/collections/{collectionId}/items': {'get': {
                 'summary': 'Features of a collection',
                 'operationId': 'getFeatures', 'tags': ['Data'],
@@ -238,7 +266,8 @@ def document(base, layers):
                 'tags': ['Data'],
                 'parameters': [_ref('parameters', 'collectionId'),
                     _ref('parameters', 'featureId'), *params,
-                    _ref('parameters', 'crs')],
+                    _ref('parameters', 'crs'),
+                    _ref('parameters', 'properties')],
                 'responses': {'200': {'description': 'Feature',
                         'headers': {'Content-Crs': {
                                 'schema': {'type': 'string'}}},

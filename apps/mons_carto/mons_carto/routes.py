@@ -42,9 +42,9 @@ PREFIX = '/<database_name>/carto'
 def _json_response(data, status=200, content_type=ogc.JSON, headers=None):
     if not isinstance(data, str):
         data = json.dumps(data, ensure_ascii=False, default=str)
-    response = Response(data, status=status,
-        content_type=content_type + '; charset=utf-8'
-        if 'charset' not in content_type else content_type)
+    # The media type exactly as registered: JSON is UTF-8 by definition
+    # (RFC 8259) and clients comparing the type read "; charset" as another
+    response = Response(data, status=status, content_type=content_type)
     # Public geographic data: any web site may read it from a browser
     # (mons_base.errors answers the preflight)
     response.headers['Access-Control-Allow-Origin'] = '*'
@@ -153,3 +153,43 @@ def _layer(pool, request, code):
         # is not disclosed either
         raise ogc.not_found('msg_api_collection_unknown', collection=code)
     return layers[0]
+
+
+# --- paths that lead nowhere ---------------------------------------------
+
+_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+
+
+def _nowhere(request, pool, rest):
+    """Any other path under the prefix: an OGC exception in JSON (404, or
+    405 when the path exists for other methods), never an HTML page"""
+    from werkzeug.exceptions import HTTPException
+    path = request.path
+    allowed = []
+    adapter = app.url_map.bind_to_environ(request.environ)
+    for method in ['GET', 'POST']:
+        if method == request.method:
+            continue
+        try:
+            endpoint, _ = adapter.match(path, method=method)
+        except HTTPException:
+            continue
+        if getattr(endpoint, '__wrapped_endpoint__', endpoint) is not (
+                _nowhere_route):
+            allowed.append(method)
+    with Transaction().set_context(language=_language(request)):
+        if allowed:
+            allowed += ['HEAD'] if 'GET' in allowed else []
+            error = ogc.ApiError(405, 'MethodNotAllowed', gettext(
+                    'mons_carto.msg_api_method_not_allowed',
+                    method=request.method, path=path,
+                    allowed=', '.join(allowed)))
+            return _json_response(error.to_dict(), status=405,
+                headers={'Allow': ', '.join(allowed)})
+        error = ogc.ApiError(404, 'NotFound', gettext(
+                'mons_carto.msg_api_path_unknown', path=path))
+    return _json_response(error.to_dict(), status=404)
+
+
+_nowhere_route = with_pool(with_transaction(readonly=True)(_nowhere))
+app.route(PREFIX + '/<path:rest>', methods=_METHODS)(_nowhere_route)

@@ -38,6 +38,7 @@ def map_layers(request, pool):
                 'classes': [{'value': c.value, 'label': c.label or c.value,
                             'colour': c.colour} for c in layer.classes],
                 'popup_fields': layer.popup_names,
+                'labels': layer.property_labels(),
                 'cluster': bool(layer.cluster),
                 'attribution': layer.attribution or '',
                 'downloads': {

@@ -96,8 +96,20 @@ def collection(request, pool, collection):
     document = ogc.collection_document(layer, _base(request), extent, dates)
     if _format(request) == 'html':
         return _html(request, layer.name, document=document,
-            kind='collection', layer=layer)
+            kind='collection', layer=layer, labels=layer.property_labels())
     return _json_response(document)
+
+
+@endpoint('/ogc/collections/<collection>/queryables')
+def queryables(request, pool, collection):
+    layer = _layer(pool, request, collection)
+    ogc.check_parameters(request.args, {'f'})
+    url = '%s/collections/%s/queryables' % (_base(request), layer.code)
+    document = layer.queryables_document(url)
+    if _format(request) == 'html':
+        return _html(request, layer.name, kind='queryables', layer=layer,
+            document=document)
+    return _json_response(document, content_type=ogc.SCHEMA_JSON)
 
 
 @endpoint('/ogc/collections/<collection>/items')
@@ -108,7 +120,7 @@ def items(request, pool, collection):
     matched, rows = layer.query_features(
         bbox=args['bbox'], interval=args['datetime'],
         filters=args['filters'], offset=args['offset'],
-        limit=args['limit'])
+        limit=args['limit'], where=args['where'], sortby=args['sortby'])
     base = _base(request)
     url = '%s/collections/%s/items' % (base, layer.code)
     query = {k: v for k, v in request.args.items() if k != 'f'}
@@ -117,9 +129,10 @@ def items(request, pool, collection):
     links.append(ogc.link('%s/collections/%s?f=json' % (base, layer.code),
             'collection', ogc.JSON, layer.name))
     crs_header = {'Content-Crs': '<%s>' % geo.crs_uri(args['crs'])}
-    features = ogc.features_text(rows, args['crs'])
+    features = ogc.features_text(rows, args['crs'], args['properties'])
     if html:
         return _html(request, layer.name, kind='items', layer=layer,
+            labels=layer.property_labels(),
             features=[json.loads(f) for f in features], links=links,
             matched=matched, returned=len(rows), offset=args['offset'],
             limit=args['limit'], headers=crs_header)
@@ -138,8 +151,12 @@ def items(request, pool, collection):
 @endpoint('/ogc/collections/<collection>/items/<feature>')
 def item(request, pool, collection, feature):
     layer = _layer(pool, request, collection)
-    ogc.check_parameters(request.args, {'f', 'crs'})
+    ogc.check_parameters(request.args, {'f', 'crs', 'properties'})
     crs = ogc.parse_crs(request.args.get('crs'))
+    properties = None
+    if request.args.get('properties') is not None:
+        properties = ogc.parse_names(request.args.get('properties'),
+            set(layer.queryables), 'properties')
     html = _format(request) == 'html'
     rows = []
     if ogc.ID_RE.match(feature):
@@ -149,7 +166,7 @@ def item(request, pool, collection, feature):
             collection=collection)
     base = _base(request)
     url = '%s/collections/%s/items/%s' % (base, layer.code, feature)
-    document = json.loads(ogc.features_text(rows, crs)[0])
+    document = json.loads(ogc.features_text(rows, crs, properties)[0])
     document['links'] = [
         ogc.link(url + '?f=json', 'self', ogc.GEOJSON, 'this feature'),
         ogc.link(url + '?f=html', 'alternate', ogc.HTML,
@@ -160,7 +177,8 @@ def item(request, pool, collection, feature):
     headers = {'Content-Crs': '<%s>' % geo.crs_uri(crs)}
     if html:
         return _html(request, layer.name, kind='item', layer=layer,
-            feature=document, headers=headers)
+            labels=layer.property_labels(), feature=document,
+            headers=headers)
     return _json_response(document, content_type=ogc.GEOJSON,
         headers=headers)
 

@@ -186,7 +186,9 @@
         names.forEach(function (name) {
             if (properties[name] !== undefined && properties[name] !== null &&
                     properties[name] !== '') {
-                html += '<dt>' + escapeHtml(name) + '</dt><dd>' +
+                // The label the layer gives the property, else its name
+                var label = (c.labels || {})[name] || name;
+                html += '<dt>' + escapeHtml(label) + '</dt><dd>' +
                     escapeHtml(properties[name]) + '</dd>';
             }
         });

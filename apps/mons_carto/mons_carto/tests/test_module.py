@@ -132,8 +132,54 @@ class MonsCartoTestCase(DeskViewsTestMixin, FrenchTranslationTestMixin,
         with self.assertRaises(ImportError_) as cm:
             layer.load_file(feature_collection([point(*MONS),
                         point(*MONS_31370)]), 'x.geojson')
-        self.assertIn('EPSG:4326', cm.exception.message)
+        # The feature is named, with the CRS and its range
+        self.assertIn('Feature 2', cm.exception.description)
+        self.assertIn('EPSG:4326', cm.exception.description)
         self.assertEqual(len(layer.features), 0)
+
+    @with_transaction()
+    def test_import_degrees_in_lambert_layer_refused_with_line(self):
+        """WGS84 degrees in a layer declared Lambert 72 would land a few
+        metres from the Lambert origin, in France: refused, line named"""
+        layer = create_layer(source_crs='EPSG:31370')
+        data = ('nom;x;y\n'
+            'Grand-Place;%s;%s\n'
+            'Beffroi;3,9490;50,4540\n'
+            'Gare;%s;%s\n') % (*MONS_31370, MONS_31370[0] - 700,
+                MONS_31370[1])
+        with self.assertRaises(ImportError_) as cm:
+            layer.load_file(data.encode('utf-8'), 'poi.csv')
+        description = cm.exception.description
+        self.assertIn('Line 3', description)
+        self.assertNotIn('Line 2', description)
+        self.assertNotIn('Line 4', description)
+        self.assertIn('3.949', description)
+        self.assertIn('EPSG:31370', description)
+        self.assertIn('EPSG:4326', description)
+        self.assertEqual(len(layer.features), 0)
+        # The same file in a GeoJSON names the feature
+        with self.assertRaises(ImportError_) as cm:
+            layer.load_file(feature_collection([point(*MONS_31370),
+                        point(*MONS)]), 'x.geojson')
+        self.assertIn('Feature 2', cm.exception.description)
+        self.assertEqual(len(layer.features), 0)
+        # Lambert 2008 has its own area
+        layer = create_layer(code='l08', source_crs='EPSG:3812')
+        with self.assertRaises(ImportError_):
+            layer.load_file(feature_collection([point(*MONS_31370)]),
+                'x.geojson')
+        self.assertEqual(layer.load_file(feature_collection(
+                    [point(*MONS_3812)]), 'x.geojson'), 1)
+
+    @with_transaction()
+    def test_property_labels(self):
+        "Labels of the properties: name = label lines, checked"
+        layer = create_layer(field_labels='nom = Nom du lieu\n\n'
+            'kind: Genre')
+        self.assertEqual(layer.property_labels(),
+            {'nom': 'Nom du lieu', 'kind': 'Genre'})
+        with self.assertRaises(LayerValidationError):
+            create_layer(code='autre', field_labels='nom Nom')
 
     @with_transaction()
     def test_import_csv(self):
