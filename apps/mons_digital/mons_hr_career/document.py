@@ -1,6 +1,7 @@
 "Typed documents of a career file and their retention rules."
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields)
+from trytond.modules.mons_base import upload
 from trytond.pool import Pool
 
 from .dates import today
@@ -98,6 +99,15 @@ class Document(ModelSQL, ModelView):
             if values.get('type') and Type(values['type']).confidential:
                 values['confidential'] = True
         return super().create(vlist)
+
+    @classmethod
+    def validate_fields(cls, documents, field_names):
+        super().validate_fields(documents, field_names)
+        if field_names is None or 'data' in field_names:
+            for document in documents:
+                if document.data:
+                    upload.check(document.data,
+                        document.filename or document.name)
 
     def get_retention_until(self, name):
         years = self.type.retention_years

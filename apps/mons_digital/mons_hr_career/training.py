@@ -6,6 +6,7 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.modules.mons_base import upload
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
@@ -333,6 +334,15 @@ class Request(Workflow, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'{self.employee.rec_name} — {self.course.rec_name}'
+
+    @classmethod
+    def validate_fields(cls, requests, field_names):
+        super().validate_fields(requests, field_names)
+        if field_names is None or 'certificate' in field_names:
+            for request in requests:
+                if request.certificate:
+                    upload.check(request.certificate,
+                        request.certificate_name or 'certificat')
 
     @classmethod
     def create(cls, vlist):

@@ -117,6 +117,26 @@ class CareerFileTestCase(CareerDBTestCase):
         self.assertEqual(Document.search([]), [contract])
 
     @with_org
+    def test_document_over_the_upload_limit(self, org):
+        "A document past the upload limit is refused naming the file"
+        from trytond import config
+        from trytond.modules.mons_base.upload import UploadError
+        Document = Pool().get('hr.career.document')
+        if not config.has_section('mons_upload'):
+            config.add_section('mons_upload')
+        config.set('mons_upload', 'max_size', '1')
+        try:
+            with as_user(org.u_rh), self.assertRaises(UploadError) as cm:
+                Document.create([{'file': org.file(org.alice).id,
+                            'type': org.types['CONTRAT'].id,
+                            'name': "Contrat", 'filename': 'contrat.pdf',
+                            'data': b'%PDF-1.4' + b' ' * (2 * 2 ** 20)}])
+            self.assertIn('contrat.pdf', cm.exception.message)
+        finally:
+            # 0 is "not configured": the default limit again
+            config.set('mons_upload', 'max_size', '0')
+
+    @with_org
     def test_reads_are_logged(self, org):
         "A user reading a file leaves who and when; internal reads do not"
         pool = Pool()

@@ -11,6 +11,12 @@ from .org import as_user
 from .test_career import CareerDBTestCase, with_org
 
 
+def certificate_pdf():
+    import weasyprint
+    return weasyprint.HTML(string="<p>Attestation de réussite</p>"
+        ).write_pdf()
+
+
 def setup_training(org, places=2, budget=Decimal(500)):
     pool = Pool()
     Course = pool.get('hr.training.course')
@@ -93,7 +99,7 @@ class TrainingTestCase(CareerDBTestCase):
             with self.assertRaises(UserError):
                 Request.file_certificate([Request(mine.id)])
             Request.write([Request(mine.id)], {
-                    'certificate': b'%PDF-1.4 attestation',
+                    'certificate': certificate_pdf(),
                     'certificate_name': 'attestation.pdf'})
             Request.file_certificate([Request(mine.id)])
         mine = Request(mine.id)
