@@ -205,6 +205,34 @@ class ApplicationPortalTestCase(RouteTestCase):
             self.assertEqual(Application.search([]), [])
 
     @with_transaction()
+    def test_citizen_sees_own_files(self):
+        "A citizen signed in reads the files of their account only"
+        from trytond.model.exceptions import AccessError
+        from trytond.modules.mons_base.caller import acting_as
+        from trytond.modules.mons_permit.application import WEB_USER_KEY
+        from trytond.modules.mons_permit.portal_rights import portal_user_id
+        pool = Pool()
+        File = pool.get('permit.file')
+        Party = pool.get('party.party')
+        WebUser = pool.get('web.user')
+        Type = pool.get('permit.procedure_type')
+        pu, = Type.search([('code', '=', 'PU')])
+        anne, bruno = WebUser.create([
+                {'email': 'anne@example.be'}, {'email': 'bruno@example.be'}])
+        party, = Party.create([{'name': "Anne"}])
+        files = File.create([{'procedure_type': pu.id, 'applicant': party.id,
+                    'object': f"Objet {u.email}", 'web_user': u.id}
+                for u in [anne, bruno]])
+        portal = portal_user_id()
+        with acting_as(pool, portal, **{WEB_USER_KEY: anne.id}):
+            self.assertEqual(File.search([]), [files[0]])
+            self.assertEqual(File.search([('id', '=', files[1].id)]), [])
+            with self.assertRaises(AccessError):
+                File.write([files[0]], {'object': "Changé"})
+        with acting_as(pool, portal):
+            self.assertEqual(File.search([]), [])
+
+    @with_transaction()
     def test_publication_without_personal_data(self):
         "The public view has no personal field and only granted permits"
         pool = Pool()
@@ -218,9 +246,20 @@ class ApplicationPortalTestCase(RouteTestCase):
         Party = pool.get('party.party')
         Type = pool.get('permit.procedure_type')
         pu, = Type.search([('code', '=', 'PU')])
+        from trytond.modules.mons_permit import publication_setup
+        Service = pool.get('mons.service')
         with set_company(company):
+            service, = Service.create([{'name': "Urbanisme",
+                        'code': 'URB-PU', 'company': company.id}])
             party, = Party.create([{'name': "Jean Secret"}])
             file, = File.create([{'procedure_type': pu.id,
                         'applicant': party.id, 'object': "Véranda"}])
             File.deposit([file])
-        self.assertEqual(Publication.search([]), [])
+            self.assertEqual(Publication.search([]), [])
+            granted = publication_setup.grant_demo_file(service)
+        row, = Publication.search([])
+        self.assertEqual(row.reference, granted.reference)
+        self.assertEqual(row.procedure_code, 'PU')
+        self.assertEqual(row.object, "Construction d'une maison unifamiliale")
+        values = Publication.read([row.id], list(Publication._fields))[0]
+        self.assertNotIn("Demandeur", repr(values))
