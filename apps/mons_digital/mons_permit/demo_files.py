@@ -248,6 +248,41 @@ def load_officer_rights(pool):
         User.write(users, {'groups': [('add', [group])]})
 
 
+def load_layer(pool):
+    """The staff map of the files where their parcels lie, read as the
+    urbanism officer (only the urbanism office sees it)"""
+    try:
+        Layer = pool.get('carto.layer')
+    except KeyError:
+        return
+    Model = pool.get('ir.model')
+    User = pool.get('res.user')
+    Service = pool.get('mons.service')
+    ModelData = pool.get('ir.model.data')
+    if Layer.search([('code', '=', 'permis-dossiers')]):
+        return
+    owners = User.search([('login', '=', 'urbanisme')])
+    if not owners:
+        return
+    model, = Model.search([('name', '=', 'permit.file')])
+    services = Service.search([('code', '=', 'URB-PU')], limit=1)
+    Layer.create([{
+                'name': "Dossiers de permis (localisation)",
+                'code': 'permis-dossiers', 'public': False,
+                'groups': [('add', [ModelData.get_id(
+                                'mons_base', 'group_urbanism')])],
+                'sequence': 70, 'source': 'model', 'model': model.id,
+                'owner': owners[0].id,
+                'service': services[0].id if services else None,
+                'geometry_field': 'location',
+                'model_fields': 'reference,object,deposit_date',
+                'label_field': 'reference', 'geometry_type': 'polygon',
+                'colour': '#e31a1c',
+                'description': "Les parcelles des dossiers de permis en "
+                "cours, pour le service de l'urbanisme.",
+                }])
+
+
 def load_demo(rng):
     pool = Pool()
     rng = random.Random(rng.random())
@@ -255,3 +290,4 @@ def load_demo(rng):
     bodies = load_bodies(pool)
     blocks = load_parcels(pool, rng)
     load_files(pool, rng, blocks, bodies)
+    load_layer(pool)

@@ -213,13 +213,25 @@ class File(metaclass=PoolMeta):
         "Parcels")
     location = fields.Function(fields.Text("Location",
             help="GeoJSON (longitude, latitude) of the file's parcels, for "
-            "the maps."), 'get_location')
+            "the maps."), 'get_location', searcher='search_location')
 
     def location_shape(self):
         "The outline of the file's parcels in Lambert 72"
         shapes = [p.shape() for p in self.parcels]
         shapes = [s for s in shapes if s is not None]
         return shapely.union_all(shapes) if shapes else None
+
+    @classmethod
+    def search_location(cls, name, clause):
+        "Only whether there is a location: the maps ask for files with one"
+        _, operator, value = clause[:3]
+        located = ('parcels', 'where', [('geometry', '!=', None)])
+        if (operator, value) in {('!=', None), ('=', True)}:
+            return [located]
+        if (operator, value) in {('=', None), ('=', False)}:
+            return [
+                ('id', 'not in', [f.id for f in cls.search([located])])]
+        return []
 
     def get_location(self, name):
         geometry = self.location_shape()

@@ -44,6 +44,12 @@ class PermitWorkflowTestCase(unittest.TestCase):
                     D(2027, 1, 1)]])
         self.party, = Party.create([{'name': "Jean Dupont"}])
         self.company = create_company()
+        # The test's user (admin) runs the reports as the permit staff
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        User.write([User(Transaction().user)], {'groups': [('add', [
+                            ModelData.get_id('mons_permit',
+                                'group_permit_admin')])]})
 
     def file(self, code='PU', **values):
         pool = Pool()
@@ -311,6 +317,8 @@ class PermitWorkflowTestCase(unittest.TestCase):
             Notice = pool.get('permit.inquiry.notice', type='report')
             ext, content, _, _ = Notice.execute([inquiry.id], {})
             self.assertTrue(bytes(content).startswith(b'%PDF'))
+            self.assertEqual(File.search([('location', '!=', None)]), [file])
+            self.assertNotIn(file, File.search([('location', '=', None)]))
             location = json.loads(file.location)
             self.assertEqual(location['type'], 'Polygon')
             lon, lat = location['coordinates'][0][0]
