@@ -191,3 +191,14 @@ def test_no_button_named_like_saving(site):
     same = [b['name'] for b in buttons
         if (b['string'] or '').strip().lower() == 'enregistrer']
     assert not same, same
+
+
+# Recruitment is HR's desk only: openings, applicants, their settings
+RECRUITMENT = {'mons_hr_career.menu_recruitment',
+    'mons_hr_career.menu_opening', 'mons_hr_career.menu_applicant',
+    'mons_hr_career.menu_recruitment_configuration'}
+for _login, (_top, _must, _must_not) in ROLES.items():
+    if _login in {'rh', 'rhchef'}:
+        _must |= RECRUITMENT
+    else:
+        _must_not |= RECRUITMENT

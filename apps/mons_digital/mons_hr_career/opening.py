@@ -109,6 +109,12 @@ class Opening(Workflow, ModelSQL, ModelView):
     def default_hours():
         return 38.0
 
+    @classmethod
+    def copy(cls, openings, default=None):
+        default = default.copy() if default else {}
+        default.setdefault('published_date', None)
+        return super().copy(openings, default=default)
+
     @fields.depends('job_description', 'title', 'service', 'description',
         'profile')
     def on_change_job_description(self):
