@@ -12,6 +12,18 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         "background.")
     basemap_attribution = fields.Char("Basemap Attribution")
     basemap_max_zoom = fields.Integer("Basemap Maximum Zoom")
+    orthophoto_url = fields.Char("Orthophoto URL",
+        help="Tile URL template of an orthophoto WMTS in the "
+        "GoogleMapsCompatible (Web Mercator) tile matrix set, with {z}, {x} "
+        "and {y}, e.g. the REST URL of the Walloon orthophotos "
+        ".../WMTS/tile/1.0.0/<layer>/default/GoogleMapsCompatible/{z}/{y}/{x}"
+        "; empty: no orthophoto in the basemap choice.")
+    orthophoto_attribution = fields.Char("Orthophoto Attribution")
+    address_layer = fields.Many2One('carto.layer', "Address Layer",
+        ondelete='SET NULL', domain=[('source', '=', 'features')],
+        help="Layer of the streets and addresses (e.g. loaded from the "
+        "regional address register) searched first by the map viewer's "
+        "search box; its features are named by their address.")
     centre_latitude = fields.Float("Centre Latitude", digits=(3, 6))
     centre_longitude = fields.Float("Centre Longitude", digits=(3, 6))
     zoom = fields.Integer("Initial Zoom")

@@ -286,3 +286,40 @@ def load_demo(rng):
                 'description': "Lue en direct depuis le modèle des sections "
                 "(mons.section).",
                 })
+
+    if 'adresses' not in existing:
+        # What the city loads from the regional address register (ICAR /
+        # BeST) as a CSV or GeoPackage; here the addresses of the demo
+        # places and the middle of the demo streets, APPROXIMATE positions
+        layer = create({
+                'name': "Adresses (démo, positions approximatives)",
+                'code': 'adresses', 'public': True, 'active': True,
+                'sequence': 60, 'geometry_type': 'point',
+                'colour': '#555555', 'label_field': 'adresse',
+                'popup_fields': 'adresse,rue,code_postal',
+                'field_labels': "adresse = Adresse\nrue = Rue\n"
+                "code_postal = Code postal",
+                'cluster': True,
+                'description': "Rues et adresses de Mons cherchées par la "
+                "carte (démonstration : en production, le registre "
+                "régional des adresses).",
+                })
+        features = []
+        for _, _, lat, lon, address in POIS:
+            street = address.split(',')[0].rstrip('0123456789 ')
+            features.append(_feature(
+                    {'type': 'Point', 'coordinates': [lon, lat]},
+                    adresse='%s, 7000 Mons' % address, rue=street,
+                    code_postal='7000'))
+        for street, _, coordinates in WORKS:
+            lon, lat = coordinates[len(coordinates) // 2]
+            features.append(_feature(
+                    {'type': 'Point', 'coordinates': [lon, lat]},
+                    adresse='%s, 7000 Mons' % street, rue=street,
+                    code_postal='7000'))
+        layer.load_file(_collection(features), 'adresses.geojson')
+        Configuration = pool.get('carto.configuration')
+        config = Configuration(1)
+        if not config.address_layer:
+            config.address_layer = layer
+            config.save()

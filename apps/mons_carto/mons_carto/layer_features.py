@@ -1,7 +1,9 @@
 # This file is part of the Mons Digital Suite. See the README at the top
 # of the repository for the licence and the authors.
 "Reading the features imported into a layer (bbox, dates, properties)"
-from sql import Cast
+from sql import Cast, Literal
+from sql.aggregate import Avg, Count, Max, Min
+from sql.functions import Floor
 
 from trytond.pool import Pool
 from trytond.transaction import Transaction
@@ -59,6 +61,28 @@ class ImportedFeaturesMixin:
                 where=table.id.in_(query),
                 order_by=[table.id.asc]))
         return matched, list(cursor)
+
+
+    def aggregate_features(self, bbox, cell):
+        """The features of bbox (CRS84) counted by square cells of `cell`
+        degrees, as the caller may read them: [(count, x, y, minx, miny,
+        maxx, maxy)], x and y the mean position. A view of a layer of
+        10^5 points is then some hundred rows, whatever the zoom."""
+        pool = Pool()
+        Feature = pool.get('carto.feature')
+        table = Feature.__table__()
+        domain = self._feature_domain(bbox, None, None, None)
+        with Transaction().set_context(active_test=False):
+            query = Feature.search(domain, query=True)
+        column, row = Floor(table.minx / cell), Floor(table.miny / cell)
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(
+                Count(Literal('*')), Avg(table.minx), Avg(table.miny),
+                Min(table.minx), Min(table.miny),
+                Max(table.maxx), Max(table.maxy),
+                where=table.id.in_(query),
+                group_by=[column, row]))
+        return list(cursor)
 
 
 def _value_clause(name, value):

@@ -10,8 +10,11 @@ from .feature import simplify
 from .routes import _json_response, _layer, _visible, endpoint
 
 # The viewer draws at most this many features of a layer per view; beyond
-# it asks the user to zoom in
+# it gets the points counted by cells (aggregate_features) or, for lines
+# and surfaces, asks the user to zoom in
 VIEW_LIMIT = 5000
+# Side of an aggregation cell on the screen, in pixels
+CELL_PIXELS = 64
 
 
 @endpoint('/map/layers')
@@ -20,7 +23,8 @@ def map_layers(request, pool):
     Section = pool.get('mons.section')
     config = Configuration(1)
     layers = []
-    for layer in _visible(pool):
+    visible = _visible(pool)
+    for layer in visible:
         layers.append({
                 'code': layer.code,
                 'name': layer.name,
@@ -56,6 +60,10 @@ def map_layers(request, pool):
                 'attribution': config.basemap_attribution or '',
                 'max_zoom': config.basemap_max_zoom or 19,
                 },
+            # Fonds offered by the switcher: a plain one always, the
+            # basemap (OpenStreetMap) and the orthophoto when configured
+            'basemaps': _basemaps(config),
+            'address_layer': _address_layer(config, visible),
             'centre': [config.centre_latitude or 50.4542,
                 config.centre_longitude or 3.9523],
             'zoom': config.zoom or 12,
@@ -71,6 +79,12 @@ def map_data(request, pool, collection):
     bbox = ogc.parse_bbox(request.args.get('bbox'))
     zoom = ogc.parse_int(request.args.get('zoom'), 12, 0, 24,
         'msg_api_zoom_invalid', 'zoom')
+    if layer.source == 'features' and layer.geometry_type == 'point':
+        Feature = pool.get('carto.feature')
+        matched = Feature.search(layer._feature_domain(
+                bbox, None, None, None), count=True)
+        if matched > VIEW_LIMIT:
+            return _aggregated(layer, bbox, zoom, matched)
     matched, rows = layer.query_features(bbox=bbox, limit=VIEW_LIMIT)
     texts = [r[1] for r in rows]
     if texts and layer.geometry_type != 'point':
@@ -84,16 +98,72 @@ def map_data(request, pool, collection):
     return _json_response(body, content_type=ogc.GEOJSON)
 
 
+def _basemaps(config):
+    basemaps = [{'id': 'plain', 'name': "Fond uni", 'url': ''}]
+    if config.basemap_url:
+        basemaps.append({'id': 'osm', 'name': "Plan (OpenStreetMap)"
+                if 'openstreetmap' in config.basemap_url else "Plan",
+                'url': config.basemap_url,
+                'attribution': config.basemap_attribution or '',
+                'max_zoom': config.basemap_max_zoom or 19})
+    if config.orthophoto_url:
+        basemaps.append({'id': 'ortho', 'name': "Orthophoto",
+                'url': config.orthophoto_url,
+                'attribution': config.orthophoto_attribution or '',
+                'max_zoom': 20})
+    return basemaps
+
+
+def _address_layer(config, visible):
+    "The address layer's code when the caller may see it"
+    if config.address_layer and config.address_layer.id in {
+            l.id for l in visible}:
+        return config.address_layer.code
+    return None
+
+
+def _aggregated(layer, bbox, zoom, matched):
+    "Counts by cells of about CELL_PIXELS on the screen at this zoom"
+    cell = 360 / (256 * 2 ** zoom) * CELL_PIXELS
+    features = []
+    for index, (count, x, y, minx, miny, maxx, maxy) in enumerate(
+            layer.aggregate_features(bbox, cell)):
+        features.append({
+                'type': 'Feature', 'id': 'cell-%d' % index,
+                'geometry': {'type': 'Point',
+                    'coordinates': [round(x, 6), round(y, 6)]},
+                'properties': {'count': count, 'bbox': [round(minx, 6),
+                        round(miny, 6), round(maxx, 6), round(maxy, 6)]},
+                })
+    return _json_response({'type': 'FeatureCollection',
+            'aggregated': True, 'numberMatched': matched,
+            'numberReturned': len(features), 'features': features},
+        content_type=ogc.GEOJSON)
+
+
 @endpoint('/map/search')
 def map_search(request, pool):
     ogc.check_parameters(request.args, {'q'})
     Feature = pool.get('carto.feature')
+    Configuration = pool.get('carto.configuration')
     text = (request.args.get('q') or '').strip()
     results = []
     if len(text) >= 2:
         layers = _visible(pool)
         by_id = {l.id: l for l in layers}
-        feature_layers = [l.id for l in layers if l.source == 'features']
+        address = Configuration(1).address_layer
+        if address and address.id in by_id:
+            # Addresses first: every word typed, in any order
+            words = [w for w in text.replace(',', ' ').split() if w]
+            for feature in Feature.search([('layer', '=', address.id)]
+                    + [('name', 'ilike', '%' + w + '%') for w in words],
+                    limit=10, order=[('name', 'ASC')]):
+                result = _search_result(by_id[address.id], feature.name,
+                    shapely.from_geojson(feature.geometry))
+                result['address'] = True
+                results.append(result)
+        feature_layers = [l.id for l in layers if l.source == 'features'
+            and not (address and l.id == address.id)]
         features = Feature.search([
                 ('layer', 'in', feature_layers),
                 ('name', 'ilike', '%' + text + '%'),

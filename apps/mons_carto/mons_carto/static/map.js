@@ -277,6 +277,11 @@
                 overlay.request = null;
                 overlay.item.classList.remove('carto-loading');
                 overlay.group.clearLayers();
+                overlay.cells.clearLayers();
+                if (collection.aggregated) {
+                    drawCells(overlay, collection);
+                    return;
+                }
                 var layer = L.geoJSON(collection, {
                     style: function (feature) {
                         return styleOf(overlay, feature);
@@ -320,15 +325,61 @@
             });
     }
 
+    // A large point layer comes counted by cells of the screen (the
+    // server groups them): one marker per cell, Enter or a click zooms in
+    function drawCells(overlay, collection) {
+        collection.features.forEach(function (feature) {
+            var count = feature.properties.count;
+            var box = feature.properties.bbox;
+            var size = count < 10 ? 'small' : (count < 100 ? 'medium' :
+                'large');
+            var marker = L.marker([feature.geometry.coordinates[1],
+                    feature.geometry.coordinates[0]], {
+                keyboard: true,
+                title: count + ' objets',
+                icon: L.divIcon({
+                    html: '<div><span>' + count + '<span class="carto-sr"> ' +
+                        'objets regroupés, Entrée pour zoomer</span></span>' +
+                        '</div>',
+                    className: 'marker-cluster marker-cluster-' + size,
+                    iconSize: new L.Point(40, 40)
+                })
+            });
+            function zoomIn() {
+                var bounds = L.latLngBounds([box[1], box[0]], [box[3], box[2]]);
+                if (bounds.getNorthEast().equals(bounds.getSouthWest())) {
+                    map.setView(bounds.getCenter(), map.getZoom() + 2);
+                } else {
+                    map.fitBounds(bounds.pad(0.1));
+                }
+            }
+            marker.on('click', zoomIn);
+            marker.on('keypress', function (event) {
+                if (event.originalEvent && event.originalEvent.keyCode === 13) {
+                    zoomIn();
+                }
+            });
+            overlay.cells.addLayer(marker);
+        });
+        overlay.count.textContent = ' (' + collection.numberMatched +
+            ' objets regroupés, zoomez pour le détail)';
+        element.dataset['loaded_' + overlay.config.code.replace(
+            /[^a-z0-9]/g, '_')] = collection.numberReturned;
+        element.dataset['cells_' + overlay.config.code.replace(
+            /[^a-z0-9]/g, '_')] = collection.numberReturned;
+    }
+
     function setVisible(code, visible) {
         var overlay = overlays[code];
         overlay.visible = visible;
         overlay.checkbox.checked = visible;
         if (visible) {
             overlay.group.addTo(map);
+            overlay.cells.addTo(map);
             loadOverlay(code);
         } else {
             map.removeLayer(overlay.group);
+            map.removeLayer(overlay.cells);
             overlay.count.textContent = '';
         }
         writeHash();
@@ -355,6 +406,7 @@
         var previous = Object.keys(overlays).length ? overlays : null;
         Object.keys(overlays).forEach(function (code) {
             map.removeLayer(overlays[code].group);
+            map.removeLayer(overlays[code].cells);
         });
         overlays = {};
         var wanted = hash.couches !== undefined ?
@@ -385,6 +437,7 @@
             var overlay = {
                 config: c,
                 group: makeGroup(c),
+                cells: L.layerGroup(),
                 clustered: Boolean(c.cluster && c.geometry_type === 'point' &&
                     L.markerClusterGroup),
                 visible: false,
@@ -413,18 +466,29 @@
 
     // --- basemap -----------------------------------------------------------
 
+    var currentTiles = null;
+
     function setBasemap(basemap) {
+        if (currentTiles) {
+            map.removeLayer(currentTiles);
+            currentTiles = null;
+        }
+        element.dataset.basemapChoice = basemap.id || '';
+        basemapStatusElement.textContent = '';
         if (!basemap.url) {
             element.classList.add('carto-plain');
+            element.dataset.basemap = 'none';
             status('Fond de plan : aucun (fond uni).');
             return;
         }
+        element.classList.remove('carto-plain');
         var loaded = 0;
         var failed = 0;
         var tiles = L.tileLayer(basemap.url, {
             attribution: basemap.attribution,
             maxZoom: basemap.max_zoom
         });
+        currentTiles = tiles;
         function fallBack() {
             if (loaded === 0 && map.hasLayer(tiles)) {
                 map.removeLayer(tiles);
@@ -448,6 +512,32 @@
         tiles.addTo(map);
         // Tiles that never answer (closed networks) count as unreachable
         setTimeout(fallBack, 6000);
+    }
+
+    // The switcher: radio buttons of the fonds the city configured (a
+    // plain one, the plan when online, its orthophoto)
+    function buildBasemaps(basemaps, chosen) {
+        var fieldset = document.getElementById('carto-basemaps');
+        if (!fieldset || basemaps.length < 2) {
+            return;
+        }
+        fieldset.hidden = false;
+        basemaps.forEach(function (basemap) {
+            var id = 'carto-basemap-' + basemap.id;
+            var label = document.createElement('label');
+            label.className = 'carto-basemap';
+            label.innerHTML = '<input type="radio" name="carto-basemap" id="' +
+                id + '" value="' + escapeHtml(basemap.id) + '"> ' +
+                escapeHtml(basemap.name);
+            var input = label.querySelector('input');
+            input.checked = basemap.id === chosen.id;
+            input.addEventListener('change', function () {
+                if (input.checked) {
+                    setBasemap(basemap);
+                }
+            });
+            fieldset.appendChild(label);
+        });
     }
 
     // --- tools ---------------------------------------------------------------
@@ -547,7 +637,10 @@
                     var button = document.createElement('button');
                     button.type = 'button';
                     button.textContent = (result.name || '?') + ' — ' +
-                        result.layer_name;
+                        (result.address ? 'adresse' : result.layer_name);
+                    if (result.address) {
+                        item.className = 'carto-result-address';
+                    }
                     button.addEventListener('click', function () {
                         var b = result.bbox;
                         if (b[0] === b[2] && b[1] === b[3]) {
@@ -675,7 +768,12 @@
                 } else {
                     map.setView(data.centre, data.zoom);
                 }
-                setBasemap(data.basemap);
+                var basemaps = data.basemaps || [];
+                var first = basemaps.filter(function (b) {
+                    return b.id !== 'plain';
+                })[0] || basemaps[0] || data.basemap;
+                buildBasemaps(basemaps, first);
+                setBasemap(first);
                 map.on('moveend', function () {
                     Object.keys(overlays).forEach(loadOverlay);
                     writeHash();

@@ -545,13 +545,16 @@ class MonsCartoTestCase(DeskViewsTestMixin, FrenchTranslationTestMixin,
         load_demo(random.Random(42))
         layers = {l.code: l for l in Layer.search([])}
         self.assertEqual(set(layers), {'sections', 'poi', 'chantiers',
-                'eclairage', 'sections-centres'})
+                'eclairage', 'sections-centres', 'adresses'})
+        # The viewer searches the demo addresses
+        Configuration = pool.get('carto.configuration')
+        self.assertEqual(Configuration(1).address_layer, layers['adresses'])
         self.assertEqual(layers['sections'].feature_count, 19)
         self.assertEqual(layers['eclairage'].feature_count, LOAD_POINTS)
         count = Feature.search([], count=True)
         load_demo(random.Random(42))
         self.assertEqual(Feature.search([], count=True), count)
-        self.assertEqual(Layer.search([], count=True), 5)
+        self.assertEqual(Layer.search([], count=True), 6)
         # Sections do not overlap and cover Mons
         sections = [shapely.from_geojson(f.geometry)
             for f in layers['sections'].features]
