@@ -12,10 +12,11 @@ from trytond.tools import timezone as tz
 from trytond.transaction import Transaction, without_check_access
 
 from .dates import date_text
+from .day_balance import FlexitimeBalanceMixin
+from .day_compute import compute_day
 from .exceptions import ClosedDayError
 
 SYNC_LIMIT = 200
-SIX_HOURS = 6 * 3600
 
 
 def _as_date(value):
@@ -28,148 +29,6 @@ def _as_datetime(value):
     if isinstance(value, str):
         return dt.datetime.fromisoformat(value)
     return value
-
-
-def _clip(intervals, start, end):
-    return [(max(s, start), min(e, end)) for s, e in intervals
-        if min(e, end) > max(s, start)]
-
-
-def compute_day(date, events, zone, line=None, fraction=1.0, schedule=None,
-        holiday=False, leaves=(), telework=False, telework_clocking=False,
-        rule=None, today=None):
-    """Pure computation of one day (durations in seconds).
-
-    events: sorted (naive UTC datetime, type) pairs;
-    leaves: (amount kind, seconds or fraction, counts as worked, half)
-    where kind is 'hours' or 'day'."""
-    midnight = dt.datetime.combine(date, dt.time(0), tzinfo=zone)
-    anomalies = []
-    intervals = []
-    opened = None
-    for at, type_ in events:
-        local = at.replace(tzinfo=tz.UTC).astimezone(zone)
-        secs = int((local - midnight).total_seconds())
-        if type_ == 'unknown':
-            # Terminals without direction keys alternate within the day
-            type_ = 'out' if opened is not None else 'in'
-        if type_ == 'in':
-            if opened is not None:
-                anomalies.append('missing_out')
-            opened = secs
-        else:
-            if opened is None:
-                anomalies.append('missing_in')
-            else:
-                intervals.append((opened, secs))
-                opened = None
-    if opened is not None:
-        anomalies.append('missing_out')
-
-    flexi = schedule is not None and schedule.kind == 'flexitime'
-    clocked = intervals
-    if flexi and schedule.band_start and schedule.band_end:
-        intervals = _clip(intervals,
-            _secs(schedule.band_start), _secs(schedule.band_end))
-    worked = sum(e - s for s, e in intervals)
-    # Flexitime counts the band; time outside it is overtime to approve
-    outside_band = sum(e - s for s, e in clocked) - worked
-    break_taken = sum(intervals[i + 1][0] - intervals[i][1]
-        for i in range(len(intervals) - 1))
-    minimum_break = (int(schedule.minimum_break.total_seconds())
-        if schedule and schedule.minimum_break else 0)
-    if minimum_break and worked > SIX_HOURS and break_taken < minimum_break:
-        worked -= minimum_break - break_taken
-        anomalies.append('short_break')
-
-    scheduled = int(line.expected_seconds() * fraction) if line else 0
-    expected = 0 if holiday else scheduled
-    leave_seconds = 0
-    leave_credit = 0
-    full_day_leave = False
-    halves = set()
-    hourly = False
-    for kind, amount, as_worked, half in leaves:
-        if kind == 'hours':
-            seconds = int(amount)
-            hourly = True
-        else:
-            seconds = int(expected * amount)
-            if amount >= 1:
-                full_day_leave = True
-            elif half:
-                halves.add(half)
-        leave_seconds += seconds
-        if as_worked:
-            leave_credit += seconds
-    reduction = leave_seconds - leave_credit
-    expected = max(expected - reduction, 0)
-    worked += leave_credit
-
-    if telework and expected and not telework_clocking:
-        worked = max(worked, expected + leave_credit)
-
-    if events and not scheduled and not holiday:
-        anomalies.append('no_schedule')
-    if (expected and not events and not telework and not leave_credit
-            and (today is None or date < today)):
-        anomalies.append('unjustified_absence')
-    if flexi and intervals and not full_day_leave and not hourly:
-        for (start, end), half in zip(schedule.core_periods(),
-                ['morning', 'afternoon']):
-            if half in halves:
-                continue
-            covered = sum(e - s for s, e in _clip(intervals, start, end))
-            if covered < end - start:
-                anomalies.append('core_breach')
-                break
-
-    # An unpaired clocking leaves the day's worked time unknown: it is an
-    # anomaly to correct, never a guessed 0 or full day
-    complete = not ({'missing_out', 'missing_in'} & set(anomalies))
-    difference = worked - expected if complete else None
-    overtime = []
-    if complete and rule is not None:
-        if not scheduled or holiday:
-            excess = worked + outside_band
-        elif flexi:
-            # Time beyond the target within the band goes to the balance
-            excess = outside_band
-        else:
-            excess = max(difference, 0)
-        if excess and excess >= rule.threshold_seconds():
-            if rule.daily_cap:
-                excess = min(excess, int(rule.daily_cap.total_seconds()))
-            if holiday:
-                overtime.append(('holiday', excess))
-            elif date.weekday() == 6:
-                overtime.append(('sunday', excess))
-            elif date.weekday() == 5:
-                overtime.append(('saturday', excess))
-            else:
-                evening = 0
-                if rule.evening_start:
-                    evening = sum(e - s for s, e in _clip(
-                            clocked, _secs(rule.evening_start), 86400 * 2))
-                evening = min(evening, excess)
-                if excess - evening:
-                    overtime.append(('normal', excess - evening))
-                if evening:
-                    overtime.append(('evening', evening))
-    seen = set()
-    anomalies = [a for a in anomalies if not (a in seen or seen.add(a))]
-    return {
-        'worked': worked if complete else None,
-        'paired': worked,
-        'expected': expected,
-        'leave': leave_seconds,
-        'difference': difference,
-        'break_taken': break_taken,
-        'telework': bool(telework),
-        'overtime_parts': overtime,
-        'overtime': sum(s for _, s in overtime) if complete else None,
-        'anomalies': anomalies,
-        }
 
 
 _COMPARED = ('worked', 'expected', 'leave', 'difference', 'overtime',
@@ -193,11 +52,7 @@ def _differs(row, values):
     return False
 
 
-def _secs(value):
-    return value.hour * 3600 + value.minute * 60 + value.second
-
-
-class Day(ModelSQL, ModelView):
+class Day(FlexitimeBalanceMixin, ModelSQL, ModelView):
     "Attendance Day"
     __name__ = 'attendance.day'
 
@@ -513,19 +368,6 @@ class Day(ModelSQL, ModelView):
                 rules)
 
     @classmethod
-    def _beyond_limits(cls, employee, schedule, date, difference):
-        "Whether the flexitime balance of date leaves the carry-over limits"
-        balance = cls.flexitime_balance(
-            employee, date - dt.timedelta(days=1)) + difference
-        if (schedule.carry_over_max is not None
-                and balance > schedule.carry_over_max.total_seconds()):
-            return True
-        if (schedule.carry_over_min is not None
-                and balance < -schedule.carry_over_min.total_seconds()):
-            return True
-        return False
-
-    @classmethod
     def compute_recent(cls):
         """Cron: compute yesterday and today of every employee, so that
         absences and forgotten clock-outs are listed every day"""
@@ -544,55 +386,6 @@ class Day(ModelSQL, ModelView):
         with without_check_access():
             employees = Employee.search(domain)
         cls.compute({(e.id, d) for e in employees for d in dates})
-
-    @classmethod
-    def flexitime_balance(cls, employee, date):
-        """Flexitime balance at date: the differences of the current
-        balance period plus what was carried from the previous periods
-        within the carry-over limits (from the start of the year)."""
-        assignment = employee.schedule_at(date)
-        if not assignment or assignment.schedule.kind != 'flexitime':
-            return 0
-        schedule = assignment.schedule
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        start = dt.date(date.year, 1, 1)
-        cursor.execute(*table.select(table.date, table.difference,
-                where=(table.employee == employee.id)
-                & (table.date >= start) & (table.date <= date)
-                & (table.schedule == schedule.id),
-                order_by=[table.date.asc]))
-        maximum = (schedule.carry_over_max.total_seconds()
-            if schedule.carry_over_max is not None else None)
-        minimum = (schedule.carry_over_min.total_seconds()
-            if schedule.carry_over_min is not None else None)
-
-        def period_of(day):
-            if schedule.balance_period == 'week':
-                return day.isocalendar()[:2]
-            return (day.year, day.month)
-
-        carry, current, period = 0, 0, None
-        for day, difference in cursor:
-            day = _as_date(day)
-            if period is not None and period_of(day) != period:
-                carry += current
-                if maximum is not None:
-                    carry = min(carry, maximum)
-                if minimum is not None:
-                    carry = max(carry, -minimum)
-                current = 0
-            period = period_of(day)
-            current += difference or 0
-        if period is not None and period != period_of(date):
-            carry += current
-            if maximum is not None:
-                carry = min(carry, maximum)
-            if minimum is not None:
-                carry = max(carry, -minimum)
-            current = 0
-        return int(carry + current)
-
 
 class Employee(metaclass=PoolMeta):
     __name__ = 'company.employee'
