@@ -80,11 +80,12 @@ def map_data(request, pool, collection):
     zoom = ogc.parse_int(request.args.get('zoom'), 12, 0, 24,
         'msg_api_zoom_invalid', 'zoom')
     if layer.source == 'features' and layer.geometry_type == 'point':
-        Feature = pool.get('carto.feature')
-        matched = Feature.search(layer._feature_domain(
-                bbox, None, None, None), count=True)
+        # One query counts and groups: the cells are the answer when the
+        # view holds too many points
+        cells = layer.aggregate_features(bbox, _cell(zoom))
+        matched = sum(c[0] for c in cells)
         if matched > VIEW_LIMIT:
-            return _aggregated(layer, bbox, zoom, matched)
+            return _aggregated(cells, matched)
     matched, rows = layer.query_features(bbox=bbox, limit=VIEW_LIMIT)
     texts = [r[1] for r in rows]
     if texts and layer.geometry_type != 'point':
@@ -122,12 +123,14 @@ def _address_layer(config, visible):
     return None
 
 
-def _aggregated(layer, bbox, zoom, matched):
-    "Counts by cells of about CELL_PIXELS on the screen at this zoom"
-    cell = 360 / (256 * 2 ** zoom) * CELL_PIXELS
+def _cell(zoom):
+    "Side in degrees of about CELL_PIXELS on the screen at this zoom"
+    return 360 / (256 * 2 ** zoom) * CELL_PIXELS
+
+
+def _aggregated(cells, matched):
     features = []
-    for index, (count, x, y, minx, miny, maxx, maxy) in enumerate(
-            layer.aggregate_features(bbox, cell)):
+    for index, (count, x, y, minx, miny, maxx, maxy) in enumerate(cells):
         features.append({
                 'type': 'Feature', 'id': 'cell-%d' % index,
                 'geometry': {'type': 'Point',
