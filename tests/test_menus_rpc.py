@@ -89,6 +89,33 @@ ROLES = {
     }
 REPLACED = {PARTY, ATTENDANCE}
 
+# Careers: every role is an agent with its own file, evaluations, gaps and
+# training; managers add their services' evaluations and budgets, HR the
+# files, documents, scans and cycles
+CAREER = 'mons_hr_career.menu_career'
+CAREER_SELF = {CAREER, 'mons_hr_career.menu_my_career_file',
+    'mons_hr_career.menu_my_evaluation', 'mons_hr_career.menu_gap',
+    'mons_hr_career.menu_training', 'mons_hr_career.menu_course',
+    'mons_hr_career.menu_session', 'mons_hr_career.menu_request'}
+CAREER_MANAGER = {'mons_hr_career.menu_evaluation',
+    'mons_hr_career.menu_service_gap', 'mons_hr_career.menu_budget'}
+CAREER_HR = {'mons_hr_career.menu_career_file',
+    'mons_hr_career.menu_document', 'mons_hr_career.menu_scan_import',
+    'mons_hr_career.menu_scan_line', 'mons_hr_career.menu_cycle',
+    'mons_hr_career.menu_career_configuration'}
+SELF_SERVICE |= CAREER_SELF
+for _login, (_top, _must, _must_not) in ROLES.items():
+    _top.add(CAREER)
+    if _login in {'rh', 'rhchef'}:
+        _must |= CAREER_HR | CAREER_MANAGER
+    elif _login in {'chef', 'direction'}:
+        _must |= CAREER_MANAGER
+        _must_not |= CAREER_HR
+    else:
+        _must_not |= CAREER_HR | CAREER_MANAGER
+ROLES['rhchef'][1].add('mons_hr_career.menu_career_file_read')
+ROLES['rh'][2].add('mons_hr_career.menu_career_file_read')
+
 
 _XML_IDS = """
 import json, sys

@@ -179,6 +179,24 @@ class Dataset(ButtonFieldsMixin, Workflow, ModelSQL, ModelView):
                     },
                 })
 
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        # datasets created in one batch before each record drew its own
+        # identifier shared one: all but the first get a new one, so CKAN
+        # and DCAT clients see distinct datasets
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.id, table.uuid,
+                order_by=[table.id.asc]))
+        seen = set()
+        for id_, value in cursor.fetchall():
+            if value in seen or not value:
+                cursor.execute(*table.update([table.uuid],
+                        [str(uuid.uuid4())], where=table.id == id_))
+            else:
+                seen.add(value)
+
     @staticmethod
     def default_uuid():
         return str(uuid.uuid4())

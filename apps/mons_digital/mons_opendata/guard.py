@@ -4,6 +4,8 @@ They change through buttons and methods (which run without the access
 checks); a create or write from a client (desk, REST) that sets one is
 refused with the field's name, whatever the view says.
 """
+from sql import Column
+
 from trytond.i18n import gettext
 from trytond.model.exceptions import AccessError
 from trytond.transaction import Transaction
@@ -48,7 +50,29 @@ class ButtonFieldsMixin:
                         if values[n] not in (
                             None, [], *cls._button_field_create_defaults.get(
                                 n, ()))})
-        return super().create(vlist)
+        records = super().create(vlist)
+        cls._draw_generated(records, vlist)
+        return records
+
+    @classmethod
+    def _draw_generated(cls, records, vlist):
+        """Tryton computes a missing field's default once for a whole create
+        call: identifiers and salts are drawn again for each record after
+        the first (in SQL, as they are no field a user writes)"""
+        names = [n for n in cls._generated_fields
+            if getattr(cls, 'default_%s' % n, None)]
+        if len(records) < 2 or not names:
+            return
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        for record, values in list(zip(records, vlist))[1:]:
+            drawn = [n for n in names if not (isinstance(values, dict)
+                    and values.get(n) is not None)]
+            if drawn:
+                cursor.execute(*table.update(
+                        [Column(table, n) for n in drawn],
+                        [getattr(cls, 'default_%s' % n)() for n in drawn],
+                        where=table.id == record.id))
 
     @classmethod
     def write(cls, *args):

@@ -1,11 +1,17 @@
 """Web routes of the open-data APIs, all under /<database_name>/opendata/.
 
 - catalog.ttl / catalog.rdf / catalog.jsonld (?page=): DCAT-AP 3 catalogue
-  with Hydra paging; dataset/<code>.ttl|.rdf|.jsonld per dataset.
+  with Hydra paging (datasets, then the public map layers);
+  dataset/<code>.ttl|.rdf|.jsonld per dataset.
+- catalog, dataset/<code>, dataset/<code>/distribution/<id>, layer/<code>,
+  layer/<code>/distribution/<ogc|geojson>: the URIs of the catalogue,
+  answering Turtle, RDF/XML or JSON-LD by content negotiation, and a 303
+  to the portal or map page for a browser.
 - api/3/action/<action> and api/action/<action>: the CKAN Action API subset
   harvesters and ckanapi use (GET query parameters or POST JSON body).
-- api/explore/v2.1/catalog/datasets[/<id>[/records|/exports/<format>]]:
-  Opendatasoft Explore v2.1 subset.
+- api/explore/v2.1/catalog/{datasets[/<id>[/records|/facets|/exports
+  [/<format>]]],facets,exports[/<format>]}: Opendatasoft Explore v2.1.
+- anything else under opendata/: a JSON 404 (or 405 for a known path).
 
 Every route runs as its caller (mons_base.caller): a REST bearer key or a
 desk session acts as that staff user, anyone else as the anonymous
@@ -27,7 +33,7 @@ from trytond.wsgi import app
 from trytond.modules.mons_base.caller import (
     InvalidCredentials, acting_as, identify, session_user)
 
-from . import api, ckan, dcat, explore, explore_catalog
+from . import api, ckan, dcat, dcat_layers, explore, explore_catalog
 from .query import QueryError
 
 PREFIX = '/<database_name>/opendata'
@@ -112,9 +118,19 @@ def _catalog(request, pool, ext):
                 "nombres entiers."}, HTTPStatus.BAD_REQUEST)
     builder = dcat.CatalogBuilder(api.base_url(request))
     companies = Company.search([], order=[('id', 'ASC')], limit=1)
-    builder.catalog(datasets[(page - 1) * size:page * size], page=page,
-        page_size=size, total=len(datasets),
+    # the public map layers follow the datasets, on the same pages
+    layers = dcat_layers.public_layers(pool)
+    items = list(datasets) + list(layers)
+    page_items = items[(page - 1) * size:page * size]
+    catalog_uri = builder.catalog(
+        [i for i in page_items if i in datasets], page=page,
+        page_size=size, total=len(items),
         company=companies[0] if companies else None)
+    licence = pool.get('opendata.dataset').default_licence()
+    for layer in page_items[len([i for i in page_items
+                    if i in datasets]):]:
+        builder.graph.add((catalog_uri, dcat.DCAT.dataset,
+                dcat_layers.add_layer(builder, layer, licence)))
     return _rdf(builder, dcat.EXTENSIONS[ext])
 
 
@@ -195,6 +211,43 @@ def distribution_uri(request, pool, code, distribution_id):
                 api.base_url(request), code))
     builder = dcat.CatalogBuilder(api.base_url(request))
     builder.distribution(dataset, distributions[0])
+    response = _rdf(builder, dcat.EXTENSIONS[ext])
+    response.headers['Vary'] = 'Accept'
+    return response
+
+
+@opendata_route('/layer/<code>')
+def layer_uri(request, pool, code):
+    layer = dcat_layers.find_layer(pool, code)
+    if not layer:
+        return json_response({'message': "Couche introuvable"},
+            HTTPStatus.NOT_FOUND)
+    ext = _negotiate(request)
+    if ext == 'html':
+        return _see_other('%s/ogc/collections/%s?f=html' % (
+                dcat_layers.carto_base(api.base_url(request)), code))
+    builder = dcat.CatalogBuilder(api.base_url(request))
+    dcat_layers.add_layer(builder, layer,
+        pool.get('opendata.dataset').default_licence())
+    response = _rdf(builder, dcat.EXTENSIONS[ext])
+    response.headers['Vary'] = 'Accept'
+    return response
+
+
+@opendata_route('/layer/<code>/distribution/<kind>')
+def layer_distribution_uri(request, pool, code, kind):
+    layer = dcat_layers.find_layer(pool, code)
+    if not layer or kind not in {'ogc', 'geojson'}:
+        return json_response({'message': "Distribution introuvable"},
+            HTTPStatus.NOT_FOUND)
+    ext = _negotiate(request)
+    carto = dcat_layers.carto_base(api.base_url(request))
+    if ext == 'html':
+        return _see_other('%s/ogc/collections/%s?f=html' % (carto, code))
+    builder = dcat.CatalogBuilder(api.base_url(request))
+    modified = max(d for d in [layer.write_date, layer.create_date] if d)
+    dcat_layers.add_distribution(builder, layer, kind,
+        pool.get('opendata.dataset').default_licence(), modified)
     response = _rdf(builder, dcat.EXTENSIONS[ext])
     response.headers['Vary'] = 'Accept'
     return response

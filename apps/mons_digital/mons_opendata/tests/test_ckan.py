@@ -3,7 +3,9 @@ datastore distinct and the read-only datastore_search_sql."""
 import datetime as dt
 from urllib.parse import quote
 
-from trytond.tests.test_tryton import DB_NAME, RouteTestCase
+from trytond.modules.company.tests import set_company
+from trytond.pool import Pool
+from trytond.tests.test_tryton import DB_NAME, RouteTestCase, with_transaction
 
 from . import test_routes
 
@@ -188,3 +190,17 @@ class CkanTestCase(RouteTestCase):
             key=self.key).json['result']['resources'][0]['id']
         self.assertEqual(sql('SELECT * FROM "%s"' % hidden).status_code,
             404)
+
+    @with_transaction()
+    def test_batch_create_distinct_identifiers(self):
+        "Datasets created together each get their own uuid and salt"
+        pool = Pool()
+        Dataset = pool.get('opendata.dataset')
+        Service = pool.get('mons.service')
+        service, = Service.search([('code', '=', 'INFO-DATA')])
+        with set_company(service.company):
+            datasets = Dataset.create([{'code': 'lot-%d' % i,
+                        'title': 'Lot %d' % i, 'company': service.company.id,
+                        'service': service.id} for i in range(3)])
+        self.assertEqual(len({d.uuid for d in datasets}), 3)
+        self.assertEqual(len({d.pseudonym_salt for d in datasets}), 3)
