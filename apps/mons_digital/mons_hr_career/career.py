@@ -10,6 +10,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
 from .dates import today
+from .workflow import WorkflowFieldsMixin
 
 STATUTES = [
     (None, ""),
@@ -21,9 +22,18 @@ CURRENT = ['statute', 'grade', 'scale', 'step', 'service', 'job_description',
     'working_time', 'contract_reference']
 
 
-class CareerFile(ModelSQL, ModelView):
+class CareerFile(WorkflowFieldsMixin, ModelSQL, ModelView):
+    """The career file of an agent: statute, grade, scale and step, service,
+    position, working time (current values from the dated events),
+    documents and competency profile. Read by HR of the agent's
+    organisation and by the agent (without confidential parts); reads are
+    logged."""
     __string__ = "Career File"
     __name__ = 'hr.career.file'
+    # The current values come from the events
+    _workflow_fields = ('statute', 'grade', 'scale', 'step', 'step_date',
+        'grade_date', 'service', 'job_description', 'working_time',
+        'contract_reference')
     _rec_name = 'agent_number'
 
     employee = fields.Many2One('company.employee', "Agent", required=True,
@@ -180,9 +190,11 @@ class CareerFile(ModelSQL, ModelView):
 
 
 class CareerEvent(ModelSQL, ModelView):
+    """A dated change of a career file (hire, appointment, promotion, step,
+    position, contract, amendment, working time, exit) with its effective
+    date."""
     __string__ = "Career Event"
     __name__ = 'hr.career.event'
-    __access__ = {'file'}
 
     file = fields.Many2One('hr.career.file', "Career File", required=True,
         ondelete='CASCADE')
@@ -215,6 +227,8 @@ class CareerEvent(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        # Rights and rules are those of the parent record
+        cls.__access__.add('file')
         cls._order = [('effective_date', 'DESC'), ('id', 'DESC')]
 
     @classmethod
@@ -249,6 +263,7 @@ class CareerEvent(ModelSQL, ModelView):
 
 
 class FileRead(ModelSQL, ModelView):
+    "A read of a career file: who and when."
     __string__ = "Career File Read"
     __name__ = 'hr.career.file.read'
 

@@ -4,6 +4,8 @@ from trytond.model import (
 
 
 class Competency(DeactivableMixin, ModelSQL, ModelView):
+    """A competency of the dictionary (technical or behavioural) with its
+    level descriptors."""
     __string__ = "Competency"
     __name__ = 'hr.competency'
 
@@ -33,6 +35,8 @@ class Competency(DeactivableMixin, ModelSQL, ModelView):
 
 
 class CompetencyLevel(sequence_ordered(), ModelSQL, ModelView):
+    """A level of a competency: its rank and what an agent at that level
+    shows."""
     __string__ = "Competency Level"
     __name__ = 'hr.competency.level'
 

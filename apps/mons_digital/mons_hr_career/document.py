@@ -8,6 +8,7 @@ from .dates import today
 
 
 class DocumentType(DeactivableMixin, ModelSQL, ModelView):
+    "A type of career document with its confidentiality and retention rule."
     __string__ = "Career Document Type"
     __name__ = 'hr.career.document.type'
 
@@ -48,6 +49,8 @@ class DocumentType(DeactivableMixin, ModelSQL, ModelView):
 
 
 class Document(ModelSQL, ModelView):
+    """A document of a career file (contract, diploma, evaluation, medical
+    aptitude, disciplinary measure, training certificate...)."""
     __string__ = "Career Document"
     __name__ = 'hr.career.document'
 

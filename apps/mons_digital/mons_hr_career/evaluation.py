@@ -13,6 +13,7 @@ from trytond.transaction import Transaction
 
 from .dates import next_due, today
 from .exceptions import CareerError
+from .workflow import WorkflowFieldsMixin
 
 POPULATIONS = [
     ('trial', "Agents at the end of their trial period"),
@@ -27,7 +28,10 @@ def french_date(date):
     return date.strftime('%d/%m/%Y') if date else ''
 
 
-class Cycle(Workflow, ModelSQL, ModelView):
+class Cycle(WorkflowFieldsMixin, Workflow, ModelSQL, ModelView):
+    """An evaluation cycle of a population (trial end, statutory every N
+    months, contractual) whose button creates the evaluations with their
+    due dates."""
     __string__ = "Evaluation Cycle"
     __name__ = 'hr.evaluation.cycle'
 
@@ -190,6 +194,7 @@ class Cycle(Workflow, ModelSQL, ModelView):
 
 
 class Mention(sequence_ordered(), ModelSQL, ModelView):
+    "A mention given by an average score (configurable)."
     __string__ = "Evaluation Mention"
     __name__ = 'hr.evaluation.mention'
 
@@ -215,10 +220,18 @@ class Mention(sequence_ordered(), ModelSQL, ModelView):
         return mentions[0] if mentions else None
 
 
-class Evaluation(Workflow, ModelSQL, ModelView):
+class Evaluation(WorkflowFieldsMixin, Workflow, ModelSQL, ModelView):
+    """An evaluation of an agent: self-assessment, interview form, score and
+    mention, acknowledgement and appeal with their deadlines; workflow
+    through its buttons only."""
     __string__ = "Evaluation"
     __name__ = 'hr.evaluation'
     _rec_name = 'reference'
+    _workflow_fields = ('state', 'cycle', 'file', 'employee', 'company',
+        'service', 'job_description', 'due_date', 'score', 'mention',
+        'evaluated_date', 'acknowledged_date', 'appeal_deadline',
+        'appeal_date', 'appeal_decision_deadline', 'appeal_decision_date',
+        'reminded_before', 'reminded_after')
 
     cycle = fields.Many2One('hr.evaluation.cycle', "Cycle", required=True,
         ondelete='RESTRICT', readonly=True)
@@ -699,10 +712,13 @@ class Evaluation(Workflow, ModelSQL, ModelView):
             send_email(address, subject, body, self)
 
 
-class EvaluationLine(sequence_ordered(), ModelSQL, ModelView):
+class EvaluationLine(
+        WorkflowFieldsMixin, sequence_ordered(), ModelSQL, ModelView):
+    """A line of the interview form: a required competency or an objective,
+    with its score."""
     __string__ = "Evaluation Line"
     __name__ = 'hr.evaluation.line'
-    __access__ = {'evaluation'}
+    _workflow_fields = ('required_level',)
 
     evaluation = fields.Many2One('hr.evaluation', "Evaluation",
         required=True, ondelete='CASCADE')
@@ -729,6 +745,33 @@ class EvaluationLine(sequence_ordered(), ModelSQL, ModelView):
             [('score', '>=', 0), ('score', '<=', 4)]])
     comment = fields.Text("Comment")
 
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # Rights and rules are those of the parent record
+        cls.__access__.add('evaluation')
+
     @staticmethod
     def default_kind():
         return 'objective'
+
+    @classmethod
+    def check_modification(cls, mode, lines, values=None, external=False):
+        super().check_modification(mode, lines, values=values,
+            external=external)
+        if not external:
+            return
+        User = Pool().get('res.user')
+        mine = set(User.get_employees())
+        for line in lines:
+            evaluation = line.evaluation
+            # The interview form is the evaluator's, while interviewing
+            if evaluation.employee.id in mine:
+                raise CareerError(gettext(
+                        'mons_hr_career.msg_evaluation_own_form',
+                        evaluation=evaluation.rec_name))
+            if evaluation.state != 'interview' or (
+                    mode == 'write' and 'evaluation' in values):
+                raise CareerError(gettext(
+                        'mons_hr_career.msg_evaluation_form_closed',
+                        evaluation=evaluation.rec_name))

@@ -6,6 +6,8 @@ from trytond.transaction import Transaction
 
 
 class JobDescription(DeactivableMixin, ModelSQL, ModelView):
+    """A job description: mission, tasks, objectives and the competencies it
+    requires."""
     __string__ = "Job Description"
     __name__ = 'hr.job.description'
 
@@ -39,6 +41,8 @@ class JobDescription(DeactivableMixin, ModelSQL, ModelView):
 
 
 class JobDescriptionCompetency(ModelSQL, ModelView):
+    """A competency a job description requires, at a level of that
+    competency."""
     __string__ = "Job Description Competency"
     __name__ = 'hr.job.description.competency'
 
@@ -55,6 +59,8 @@ class JobDescriptionCompetency(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        # Rights and rules are those of the job description
+        cls.__access__.add('job_description')
         t = cls.__table__()
         cls._sql_constraints += [
             ('competency_unique', Unique(t, t.job_description, t.competency),

@@ -10,12 +10,15 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .dates import today
+from .workflow import WorkflowFieldsMixin
 
 
-class Profile(ModelSQL, ModelView):
+class Profile(WorkflowFieldsMixin, ModelSQL, ModelView):
+    """The level an agent has reached in a competency (from HR, an evaluation
+    or a training)."""
     __string__ = "Competency Profile"
     __name__ = 'hr.competency.profile'
-    __access__ = {'file'}
+    _workflow_fields = ('source',)
 
     file = fields.Many2One('hr.career.file', "Career File", required=True,
         ondelete='CASCADE')
@@ -34,6 +37,8 @@ class Profile(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        # Rights and rules are those of the parent record
+        cls.__access__.add('file')
         t = cls.__table__()
         cls._sql_constraints += [
             ('competency_unique', Unique(t, t.file, t.competency),
@@ -92,6 +97,8 @@ def level_ranks():
 
 
 class Gap(ModelSQL, ModelView):
+    """The gap between the level a position requires and the agent's level,
+    per agent and competency."""
     __string__ = "Competency Gap"
     __name__ = 'hr.competency.gap'
 
@@ -146,6 +153,7 @@ class Gap(ModelSQL, ModelView):
 
 
 class ServiceGap(ModelSQL, ModelView):
+    "Competency gaps summed per service and competency."
     __string__ = "Competency Gap per Service"
     __name__ = 'hr.competency.gap.service'
 

@@ -15,6 +15,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import CareerError
+from .workflow import WorkflowFieldsMixin
 
 # A separator sheet's barcode: the agent number, optionally prefixed
 SEPARATOR_RE = re.compile(r'^(?:AGENT[:\-\s]*)?([A-Za-z0-9\-]{2,20})$')
@@ -66,7 +67,9 @@ def split_by_separators(data):
     return parts
 
 
-class ScanImport(Workflow, ModelSQL, ModelView):
+class ScanImport(WorkflowFieldsMixin, Workflow, ModelSQL, ModelView):
+    """A bulk import of scanned paper files: a ZIP of PDFs named by agent
+    number or a PDF split by barcode separator sheets."""
     __string__ = "Career Scan Import"
     __name__ = 'hr.career.scan.import'
 
@@ -188,10 +191,13 @@ class ScanImport(Workflow, ModelSQL, ModelView):
             Line.file_lines([l for l in lines if not l.reason])
 
 
-class ScanLine(Workflow, ModelSQL, ModelView):
+class ScanLine(WorkflowFieldsMixin, Workflow, ModelSQL, ModelView):
+    """A scanned file of an import: filed in a career file, or waiting in the
+    review list."""
     __string__ = "Scanned File"
     __name__ = 'hr.career.scan.line'
-    __access__ = {'scan_import'}
+    _workflow_fields = ('state', 'scan_import', 'filename', 'agent_number',
+        'data', 'reason', 'document')
 
     scan_import = fields.Many2One('hr.career.scan.import', "Import",
         required=True, ondelete='CASCADE', readonly=True)
@@ -224,6 +230,8 @@ class ScanLine(Workflow, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        # Rights and rules are those of the parent record
+        cls.__access__.add('scan_import')
         cls._transitions |= {('pending', 'filed'), ('pending', 'discarded')}
         cls._buttons.update({
                 'file_lines': {

@@ -14,6 +14,7 @@ from trytond.transaction import Transaction
 from .dates import today
 
 from .exceptions import CareerError
+from .workflow import WorkflowFieldsMixin
 
 ZERO = Decimal(0)
 # Requests whose cost is committed on the budget, and spent
@@ -22,6 +23,8 @@ SPENT = {'attended', 'absent'}
 
 
 class Course(DeactivableMixin, ModelSQL, ModelView):
+    """A training of the catalogue (internal or external), its provider,
+    duration, cost and the competencies it gives."""
     __string__ = "Training Course"
     __name__ = 'hr.training.course'
 
@@ -63,9 +66,9 @@ class Course(DeactivableMixin, ModelSQL, ModelView):
 
 
 class CourseCompetency(ModelSQL, ModelView):
+    "A competency level a training gives."
     __string__ = "Training Course Competency"
     __name__ = 'hr.training.course.competency'
-    __access__ = {'course'}
 
     course = fields.Many2One('hr.training.course', "Course", required=True,
         ondelete='CASCADE')
@@ -75,8 +78,15 @@ class CourseCompetency(ModelSQL, ModelView):
         required=True, ondelete='RESTRICT',
         domain=[('competency', '=', Eval('competency', -1))])
 
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # Rights and rules are those of the parent record
+        cls.__access__.add('course')
+
 
 class Session(ModelSQL, ModelView):
+    "A session of a training with its dates and places."
     __string__ = "Training Session"
     __name__ = 'hr.training.session'
 
@@ -137,6 +147,8 @@ class Session(ModelSQL, ModelView):
 
 
 class Budget(ModelSQL, ModelView):
+    """The training budget of a service for a year, with its commitments and
+    actuals."""
     __string__ = "Training Budget"
     __name__ = 'hr.training.budget'
 
@@ -205,9 +217,12 @@ class Budget(ModelSQL, ModelView):
         return budgets[0] if budgets else None
 
 
-class Request(Workflow, ModelSQL, ModelView):
+class Request(WorkflowFieldsMixin, Workflow, ModelSQL, ModelView):
+    """A training request by an agent or a manager, approved against the
+    service's budget, then attended."""
     __string__ = "Training Request"
     __name__ = 'hr.training.request'
+    _workflow_fields = ('state', 'cost', 'decided_by', 'document')
 
     _draft = {'readonly': Eval('state') != 'draft'}
 

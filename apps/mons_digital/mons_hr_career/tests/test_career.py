@@ -3,6 +3,7 @@ import datetime as dt
 import functools
 import unittest
 
+from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
@@ -182,8 +183,19 @@ class CareerFileTestCase(CareerDBTestCase):
         with as_user(org.u_rh_cpas):
             self.assertEqual([f.agent_number for f in File.search([])],
                 ['C001'])
+        Event = pool.get('hr.career.event')
+        Profile = pool.get('hr.competency.profile')
+        Profile.create([{'file': org.file(org.bob).id,
+                    'competency': org.excel.id,
+                    'level': org.excel.levels[0].id}])
         with as_user(org.u_alice):
             self.assertEqual(File.search([]), [alice])
+            # The history and profile follow their file's rules
+            self.assertEqual({e.file for e in Event.search([])}, {alice})
+            self.assertEqual(Profile.search([]), [])
+            with self.assertRaises(AccessError):
+                Event.create([{'file': alice.id, 'kind': 'step', 'step': 9,
+                            'effective_date': dt.date(2026, 1, 1)}])
             with self.assertRaises(AccessError):
                 File.read([org.file(org.bob).id], ['agent_number'])
             # Confidential documents and HR notes stay with HR
@@ -194,6 +206,11 @@ class CareerFileTestCase(CareerDBTestCase):
             # The agent reads, never changes, their file
             with self.assertRaises(AccessError):
                 File.write([alice], {'agent_number': 'X'})
+        with as_user(org.u_rh):
+            # Current values come from the events only
+            with self.assertRaises(UserError) as cm:
+                File.write([alice], {'grade': 'A5'})
+            self.assertIn('Grade', cm.exception.message)
         with as_user(org.u_chef):
             self.assertEqual(File.search([]), [org.file(org.chef)])
         with as_user(org.u_cpas):

@@ -171,6 +171,12 @@ class EvaluationTestCase(CareerDBTestCase):
             with self.assertRaises(UserError) as cm:
                 Evaluation.submit_self_assessment([alice])
             self.assertIn('Auto-évaluation', cm.exception.message)
+            # Nor move it through the workflow by writing
+            for values in [{'state': 'closed'}, {'score': Decimal(4)},
+                    {'due_date': dt.date(2026, 12, 1)}]:
+                with self.assertRaises(UserError) as cm:
+                    Evaluation.write([alice], values)
+                self.assertIn('boutons', cm.exception.message)
             Evaluation.write([alice], {'self_assessment': "Bonne année"})
             Evaluation.submit_self_assessment([alice])
         alice = Evaluation(alice.id)
@@ -187,6 +193,12 @@ class EvaluationTestCase(CareerDBTestCase):
                         dt.date(2026, 3, 10)})
             with self.assertRaises(UserError):
                 Evaluation.complete([alice])
+            # The lines of the form are the evaluator's too
+            with self.assertRaises(UserError):
+                Line.write([alice.lines[0]], {'score': 4})
+            with self.assertRaises(UserError):
+                Line.create([{'evaluation': alice.id, 'kind': 'objective',
+                            'name': "Mon objectif", 'score': 4}])
         with as_user(org.u_chef):
             with self.assertRaises(UserError) as cm:
                 Evaluation.complete([alice])
@@ -209,6 +221,9 @@ class EvaluationTestCase(CareerDBTestCase):
                     values['score'] = 4
                 Line.write([line], values)
             Evaluation.complete([alice])
+            # The form closes with the interview
+            with self.assertRaises(UserError):
+                Line.write([Evaluation(alice.id).lines[0]], {'score': 0})
         alice = Evaluation(alice.id)
         self.assertEqual(alice.score, Decimal('3.25'))
         self.assertEqual(alice.mention.name, "Positive")
