@@ -1,7 +1,9 @@
 """Demo data of careers: document types, a competency dictionary, job
 descriptions, mentions, a career file for each demo agent, evaluation
 cycles of the year with their evaluations, a training catalogue with
-sessions, budgets and requests, and a scan import with a file to review."""
+sessions, budgets and requests, and a scan import with a file to review;
+then the recruitment demo. Each part looks its data up first, so that a
+second run adds nothing."""
 import datetime as dt
 import io
 import random
@@ -95,6 +97,9 @@ def load_demo(rng):
     _load_training(random.Random(seeds[2]), companies, competencies, files)
     _load_scans(companies, types)
     _load_documents(types)
+    # Recruitment (helper C2's part) after the job descriptions it uses
+    from . import recruitment_demo
+    recruitment_demo.load_demo(random.Random(seeds[3]))
     # Recruitment (helper-C2's part): openings and applicants
     from . import recruitment_demo
     recruitment_demo.load_demo(random.Random(seeds[3]))
