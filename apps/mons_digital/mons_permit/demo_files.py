@@ -287,6 +287,9 @@ def load_demo(rng):
     pool = Pool()
     rng = random.Random(rng.random())
     load_officer_rights(pool)
+    Configuration = pool.get('permit.configuration')
+    if not Configuration.get_singleton():
+        Configuration.create([{}])
     bodies = load_bodies(pool)
     blocks = load_parcels(pool, rng)
     load_files(pool, rng, blocks, bodies)

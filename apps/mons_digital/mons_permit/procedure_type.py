@@ -123,6 +123,23 @@ class ProcedureType(DeactivableMixin, ModelSQL, ModelView):
         return f'{self.code} - {self.name}'
 
     @classmethod
+    def copy(cls, types, default=None):
+        "A copy is a new procedure to adjust: its code must differ"
+        default = dict(default or {})
+        if 'code' not in default:
+            result = []
+            for type_ in types:
+                suffix, n = '_COPIE', 1
+                while cls.search([('code', '=', type_.code + suffix)],
+                        limit=1):
+                    n += 1
+                    suffix = f'_COPIE{n}'
+                result.extend(super().copy([type_], default=dict(default,
+                            code=type_.code + suffix)))
+            return result
+        return super().copy(types, default=default)
+
+    @classmethod
     def search_rec_name(cls, name, clause):
         _, operator, operand, *extra = clause
         if operator.startswith('!') or operator.startswith('not '):
