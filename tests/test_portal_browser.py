@@ -66,7 +66,9 @@ def test_footer_links(site, page):
             'Durée', 'Vos droits', 'Autorité de protection des données']:
         assert part in text, part
     page.goto(f'{site.url}/{site.db}/portal/')
-    assert 'introduire une demande' not in page.inner_text('main')
+    # "introduire une demande" leads to the permit application form
+    page.click('main a:has-text("introduire une demande")')
+    page.wait_for_url('**/portal/urbanisme/demande')
 
 
 @pytest.mark.parametrize('page', [360], indirect=True)
