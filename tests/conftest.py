@@ -45,7 +45,7 @@ def free_port():
 
 def _state_hash():
     digest = hashlib.sha1()
-    for folder in ('apps', 'fixtures', 'patches'):
+    for folder in ('apps', 'sites/dev/reference', 'patches'):
         for path in sorted((ROOT / folder).rglob('*')):
             if path.is_file() and '__pycache__' not in path.parts:
                 digest.update(str(path).encode())

@@ -9,7 +9,13 @@ import email.policy
 from email.message import EmailMessage
 from email.utils import format_datetime, localtime, make_msgid, parseaddr
 
+import html2text
+
 POLICY = email.policy.default.clone(max_line_length=998)
+# Tryton writes the plain-text part of every HTML e-mail with html2text,
+# which wraps at 78 columns and so cuts links at their hyphens
+# (".../nouveau-mot-de-\npasse?token=…"): lines are left whole
+html2text.config.BODY_WIDTH = 0
 
 
 def new_message(sender=None):

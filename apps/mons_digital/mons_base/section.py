@@ -1,4 +1,4 @@
-"The 19 sections (former communes) of Mons."
+"The territorial sections (former communes) of the municipality."
 from sql.operators import Equal
 
 from trytond.model import Exclude, ModelSQL, ModelView, fields
@@ -14,6 +14,8 @@ class Section(ModelSQL, ModelView):
         help="Approximate centre, WGS84.")
     longitude = fields.Float("Longitude", digits=(3, 6),
         help="Approximate centre, WGS84.")
+    nis = fields.Char("NIS Code", strip=True,
+        help="Statistical code (Statbel) of the former commune.")
 
     @classmethod
     def __setup__(cls):

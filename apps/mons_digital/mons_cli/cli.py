@@ -1,6 +1,9 @@
 """`mons`: the site tool of the Mons Digital Suite (what `bench` is to Frappe).
 
-    mons init    --site dev            create the database and its admin
+    mons init    --site dev [--reference FOLDER]
+                                       create the database and its admin
+                                       (a new site from a municipality's
+                                       reference folder)
     mons update  --site dev [MODULE…]  activate/update modules, reference data, patches
     mons migrate --site dev            apply the pending patches only
     mons demo    --site dev            load the demo data (idempotent)
@@ -14,6 +17,8 @@
 """
 import argparse
 import os
+import pathlib
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,8 +28,60 @@ import traceback
 from .site import DEMO_PASSWORD, Site, SiteError, mons_modules
 
 
+def _new_site(args):
+    """The site of `mons init`: with --reference, a site folder that does
+    not exist yet is created (a configuration like the dev site's) and the
+    reference folder, checked first, is copied into it"""
+    from . import reference
+    from .site import repository_root
+    if not args.reference:
+        return Site(args.site)
+    source = pathlib.Path(args.reference).resolve()
+    reference.read(source)
+    root = repository_root()
+    folder = (pathlib.Path(args.site) if os.sep in args.site
+        else root / 'sites' / args.site)
+    config = folder / 'trytond.conf'
+    if not config.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        port = args.port or 8000
+        config.write_text(SITE_CONFIG.format(name=folder.name,
+                sender=args.sender or 'noreply@example.be', port=port),
+            encoding='utf-8')
+    target = folder / 'reference'
+    if source != target.resolve():
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(source, target)
+    return Site(str(folder) if os.sep in args.site else args.site)
+
+
+SITE_CONFIG = """# Site {name}: created by `mons init --reference`; its municipality is
+# described by the files of reference/ (organisations, services, sections,
+# holidays), reloaded by `mons update`.
+[site]
+database = {name}
+
+[database]
+language = fr
+retry = 20
+
+[web]
+listen = 127.0.0.1:{port}
+
+[queue]
+worker = True
+
+[email]
+from = {sender}
+
+[session]
+authentications = password
+"""
+
+
 def cmd_init(args):
-    site = Site(args.site)
+    site = _new_site(args)
     if site.database_exists():
         print(f"Site '{site.name}': database '{site.database}' already "
             "exists, nothing to do.")
@@ -312,6 +369,12 @@ def main(argv=None):
     p.add_argument('--demo-password', action='store_true',
         help="use the demo password for admin")
     p.add_argument('--email', help="admin email")
+    p.add_argument('--reference', metavar='FOLDER',
+        help="the municipality's reference folder (organisations, "
+        "services, sections, holidays), checked and copied into the site")
+    p.add_argument('--sender', help="sender address of the site's e-mails "
+        "(a new site)")
+    p.add_argument('--port', type=int, help="web port (a new site)")
     p = add('update', cmd_update,
         "activate or update modules, load reference data, run patches")
     p.add_argument('--site', required=True)
@@ -355,8 +418,15 @@ def main(argv=None):
         help="module tests only")
     p.add_argument('modules', nargs='*')
     args = parser.parse_args(argv)
+    from .reference import ReferenceError
     try:
         return args.func(args)
+    except ReferenceError as exception:
+        print("mons: les données de référence ne sont pas utilisables, rien "
+            "n'a été écrit :", file=sys.stderr)
+        for problem in exception.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
     except SiteError as exception:
         print(f"mons: {exception}", file=sys.stderr)
         return 2

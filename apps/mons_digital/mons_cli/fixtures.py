@@ -1,27 +1,30 @@
 """Reference data of a site (not demo): the organisations, the services, the
-sections of Mons and the public holidays. Loaded by `mons update`, keyed by
-code so that a second load updates instead of duplicating."""
+territorial sections and the public holidays of its municipality, read from
+the site's reference folder (reference.py). Loaded by `mons update`, keyed
+by code so that a second load updates instead of duplicating."""
 import datetime as dt
-import json
 from decimal import Decimal
 
 import holidays as holidays_lib
 from dateutil.easter import easter
 
+from . import reference
+
 
 def _read(site, name):
-    with open(site.root / 'fixtures' / 'reference' / name,
-            encoding='utf-8') as fp:
-        return json.load(fp)
+    "The checked rows of one reference file of the site"
+    return reference.read(site.reference_folder)[name]
 
 
 def load_reference(site, pool):
+    data = reference.read(site.reference_folder)
     countries = load_countries(pool)
     currency = load_currency(pool)
-    companies = load_organisations(site, pool, countries['BE'], currency)
-    load_services(site, pool, companies)
-    load_sections(site, pool)
-    load_holidays(site, pool)
+    companies = load_organisations(data['organisations'], pool,
+        countries['BE'], currency)
+    load_services(data['services'], pool, companies)
+    load_sections(data['sections'], pool)
+    load_holidays(data['holidays'], pool)
     open_to_visitors(pool, companies)
     close_config_wizard(pool)
     return companies
@@ -73,11 +76,11 @@ def load_currency(pool):
     return currency
 
 
-def load_organisations(site, pool, belgium, currency):
+def load_organisations(organisations, pool, belgium, currency):
     Party = pool.get('party.party')
     Company = pool.get('company.company')
     companies = {}
-    for org in _read(site, 'organisations.json'):
+    for org in organisations:
         parties = Party.search([('name', '=', org['name'])])
         if parties:
             party = parties[0]
@@ -90,11 +93,11 @@ def load_organisations(site, pool, belgium, currency):
                                         'city': org['city'],
                                         'country': belgium.id}])],
                         'contact_mechanisms': [('create', [
-                                    {'type': 'email', 'value': org['email']},
-                                    {'type': 'phone', 'value': org['phone']},
-                                    {'type': 'website',
-                                        'value': org['website']},
-                                    ])],
+                                    {'type': type_, 'value': org[key]}
+                                    for type_, key in [('email', 'email'),
+                                        ('phone', 'phone'),
+                                        ('website', 'website')]
+                                    if org.get(key)])],
                         }])
         company = Company.search([('party', '=', party.id)])
         if company:
@@ -106,11 +109,11 @@ def load_organisations(site, pool, belgium, currency):
     return companies
 
 
-def load_services(site, pool, companies):
+def load_services(services, pool, companies):
     Service = pool.get('mons.service')
     existing = {s.code: s for s in Service.search(
             [('active', 'in', [True, False])])}
-    for row in _read(site, 'services.json'):
+    for row in services:
         values = {'name': row['name'], 'kind': row['kind'],
             'company': companies[row['org']].id}
         if row.get('parent'):
@@ -128,16 +131,26 @@ def load_services(site, pool, companies):
     return existing
 
 
-def load_sections(site, pool):
+def load_sections(sections, pool):
+    "Created, or changed where the reference changed"
     Section = pool.get('mons.section')
-    existing = {s.code for s in Section.search([])}
-    Section.create([row for row in _read(site, 'sections.json')
-            if row['code'] not in existing])
+    existing = {s.code: s for s in Section.search([])}
+    to_create, to_write = [], []
+    for row in sections:
+        section = existing.get(row['code'])
+        if section is None:
+            to_create.append(row)
+        elif any(getattr(section, k) != v for k, v in row.items()):
+            to_write.extend([[section], row])
+    if to_create:
+        Section.create(to_create)
+    if to_write:
+        Section.write(*to_write)
 
 
-def holiday_rows(site, today=None):
+def holiday_rows(site, today=None, config=None):
     "(date, name, kind) of the holidays around today"
-    config = _read(site, 'holidays.json')
+    config = config or _read(site, 'holidays')
     year = (today or dt.date.today()).year
     years = range(year - config['years_before'],
         year + config['years_after'] + 1)
@@ -155,9 +168,9 @@ def holiday_rows(site, today=None):
     return sorted((d, n, k) for d, (n, k) in rows.items())
 
 
-def load_holidays(site, pool):
+def load_holidays(config, pool):
     Holiday = pool.get('mons.holiday')
-    rows = holiday_rows(site)
+    rows = holiday_rows(None, config=config)
     existing = {h.date for h in Holiday.search([
                 ('company', '=', None),
                 ('date', '>=', rows[0][0]), ('date', '<=', rows[-1][0])])}

@@ -76,6 +76,19 @@ class Site:
         return urlparse(self.uri).scheme.split('+')[0]
 
     @property
+    def reference_folder(self):
+        """The municipality's reference data: `[site] reference` (relative
+        to the site's folder), else the site's own reference/ folder, else
+        the Mons reference of the dev site"""
+        configured = self.parser.get('site', 'reference', fallback=None)
+        if configured:
+            return (self.folder / configured).resolve()
+        own = self.folder / 'reference'
+        if own.is_dir():
+            return own
+        return self.root / 'sites' / 'dev' / 'reference'
+
+    @property
     def data_folder(self):
         return self.folder / 'db'
 
@@ -265,11 +278,13 @@ class Site:
         "Hash of the code, fixtures and patches the site was built from"
         import hashlib
         digest = hashlib.sha1(' '.join(mons_modules()).encode())
-        for folder in ('apps', 'fixtures', 'patches'):
-            for path in sorted((self.root / folder).rglob('*')):
+        for folder in (self.root / 'apps', self.reference_folder,
+                self.root / 'patches'):
+            for path in sorted(folder.rglob('*')):
                 if path.is_file() and '__pycache__' not in path.parts \
                         and 'egg-info' not in str(path):
-                    digest.update(str(path.relative_to(self.root)).encode())
+                    digest.update(str(path.relative_to(folder.parent)
+                            ).encode())
                     digest.update(path.read_bytes())
         return digest.hexdigest()
 

@@ -65,10 +65,12 @@ class _Inbox:
 
 
 def _body(message):
-    for part in message.walk():
-        if part.get_content_type() in {'text/plain', 'text/html'}:
-            return part.get_payload(decode=True).decode(
-                part.get_content_charset() or 'utf-8')
+    "The HTML part, else the plain text one"
+    parts = {p.get_content_type(): p for p in message.walk()}
+    for kind in ['text/html', 'text/plain']:
+        if kind in parts:
+            return parts[kind].get_payload(decode=True).decode(
+                parts[kind].get_content_charset() or 'utf-8')
     return ''
 
 
