@@ -73,8 +73,12 @@ def load_demo(rng):
     Service = pool.get('mons.service')
     Opening = pool.get('hr.job.opening')
     Applicant = pool.get('hr.applicant')
+    Configuration = pool.get('hr.recruitment.configuration')
     if Opening.search([], limit=1):
         return
+    # The settings HR would choose, written so that the desk shows them
+    Configuration.write([Configuration(1)], {'retention_months': 24,
+            'draft_days': 30, 'cv_max_size': 5})
     companies = {}
     for company in Company.search([]):
         code = 'CPAS' if 'CPAS' in company.rec_name.upper() else 'VILLE'

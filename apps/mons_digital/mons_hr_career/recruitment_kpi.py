@@ -66,5 +66,5 @@ def register_dashboard_count():
         from trytond.modules.mons_opendata.dashboard_counts import register
     except ImportError:
         return None
-    return register('online_applications', "Candidatures à un emploi",
+    return register('online_applications', "candidatures à un emploi",
         lambda pool: pool.get('hr.applicant.online_count').total())

@@ -251,6 +251,12 @@ class RecruitmentTestCase(unittest.TestCase):
                 Applicant.search([])
             with self.assertRaises(AccessError):
                 Opening.write([published], {'title': "Piratée"})
+        # Staff holding the public group too (the administrators) still
+        # read the drafts of their organisation
+        staff = _user('staff', company, ['group_employee', 'group_public'])
+        with acting_as(pool, staff.id):
+            self.assertEqual(len(Opening.search(
+                        [('company', '=', company.id)])), 3)
             # The KPI is an aggregate the public may count
             self.assertEqual(Count.total(), before + 1)
 
@@ -318,10 +324,19 @@ class RecruitmentDemoTestCase(unittest.TestCase):
     def setUpClass(cls):
         activate_module('mons_hr_career')
 
-    @with_transaction()
     def test_demo(self):
+        "Loads as `mons demo` runs it (a transaction locking the settings)"
         import random
         from trytond.modules.mons_hr_career import recruitment_demo
+        from trytond.tests.test_tryton import DB_NAME
+        with Transaction().start(DB_NAME, 0,
+                _lock_tables=['hr_recruitment_configuration']) as txn:
+            try:
+                self._check_demo(recruitment_demo, random.Random(1))
+            finally:
+                txn.rollback()
+
+    def _check_demo(self, recruitment_demo, rng):
         pool = Pool()
         Applicant = pool.get('hr.applicant')
         Opening = pool.get('hr.job.opening')
@@ -329,9 +344,11 @@ class RecruitmentDemoTestCase(unittest.TestCase):
         if not Company.search([('party.name', 'ilike', '%CPAS%')]):
             create_company(name="Ville de Mons")
             create_company(name="CPAS de Mons")
-        recruitment_demo.load_demo(random.Random(1))
+        recruitment_demo.load_demo(rng)
         self.assertTrue(Opening.search([('state', '=', 'published')]))
         benali = Applicant.search([('name', '=', "Y. Benali")])
         self.assertTrue(benali and benali[0].duplicate_of)
         self.assertTrue(all(a.sms_text and len(a.sms_text) <= 160
                 for a in Applicant.search([])))
+        self.assertEqual(
+            pool.get('hr.recruitment.configuration')(1).retention_months, 24)
