@@ -34,6 +34,7 @@ CITY = 'mons_base.menu_mons'
 PARTY = 'party.menu_party'
 ATTENDANCE = 'attendance.menu_main_attendance'
 COMPANY = 'company.menu_company'
+PERMIT = 'mons_permit.menu_permit'
 
 # login: (top-level menus it must see exactly, entries it must see,
 #         entries it must not see)
@@ -51,8 +52,11 @@ ROLES = {
     'cpas': ({HOME, TIME, MAIL, CONTACTS},
         {'mons_mail.menu_item_mine'},
         {'mons_mail.menu_item_register', 'mons_hr_time.menu_hr_time_admin'}),
-    'urbanisme': ({HOME, TIME, MAIL, CONTACTS},
-        {'mons_mail.menu_item_mine'},
+    'urbanisme': ({HOME, TIME, MAIL, CONTACTS, PERMIT},
+        {'mons_mail.menu_item_mine', 'mons_permit.menu_file',
+            'mons_permit.menu_file_overdue', 'mons_permit.menu_inquiry',
+            'mons_permit.menu_opinion', 'mons_permit.menu_parcel',
+            'mons_permit.menu_procedure_type', 'mons_permit.menu_body'},
         {'mons_mail.menu_item_register', OPENDATA}),
     'chef': ({HOME, TIME, MAIL, CONTACTS, CITY},
         {'mons_hr_time.menu_approver', 'mons_mail.menu_dashboard',
