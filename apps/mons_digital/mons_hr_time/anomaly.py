@@ -1,6 +1,8 @@
 """Anomalies of the computed days (missing clocking, absence, core period,
-break, balance limits), each kept once per kind and day and resolved when
-the day no longer shows it."""
+break, balance limits, lateness, early departure, work on leave), each kept
+once per kind and day and resolved when the day no longer shows it. A
+resolved (justified) anomaly keeps the facts it was decided on: it opens
+again only when they change."""
 from collections import defaultdict
 
 from trytond.i18n import gettext
@@ -18,6 +20,9 @@ ANOMALIES = [
     ('core_breach', "Core period not respected"),
     ('short_break', "Break shorter than the minimum"),
     ('balance_limit', "Balance beyond the limits"),
+    ('late_arrival', "Late arrival"),
+    ('early_departure', "Early departure"),
+    ('work_on_leave', "Work on a leave day"),
     ]
 
 
@@ -31,6 +36,9 @@ class Anomaly(Workflow, ModelSQL, ModelView):
         required=True, readonly=True)
     date = fields.Date("Date", required=True, readonly=True)
     kind = fields.Selection(ANOMALIES, "Kind", required=True, readonly=True)
+    facts = fields.Char("Facts", readonly=True,
+        help="What the anomaly was found on (local clock times, balance); "
+        "a resolved anomaly opens again only when they change.")
     description = fields.Function(fields.Char("Description"),
         'get_description')
     state = fields.Selection([
@@ -70,32 +78,43 @@ class Anomaly(Workflow, ModelSQL, ModelView):
         return f'{self.employee.rec_name}: {self.description}'
 
     @classmethod
-    def sync(cls, days, kinds):
-        "Keep one anomaly per kind per day; gone anomalies are resolved"
+    def sync(cls, days, kinds, facts=None):
+        """Keep one anomaly per kind per day; gone anomalies are resolved,
+        resolved ones open again only when their facts changed"""
+        if facts is None:
+            facts = [{}] * len(days)
         existing = defaultdict(dict)
         for sub in grouped_slice([d.id for d in days], 500):
             for anomaly in cls.search([('day', 'in', list(sub))]):
                 existing[anomaly.day.id][anomaly.kind] = anomaly
-        to_create, resolved, reopened = [], [], []
-        for day, day_kinds in zip(days, kinds):
+        to_create, resolved, to_write = [], [], []
+        for day, day_kinds, day_facts in zip(days, kinds, facts):
             current = existing.get(day.id, {})
             for kind in day_kinds:
                 anomaly = current.get(kind)
+                text = day_facts.get(kind) or '-'
                 if anomaly is None:
                     to_create.append({'day': day.id,
                             'employee': day.employee, 'date': day.date,
-                            'kind': kind})
-                elif anomaly.state == 'resolved':
-                    reopened.append(anomaly)
+                            'kind': kind, 'facts': text})
+                    continue
+                values = {}
+                if anomaly.facts != text:
+                    values['facts'] = text
+                    if anomaly.state == 'resolved':
+                        values['state'] = 'open'
+                if values:
+                    to_write.extend(([anomaly], values))
             for kind, anomaly in current.items():
                 if kind not in day_kinds and anomaly.state != 'resolved':
                     resolved.append(anomaly)
         if to_create:
             cls.create(to_create)
         if resolved:
-            cls.write(resolved, {'state': 'resolved'})
-        if reopened:
-            cls.write(reopened, {'state': 'open'})
+            # Gone from the day: should it come back, it is new facts
+            cls.write(resolved, {'state': 'resolved', 'facts': None})
+        if to_write:
+            cls.write(*to_write)
 
     @classmethod
     @ModelView.button_action('mons_hr_time.act_correction_from_anomaly')

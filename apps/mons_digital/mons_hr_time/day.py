@@ -17,12 +17,20 @@ from .day_compute import compute_day
 from .exceptions import ClosedDayError
 
 SYNC_LIMIT = 200
+# Days a late daily computation goes back at most
+CATCH_UP = 92
 
 
 def _as_date(value):
     if isinstance(value, str):
         return dt.date.fromisoformat(value[:10])
     return value
+
+
+def _hours_text(seconds):
+    sign = '-' if seconds < 0 else '+'
+    minutes = abs(int(seconds)) // 60
+    return f'{sign}{minutes // 60}:{minutes % 60:02d}'
 
 
 def _as_datetime(value):
@@ -74,6 +82,8 @@ class Day(FlexitimeBalanceMixin, ModelSQL, ModelView):
     telework = fields.Boolean("Telework", readonly=True)
     anomalies = fields.Char("Anomalies", readonly=True,
         help="Codes of the anomalies of the day, comma-separated.")
+    anomaly_labels = fields.Function(fields.Char("Anomalies"),
+        'get_anomaly_labels')
     anomaly_lines = fields.One2Many('attendance.anomaly', 'day',
         "Anomalies", readonly=True)
     state = fields.Selection([
@@ -118,6 +128,15 @@ class Day(FlexitimeBalanceMixin, ModelSQL, ModelView):
             result[name] = {d.id: dt.timedelta(seconds=getattr(d, field))
                 if getattr(d, field) is not None else None for d in days}
         return result
+
+    @classmethod
+    def get_anomaly_labels(cls, days, name):
+        "The anomalies of the days as the reader's language names them"
+        Anomaly = Pool().get('attendance.anomaly')
+        labels = dict(Anomaly.fields_get(['kind'])['kind']['selection'])
+        return {d.id: ', '.join(labels.get(k, k)
+                for k in (d.anomalies or '').split(',') if k) or None
+            for d in days}
 
     def get_lines(self, name):
         Line = Pool().get('attendance.line')
@@ -285,7 +304,15 @@ class Day(FlexitimeBalanceMixin, ModelSQL, ModelView):
         rules = {c.id: Rule.for_company(c) for c in companies}
         zones = {c.id: tz.ZoneInfo(c.timezone) if c.timezone else tz.UTC
             for c in companies}
-        today = dt.date.today()
+        now = cls._now()
+        todays = {c.id: now.replace(tzinfo=tz.UTC).astimezone(
+                zones[c.id]).date() for c in companies}
+        double_tap = (config.double_tap_seconds
+            if config.double_tap_seconds is not None else 60)
+        late_grace = (config.late_grace_minutes * 60
+            if config.late_grace_minutes is not None else None)
+        early_grace = (config.early_grace_minutes * 60
+            if config.early_grace_minutes is not None else None)
 
         # Plain rows rather than records: instantiating thousands of
         # records of one browse list costs quadratic time in trytond
@@ -306,7 +333,8 @@ class Day(FlexitimeBalanceMixin, ModelSQL, ModelView):
 
         to_create, to_write = [], []
         computed = []
-        now = dt.datetime.now()
+        period_ends = {}
+        computed_at = dt.datetime.now()
         for employee in employees:
             company = employee.company
             for date in sorted(by_employee[employee.id]):
@@ -325,13 +353,18 @@ class Day(FlexitimeBalanceMixin, ModelSQL, ModelView):
                     leaves=leaves.get(key, []),
                     telework=key in teleworks,
                     telework_clocking=config.telework_needs_clocking,
-                    rule=rules[company.id], today=today)
-                if (schedule and schedule.kind == 'flexitime'
-                        and date >= today - dt.timedelta(days=31)
-                        and result['difference'] is not None
-                        and cls._beyond_limits(employee, schedule, date,
-                            result['difference'])):
-                    result['anomalies'].append('balance_limit')
+                    rule=rules[company.id], now=now,
+                    double_tap=double_tap, late_grace=late_grace,
+                    early_grace=early_grace)
+                result['facts'] = {k: result['facts']
+                    for k in result['anomalies']}
+                if schedule and schedule.kind == 'flexitime':
+                    # The limits bind the balance carried over: checked
+                    # once the period the schedule names is over
+                    end = cls.balance_period_end(schedule, date)
+                    if end < todays[company.id]:
+                        period_ends[(employee.id, end)] = (
+                            employee, schedule)
                 values = {
                     'company': company.id,
                     'schedule': schedule.id if schedule else None,
@@ -344,7 +377,7 @@ class Day(FlexitimeBalanceMixin, ModelSQL, ModelView):
                     'paired': result['paired'],
                     'telework': result['telework'],
                     'anomalies': ','.join(result['anomalies']) or None,
-                    'computed_at': now,
+                    'computed_at': computed_at,
                     }
                 if day:
                     if _differs(day.values, values):
@@ -361,31 +394,74 @@ class Day(FlexitimeBalanceMixin, ModelSQL, ModelView):
                 key = (values['employee'], values['date'])
                 existing[key] = DayRow(day.id, key[0], key[1],
                     values['company'], 'open', values)
+        results = dict(computed)
+        outside = set()
+        for key, (employee, schedule) in period_ends.items():
+            if key not in results:
+                outside.add(key)
+                continue
+            balance = cls.balance_beyond_limits(employee, schedule, key[1])
+            if balance is not None:
+                result = results[key]
+                result['anomalies'].append('balance_limit')
+                result['facts']['balance_limit'] = _hours_text(balance)
+                cls.write([cls(existing[key].id)], {
+                        'anomalies': ','.join(result['anomalies'])})
         days = [existing[k] for k, _ in computed]
         if days:
-            Anomaly.sync(days, [r['anomalies'] for _, r in computed])
+            Anomaly.sync(days, [r['anomalies'] for _, r in computed],
+                [r['facts'] for _, r in computed])
             Overtime.sync(days, [r['overtime_parts'] for _, r in computed],
                 rules)
+        outside = cls._open_keys(outside)
+        if outside:
+            # The period's last day is computed again with its balance
+            cls._compute_chunk(outside)
+
+    @classmethod
+    def _open_keys(cls, keys):
+        "Employee id to dates of the keys whose day is stored and open"
+        by_employee = defaultdict(set)
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        for employee, date in keys:
+            cursor.execute(*table.select(table.id,
+                    where=(table.employee == employee)
+                    & (table.date == date) & (table.state == 'open')))
+            if cursor.fetchone():
+                by_employee[employee].add(date)
+        return by_employee
+
+    @staticmethod
+    def _now():
+        "Naive UTC now; tests pin it with the context"
+        now = Transaction().context.get('_hr_time_now')
+        return now or dt.datetime.utcnow().replace(microsecond=0)
 
     @classmethod
     def compute_recent(cls):
-        """Cron: compute yesterday and today of every employee, so that
-        absences and forgotten clock-outs are listed every day"""
+        """Cron: compute every day since the last run up to today of every
+        employee (yesterday and today at least), so that absences and
+        forgotten clock-outs are listed every day and a missed run is
+        caught up"""
         pool = Pool()
-        Employee = pool.get('company.employee')
-        today = dt.date.today()
-        dates = [today - dt.timedelta(days=1), today]
-        domain = [
-            ['OR', ('start_date', '=', None), ('start_date', '<=', today)],
-            ['OR', ('end_date', '=', None),
-                ('end_date', '>=', dates[0])],
-            ]
-        company = Transaction().context.get('company')
-        if company:
-            domain.append(('company', '=', company))
+        Company = pool.get('company.company')
+        company_id = Transaction().context.get('company')
+        now = cls._now()
         with without_check_access():
-            employees = Employee.search(domain)
-        cls.compute({(e.id, d) for e in employees for d in dates})
+            companies = (Company.browse([company_id]) if company_id
+                else Company.search([]))
+            for company in companies:
+                zone = (tz.ZoneInfo(company.timezone) if company.timezone
+                    else tz.UTC)
+                today = now.replace(tzinfo=tz.UTC).astimezone(zone).date()
+                start = today - dt.timedelta(days=1)
+                last = company.hr_time_computed_until
+                if last and last < start:
+                    start = max(last, today - dt.timedelta(days=CATCH_UP))
+                cls.compute(cls.employed_days(company, start, today))
+                Company.write([company], {'hr_time_computed_until': today})
+
 
 class Employee(metaclass=PoolMeta):
     __name__ = 'company.employee'

@@ -16,18 +16,27 @@ class FlexitimeBalanceMixin:
     "Balance periods and carry-over limits of the flexitime days"
     __slots__ = ()
 
+    @staticmethod
+    def balance_period_end(schedule, date):
+        "Last day of the balance period of date (Sunday or month end)"
+        if schedule.balance_period == 'week':
+            return date + dt.timedelta(days=6 - date.weekday())
+        following = (date.replace(day=1) + dt.timedelta(days=32)).replace(
+            day=1)
+        return following - dt.timedelta(days=1)
+
     @classmethod
-    def _beyond_limits(cls, employee, schedule, date, difference):
-        "Whether the flexitime balance of date leaves the carry-over limits"
-        balance = cls.flexitime_balance(
-            employee, date - dt.timedelta(days=1)) + difference
+    def balance_beyond_limits(cls, employee, schedule, date):
+        """The flexitime balance at date when it leaves the carry-over
+        limits, else None"""
+        balance = cls.flexitime_balance(employee, date)
         if (schedule.carry_over_max is not None
                 and balance > schedule.carry_over_max.total_seconds()):
-            return True
+            return balance
         if (schedule.carry_over_min is not None
                 and balance < -schedule.carry_over_min.total_seconds()):
-            return True
-        return False
+            return balance
+        return None
 
     @classmethod
     def flexitime_balance(cls, employee, date):

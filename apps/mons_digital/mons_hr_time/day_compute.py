@@ -16,22 +16,48 @@ def _clip(intervals, start, end):
 
 def compute_day(date, events, zone, line=None, fraction=1.0, schedule=None,
         holiday=False, leaves=(), telework=False, telework_clocking=False,
-        rule=None, today=None):
+        rule=None, today=None, now=None, double_tap=0, late_grace=None,
+        early_grace=None):
     """Pure computation of one day (durations in seconds).
 
     events: sorted (naive UTC datetime, type) pairs;
     leaves: (amount kind, seconds or fraction, counts as worked, half)
-    where kind is 'hours' or 'day'."""
+    where kind is 'hours' or 'day';
+    now: naive UTC datetime of the computation (a clock-out is missing
+    only once the shift or band has closed), today derived from it when
+    not given;
+    double_tap: seconds within which a second tap of the same direction
+    (or without direction) is the same tap;
+    late_grace, early_grace: seconds of lateness and early departure
+    tolerated on fixed hours (None: not checked)."""
     midnight = dt.datetime.combine(date, dt.time(0), tzinfo=zone)
+    local_now = None
+    if now is not None:
+        local_now = now.replace(tzinfo=tz.UTC).astimezone(zone)
+        if today is None:
+            today = local_now.date()
     anomalies = []
     intervals = []
     opened = None
+    kept = []
+    last = None
     for at, type_ in events:
+        # A terminal tapped twice is one clocking, whatever it guessed
+        if (last is not None and double_tap
+                and (at - last[0]).total_seconds() <= double_tap
+                and (type_ == last[1] or 'unknown' in {type_, last[1]})):
+            continue
+        last = (at, type_)
+        kept.append((at, type_))
+    facts = []
+    for at, type_ in kept:
         local = at.replace(tzinfo=tz.UTC).astimezone(zone)
         secs = int((local - midnight).total_seconds())
         if type_ == 'unknown':
             # Terminals without direction keys alternate within the day
             type_ = 'out' if opened is not None else 'in'
+        facts.append(local.strftime('%H:%M') + (
+                ' \u2192' if type_ == 'in' else ' \u2190'))
         if type_ == 'in':
             if opened is not None:
                 anomalies.append('missing_out')
@@ -42,8 +68,15 @@ def compute_day(date, events, zone, line=None, fraction=1.0, schedule=None,
             else:
                 intervals.append((opened, secs))
                 opened = None
+    pending = False
     if opened is not None:
-        anomalies.append('missing_out')
+        closing = _closing(line, schedule)
+        if (local_now is not None
+                and local_now < midnight + dt.timedelta(seconds=closing)):
+            # Still at work: the clock-out may yet come
+            pending = True
+        else:
+            anomalies.append('missing_out')
 
     flexi = schedule is not None and schedule.kind == 'flexitime'
     clocked = intervals
@@ -68,6 +101,7 @@ def compute_day(date, events, zone, line=None, fraction=1.0, schedule=None,
     full_day_leave = False
     halves = set()
     hourly = False
+    day_off = False
     for kind, amount, as_worked, half in leaves:
         if kind == 'hours':
             seconds = int(amount)
@@ -76,6 +110,7 @@ def compute_day(date, events, zone, line=None, fraction=1.0, schedule=None,
             seconds = int(expected * amount)
             if amount >= 1:
                 full_day_leave = True
+                day_off = day_off or not as_worked
             elif half:
                 halves.add(half)
         leave_seconds += seconds
@@ -84,6 +119,10 @@ def compute_day(date, events, zone, line=None, fraction=1.0, schedule=None,
     reduction = leave_seconds - leave_credit
     expected = max(expected - reduction, 0)
     worked += leave_credit
+    # Telework is a way of working a working day: a holiday, a day off of
+    # the pattern or a day of full leave is no telework day (nor paid so)
+    telework = (bool(telework) and bool(scheduled) and not holiday
+        and not full_day_leave)
 
     if telework and expected and not telework_clocking:
         worked = max(worked, expected + leave_credit)
@@ -93,7 +132,28 @@ def compute_day(date, events, zone, line=None, fraction=1.0, schedule=None,
     if (expected and not events and not telework and not leave_credit
             and (today is None or date < today)):
         anomalies.append('unjustified_absence')
-    if flexi and intervals and not full_day_leave and not hourly:
+    working_day = bool(scheduled) and not holiday
+    arrivals = [s for s, _ in clocked] + (
+        [opened] if opened is not None else [])
+    if day_off and kept:
+        anomalies.append('work_on_leave')
+    if (working_day and arrivals and not full_day_leave and not hourly
+            and not telework and fraction >= 1
+            and schedule is not None and schedule.kind == 'fixed'
+            and line is not None and line.start and line.end):
+        start = _secs(line.start)
+        end = _secs(line.end) + (86400 if line.crosses_midnight else 0)
+        if (late_grace is not None and 'morning' not in halves
+                and min(arrivals) > start + late_grace):
+            anomalies.append('late_arrival')
+        if (early_grace is not None and 'afternoon' not in halves
+                and opened is None and clocked
+                and clocked[-1][1] < end - early_grace):
+            anomalies.append('early_departure')
+    # Core periods bind working days only (not weekends, holidays or the
+    # pattern's days off)
+    if (flexi and working_day and intervals and not full_day_leave
+            and not hourly):
         for (start, end), half in zip(schedule.core_periods(),
                 ['morning', 'afternoon']):
             if half in halves:
@@ -105,7 +165,8 @@ def compute_day(date, events, zone, line=None, fraction=1.0, schedule=None,
 
     # An unpaired clocking leaves the day's worked time unknown: it is an
     # anomaly to correct, never a guessed 0 or full day
-    complete = not ({'missing_out', 'missing_in'} & set(anomalies))
+    complete = not pending and not (
+        {'missing_out', 'missing_in'} & set(anomalies))
     difference = worked - expected if complete else None
     overtime = []
     if complete and rule is not None:
@@ -148,8 +209,20 @@ def compute_day(date, events, zone, line=None, fraction=1.0, schedule=None,
         'overtime_parts': overtime,
         'overtime': sum(s for _, s in overtime) if complete else None,
         'anomalies': anomalies,
+        'facts': ', '.join(facts),
         }
 
 
 def _secs(value):
     return value.hour * 3600 + value.minute * 60 + value.second
+
+
+def _closing(line, schedule):
+    """Seconds after the day's midnight when its shift or band closes: a
+    clock-out is missing only afterwards"""
+    if schedule is not None and schedule.kind == 'flexitime':
+        if schedule.band_end:
+            return _secs(schedule.band_end)
+    elif line is not None and line.start and line.end:
+        return _secs(line.end) + (86400 if line.crosses_midnight else 0)
+    return 86400

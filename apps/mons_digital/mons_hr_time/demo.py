@@ -211,10 +211,11 @@ def load_demo(rng):
         # allocate() creates only the missing allocations
         Allocation.allocate(leave_types['annual'], year, 26, employees)
 
-    _load_clockings(random.Random(seeds[1]), employees, devices, start, end,
-        logins)
+    # Leave first: nobody clocks on a day of approved leave
     _load_requests(random.Random(seeds[2]), employees, leave_types, start,
         end, today, logins)
+    _load_clockings(random.Random(seeds[1]), employees, devices, start, end,
+        logins)
     _load_telework(random.Random(seeds[3]), employees, start, today, logins)
 
 
@@ -229,6 +230,12 @@ def _load_clockings(rng, employees, devices, start, end, logins):
     from trytond.tools import timezone as tz
     zone = tz.ZoneInfo('Europe/Brussels')
     holidays = Holiday.dates(start, end)
+    Leave = pool.get('attendance.leave')
+    on_leave = set()
+    for leave in Leave.search([('state', '=', 'approved'),
+                ('start', '<=', end), ('end', '>=', start)]):
+        if leave.half is None and leave.type.unit != 'hour':
+            on_leave.update((leave.employee.id, d) for d in leave.dates())
     events = []
 
     def at(date, minutes):
@@ -242,21 +249,26 @@ def _load_clockings(rng, employees, devices, start, end, logins):
         # on the last working day of the month: the newest anomaly of the
         # demo whatever today's date, so that balance warnings of the days
         # after it never push it off the page's most recent anomalies
-        forget = (_last_working_day(employee, start, end, holidays)
+        forget = (_last_working_day(employee, start, end, holidays
+                | {d for e, d in on_leave if e == employee.id})
             if logins.get(employee.id) == 'employe' else None)
         date = start
         while date <= end:
             assignment = employee.schedule_at(date)
             line = assignment.schedule.line_for(date) if assignment else None
             if (line and line.expected_seconds() and date not in holidays
-                    and (rng.random() > 0.06 or date == forget)):
+                    and (rng.random() > 0.06 or date == forget)
+                    and (employee.id, date) not in on_leave):
                 target = line.expected_seconds() * assignment.fraction / 60
-                begin = (line.start.hour * 60 + line.start.minute
-                    if line.start else 8 * 60) + rng.randint(-20, 25)
+                # Within the default 15 minutes of grace: ordinary days,
+                # not late arrivals or early departures
+                planned = (line.start.hour * 60 + line.start.minute
+                    if line.start else 8 * 60)
+                begin = planned + rng.randint(-20, 12)
                 lunch = begin + int(target / 2) + rng.randint(-15, 15)
                 back = lunch + rng.choice([30, 30, 35, 45])
-                finish = begin + int(target) + (back - lunch) + \
-                    rng.randint(-25, 60)
+                finish = planned + int(target) + (back - lunch) + \
+                    rng.randint(-10, 60)
                 times = [(begin, 'in'), (lunch, 'out'), (back, 'in'),
                     (finish, 'out')]
                 if rng.random() < 0.03 or date == forget:

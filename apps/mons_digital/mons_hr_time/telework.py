@@ -59,7 +59,7 @@ class Telework(CancellableRequestMixin, ModelSQL, ModelView):
         return 'occasional'
 
     def get_rec_name(self, name):
-        return f'{self.employee.rec_name} {self.start}'
+        return f'{self.employee.rec_name} {date_text(self.start)}'
 
     def dates(self, start=None, end=None):
         "Telework dates between start and end"
@@ -129,6 +129,37 @@ class Telework(CancellableRequestMixin, ModelSQL, ModelView):
                             maximum=config.telework_max_month))
 
     @classmethod
+    def check_days(cls, requests):
+        """Occasional telework is asked for a working day: not a holiday,
+        a day off of the employee's pattern or a day of leave (structural
+        telework skips those days, see compute_day)"""
+        pool = Pool()
+        Holiday = pool.get('mons.holiday')
+        Leave = pool.get('attendance.leave')
+        for request in requests:
+            if request.kind != 'occasional':
+                continue
+            date = request.start
+            employee = request.employee
+            assignment = employee.schedule_at(date)
+            line = (assignment.schedule.line_for(date)
+                if assignment else None)
+            with without_check_access():
+                leaves = Leave.search([
+                        ('employee', '=', employee.id),
+                        ('state', 'in', ['requested', 'approved']),
+                        ('start', '<=', date), ('end', '>=', date),
+                        ])
+            on_leave = any(l.day_amount(date)[0] == 'day'
+                and l.day_amount(date)[1] >= 1 for l in leaves)
+            if (date in Holiday.dates(date, date, employee.company)
+                    or not line or not line.expected_seconds()
+                    or on_leave):
+                raise TeleworkValidationError(gettext(
+                        'mons_hr_time.msg_telework_not_working_day',
+                        request=request.rec_name, date=date_text(date)))
+
+    @classmethod
     def _touch(cls, requests):
         Day = Pool().get('attendance.day')
         today = dt.date.today()
@@ -142,6 +173,7 @@ class Telework(CancellableRequestMixin, ModelSQL, ModelView):
         Day = Pool().get('attendance.day')
         for request in requests:
             Day.check_open(request.employee, request.start)
+        cls.check_days(requests)
         cls.check_quota(requests)
 
     @classmethod
@@ -151,6 +183,7 @@ class Telework(CancellableRequestMixin, ModelSQL, ModelView):
         cls.check_approver(requests)
         for request in requests:
             Day.check_open(request.employee, request.start)
+        cls.check_days(requests)
         cls.check_quota(requests)
         cls.do_approve(requests)
         cls.write(requests, {'decided_by': Transaction().user})
