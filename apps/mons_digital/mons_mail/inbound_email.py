@@ -1,4 +1,6 @@
 "Incoming emails turned into mail items by an inbound email rule."
+from email.utils import getaddresses
+
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -33,6 +35,17 @@ class Rule(metaclass=PoolMeta):
         cls.action.selection.append((ACTION, "Mail Item"))
 
 
+def display_name(message, address):
+    """Name the sender gives in From ("Jean Dupont <jean@…>"), else None;
+    Tryton's inbound e-mail keeps the address only"""
+    header = (message.get('headers') or {}).get('From') or ''
+    for name, email_ in getaddresses([str(header)]):
+        name = ' '.join(name.split())
+        if name and email_.lower() == address.lower() and name != address:
+            return name
+    return None
+
+
 class Item(metaclass=PoolMeta):
     __name__ = 'mail.item'
 
@@ -56,7 +69,8 @@ class Item(metaclass=PoolMeta):
                     party = mechanisms[0].party
                 else:
                     party, = Party.create([{
-                                'name': sender,
+                                'name': display_name(message, sender)
+                                or sender,
                                 'contact_mechanisms': [('create', [{
                                                 'type': 'email',
                                                 'value': sender,

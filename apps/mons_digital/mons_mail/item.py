@@ -46,7 +46,8 @@ ACTIONS = {
 # written by a caller (ir.model.field.access refuses them to every group)
 WORKFLOW_FIELDS = [
     'state', 'number', 'registration_date', 'registered_by',
-    'reminder_date', 'scan_text', 'search_text']
+    'reminder_date', 'reminder2_date', 'escalation_date', 'scan_text',
+    'search_text', 'label_sheet']
 SEARCH_TEXT_FIELDS = {
     'number', 'subject', 'keywords', 'external_reference', 'party',
     'scan_text', 'email_from'}
@@ -577,8 +578,9 @@ class Item(Workflow, ModelSQL, ModelView):
                 item.company, item.direction, today.year)
             _start_write_transaction(item)
             with Transaction().set_context(date=today):
-                # The date of the context gives the year of the prefix
-                number = sequence.get()
+                # The date of the context gives the year of the prefix;
+                # a number reserved on a label sheet is the letter's
+                number = item.number or sequence.get()
                 cls.write([item], {
                         'number': number,
                         'registration_date': now,
@@ -931,11 +933,20 @@ class Item(Workflow, ModelSQL, ModelView):
                         ('resource', '=', str(item)),
                         ('type', '=', 'data'),
                         ], order=[('id', 'ASC')])
-                texts = []
+                texts, to_read = [], []
                 for attachment in attachments:
                     data = attachment.data or b''
-                    if file_kind(data) == 'pdf':
-                        texts.append(pdf_text(data))
+                    kind = file_kind(data)
+                    text = pdf_text(data) if kind == 'pdf' else ''
+                    if kind and not text.strip():
+                        # An image-only scan: its text comes from the OCR
+                        if attachment.ocr_state == 'done':
+                            text = attachment.ocr_text or ''
+                        else:
+                            to_read.append(attachment)
+                    texts.append(text)
+                if to_read:
+                    Attachment.queue_ocr(to_read)
                 text = '\n'.join(t for t in texts if t.strip()) or None
                 if text != item.scan_text:
                     cls._store_scan_text(item, text)

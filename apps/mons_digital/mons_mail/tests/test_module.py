@@ -701,7 +701,10 @@ class MonsMailTestCase(
         today = dt.date.today()
         soon = s.item(subject="Bientôt", service=s.cult.id,
             agent=s.emp['Agent'].id)
-        late = s.item(subject="En retard", service=s.cult.id)
+        # The second reminder of this type is weeks away: the digest alone
+        slow, = pool.get('mail.type').create([{'name': "Lent", 'code': 'LENT',
+                    'delay': 10, 'reminder_after_days': 30}])
+        late = s.item(subject="En retard", service=s.cult.id, type=slow.id)
         far = s.item(subject="Plus tard", service=s.cult.id)
         Item.register([soon, late, far])
         Item.assign([soon, late, far])
