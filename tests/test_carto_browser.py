@@ -115,8 +115,10 @@ def test_search_and_popup(site, page):
     assert 'Beffroi' in popup.inner_text()
     # Clicking a section polygon opens its popup with the layer's fields
     # Hide the points and lines drawn above the polygons
-    for code in ['poi', 'chantiers', 'sections-centres']:
-        page.uncheck(f'#carto-layer-{code}')
+    # (every public layer but the sections: other modules add theirs)
+    for code in layer_codes(page):
+        if code != 'sections':
+            page.uncheck(f'#carto-layer-{code}')
     choose_section(page, 'Spiennes')
     settle(page)
     page.locator('#carto-map').scroll_into_view_if_needed()
@@ -125,7 +127,38 @@ def test_search_and_popup(site, page):
         box['y'] + box['height'] / 2)
     popup = page.wait_for_selector('.carto-popup')
     text = popup.inner_text()
-    assert 'Spiennes' in text and 'code_postal' in text
+    # The labels the city gave the properties, not their raw names
+    assert 'Spiennes' in text and 'Code postal' in text
+    assert 'code_postal' not in text
+
+
+def test_basemap_switcher_and_address_search(site, page):
+    open_map(site, page)
+    choices = page.eval_on_selector_all('#carto-basemaps input[type=radio]',
+        'inputs => inputs.map(i => i.value)')
+    assert choices[:2] == ['plain', 'osm']
+    assert page.is_checked('#carto-basemap-osm')
+    assert 'Fond de plan' in page.inner_text('#carto-basemaps legend')
+    page.check('#carto-basemap-plain')
+    page.wait_for_function("""() => document.getElementById('carto-map')
+        .dataset.basemapChoice === 'plain'""")
+    assert 'carto-plain' in page.get_attribute('#carto-map', 'class')
+    # Back to the plan: unreachable here, so the plain background again
+    # with its notice
+    page.check('#carto-basemap-osm')
+    page.wait_for_function("""() => document.getElementById('carto-map')
+        .dataset.basemapChoice === 'osm'""")
+    page.wait_for_selector('#carto-map.carto-plain', timeout=15000)
+    # Addresses of the layer the city loads, words in any order, first
+    page.fill('#carto-search', 'nimy rue')
+    page.click('#carto-search-form button[type=submit]')
+    page.wait_for_selector('#carto-results button')
+    first = page.inner_text('#carto-results li >> nth=0')
+    assert 'Rue de Nimy 76' in first and 'adresse' in first
+    page.click('#carto-results button >> nth=0')
+    popup = page.wait_for_selector('.leaflet-popup-content')
+    assert 'Rue de Nimy 76' in popup.inner_text()
+    assert not page.errors
 
 
 def test_measure(site, page):

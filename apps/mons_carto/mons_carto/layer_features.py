@@ -1,7 +1,7 @@
 # This file is part of the Mons Digital Suite. See the README at the top
 # of the repository for the licence and the authors.
 "Reading the features imported into a layer (bbox, dates, properties)"
-from sql import Cast, Literal
+from sql import Cast
 from sql.aggregate import Avg, Count, Max, Min
 from sql.functions import Floor
 
@@ -77,7 +77,7 @@ class ImportedFeaturesMixin:
         column, row = Floor(table.minx / cell), Floor(table.miny / cell)
         cursor = Transaction().connection.cursor()
         cursor.execute(*table.select(
-                Count(Literal('*')), Avg(table.minx), Avg(table.miny),
+                Count(table.id), Avg(table.minx), Avg(table.miny),
                 Min(table.minx), Min(table.miny),
                 Max(table.maxx), Max(table.maxy),
                 where=table.id.in_(query),
