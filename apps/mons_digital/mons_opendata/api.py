@@ -9,7 +9,7 @@ from sql.operators import In
 from trytond.transaction import Transaction
 
 from . import storage
-from .query import QueryError, RecordQuery
+from .query import QueryError, RecordQuery, by_alias
 
 
 
@@ -126,15 +126,17 @@ class Records:
         columns = [e.as_(n) for n, e, _ in items]
         cursor = Transaction().connection.cursor()
         query = self.table.select(*columns, where=where,
-            group_by=[g[1] for g in group] or None, order_by=order or None,
+            group_by=by_alias(items, [g[1] for g in group]) or None,
+            order_by=by_alias(items, order) or None,
             limit=limit, offset=offset or None)
         cursor.execute(*query)
         names = [n for n, _, _ in items]
         rows = [dict(zip(names, (self.typed(n, v) for n, v in zip(
                             names, r)))) for r in cursor]
         if group:
-            sub = self.table.select(*[g[1] for g in group], where=where,
-                group_by=[g[1] for g in group])
+            keys = [('g%d' % i, g[1], False) for i, g in enumerate(group)]
+            sub = self.table.select(*[e.as_(n) for n, e, _ in keys],
+                where=where, group_by=by_alias(keys, [e for _, e, _ in keys]))
             cursor.execute(*sub.select(Count(Literal(1))))
             total = cursor.fetchone()[0]
         elif aggregate:

@@ -9,7 +9,7 @@ from sql.aggregate import Count
 
 from . import vocabulary as voc
 from .api import Records, jsonable
-from .query import QueryError, RecordQuery
+from .query import QueryError, RecordQuery, by_alias
 
 # name, type, value of a dataset
 METADATA = [
@@ -83,8 +83,10 @@ def query(datasets, args, limit, offset):
         ids = [r[0] for r in cursor]
         return len(ids), None, ids[offset:offset + limit]
     cursor.execute(*q.table.select(*[e.as_(n) for n, e, _ in items],
-            where=where, group_by=[g[1] for g in group] or None,
-            order_by=order or None, limit=limit, offset=offset or None))
+            where=where,
+            group_by=by_alias(items, [g[1] for g in group]) or None,
+            order_by=by_alias(items, order) or None, limit=limit,
+            offset=offset or None))
     names = [n for n, _, _ in items]
     types = {c['name']: c['type'] for c in COLUMNS}
     rows = []
@@ -96,8 +98,10 @@ def query(datasets, args, limit, offset):
             values.append(jsonable(v))
         rows.append(dict(zip(names, values)))
     if group:
-        cursor.execute(*q.table.select(*[g[1] for g in group], where=where,
-                group_by=[g[1] for g in group]).select(Count(Literal(1))))
+        keys = [('g%d' % i, g[1], False) for i, g in enumerate(group)]
+        cursor.execute(*q.table.select(*[e.as_(n) for n, e, _ in keys],
+                where=where, group_by=by_alias(keys, [e for _, e, _ in keys])
+                ).select(Count(Literal(1))))
         total = cursor.fetchone()[0]
     elif aggregate:
         total = 1
@@ -148,10 +152,12 @@ def dataset_facets(dataset, where, names=None):
         col = getattr(records.table, c['col'])
         if c['type'] in {'date', 'datetime'}:
             col = q.value_function('year', [[('name', c['name'])]])[1]
-        cursor.execute(*records.table.select(col, Count(Literal(1)),
-                where=where, group_by=[col],
-                order_by=[Count(Literal(1)).desc, col.asc],
-                limit=MAX_FACET_VALUES))
+        items = [('value', col, False)]
+        cursor.execute(*records.table.select(col.as_('value'),
+                Count(Literal(1)), where=where,
+                group_by=by_alias(items, [col]),
+                order_by=[Count(Literal(1)).desc] + by_alias(items,
+                    [col.asc]), limit=MAX_FACET_VALUES))
         counts = {}
         for value, count in cursor:
             if value is None:

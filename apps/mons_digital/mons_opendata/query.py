@@ -5,7 +5,7 @@ a query parameter, so no user text is ever pasted into SQL.
 """
 import re
 
-from sql import Column, Literal, Null
+from sql import Asc, Column, Desc, Expression, Literal, Null
 from sql.aggregate import Avg, Count, Max, Min, Sum
 from sql.conditionals import Coalesce
 from sql.functions import Lower
@@ -34,6 +34,39 @@ TOKEN = re.compile(r'''
   | (?P<op>\.\.|<=|>=|!=|<>|=|<|>|\(|\)|,|\*|\[|\])
   | (?P<word>[^\W\d][\w.]*)
 ''', re.VERBOSE | re.UNICODE)
+
+
+class AliasRef(Expression):
+    """An output column named by its alias: PostgreSQL does not see two
+    copies of an expression with parameters (substring positions, a range
+    step) as the same in GROUP BY and ORDER BY"""
+    __slots__ = ('alias',)
+
+    def __init__(self, alias):
+        super().__init__()
+        self.alias = alias
+
+    def __str__(self):
+        return '"%s"' % self.alias.replace('"', '""')
+
+    @property
+    def params(self):
+        return ()
+
+
+def by_alias(items, exprs):
+    "Each expression with parameters that is selected, as its alias"
+    names = {str(e): n for n, e, _ in items if e.params}
+    result = []
+    for expr in exprs:
+        inner = getattr(expr, 'expression', None)
+        if isinstance(expr, (Asc, Desc)) and str(inner) in names:
+            result.append(type(expr)(AliasRef(names[str(inner)])))
+        elif str(expr) in names:
+            result.append(AliasRef(names[str(expr)]))
+        else:
+            result.append(expr)
+    return result
 
 
 def _number(value):
