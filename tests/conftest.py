@@ -100,10 +100,20 @@ class LiveSite:
 
     def api_key(self, login):
         if login not in self._keys:
-            self._keys[login] = subprocess.run(
-                [MONS, 'key', '--site', str(self.folder), login],
-                check=True, capture_output=True, text=True,
-                env=self.env).stdout.strip().splitlines()[-1]
+            # On SQLite the key is written while the server, worker and cron
+            # may hold the database: a busy moment is retried, a real error
+            # is shown with what the tool said
+            for attempt in range(4):
+                result = subprocess.run(
+                    [MONS, 'key', '--site', str(self.folder), login],
+                    capture_output=True, text=True, env=self.env)
+                if result.returncode == 0:
+                    break
+                time.sleep(2 * (attempt + 1))
+            else:
+                raise RuntimeError(f"mons key {login} failed: "
+                    f"{result.stderr[-2000:]}")
+            self._keys[login] = result.stdout.strip().splitlines()[-1]
         return self._keys[login]
 
     def login(self, login, password=PASSWORD):
