@@ -275,7 +275,7 @@ class File(Workflow, ModelSQL, ModelView):
                     'invisible': Bool(Eval('prorogated'))
                     | ~Eval('state').in_(
                         ['complete', 'inquiry', 'opinions', 'decision']),
-                    'icon': 'tryton-clock',
+                    'icon': 'tryton-date',
                     'depends': ['state', 'prorogated'],
                     },
                 'notify': {
