@@ -45,7 +45,7 @@ site: install
 	@echo "REST key of admin in sites/$(SITE)/api-key"
 
 test: install sao
-	$(MONS) test $(if $(FAST),--fast,--backend both)
+	$(MONS) test $(if $(filter-out 0,$(FAST)),--fast,--backend both)
 
 # A local PostgreSQL for the tests (Debian; needs root)
 pg:

@@ -30,7 +30,7 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    if os.environ.get('FAST'):
+    if os.environ.get('FAST', '') not in ('', '0'):
         skip = pytest.mark.skip(reason="FAST=1: no browser tests")
         for item in items:
             if 'browser' in item.keywords:
