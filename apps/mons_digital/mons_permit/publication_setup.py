@@ -46,7 +46,7 @@ def _user_of(group, exclude_admin=True):
 def dataset_values(company, service, steward, model):
     return {
         'code': DATASET_CODE,
-        'title': "Permis d'urbanisme octroyés (registre)",
+        'title': "Registre public des permis octroyés",
         'description': "Les permis octroyés par le Collège communal de "
         "Mons, lus en direct dans le registre des permis : référence, "
         "type de procédure, adresse, section, date de décision et objet. "
