@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from desk import open_desk, wait_idle
+from desk import open_desk
 
 pytestmark = pytest.mark.browser
 
@@ -87,29 +87,13 @@ def open_in_list(page, menu, entry_text, subject, words):
     search.wait_for(state='visible', timeout=30000)
     search.fill(words)
     search.press('Enter')
-    # The first, unfiltered load may answer after the search: a double click
-    # before the list settles can land on another letter's row, so wait for
-    # the filtered list (one letter carries the word)
-    page.wait_for_function(
-        """(subject) => {
-            const rows = [...document.querySelectorAll(
-                '.treeview tbody tr')].filter(r => r.offsetParent !== null
-                && r.innerText.trim());
-            return rows.length === 1 && rows[0].innerText.includes(subject);
-        }""", arg=subject, timeout=60000)
-    wait_idle(page)
     row = page.locator('.treeview tbody tr:visible').filter(
         has_text=subject).first
+    row.wait_for(state='visible', timeout=60000)
     row.dblclick()
-    page.wait_for_function(
-        """(subject) => [...document.querySelectorAll(
-            '.form input[name="subject"]')].some(
-            i => i.offsetParent !== null && i.value === subject)""",
-        arg=subject, timeout=60000)
     page.locator('.form button[name="take"]:visible, '
         '.form button[name="close"]:visible').first.wait_for(
         state='visible', timeout=60000)
-    wait_idle(page)
 
 
 def unique_rec_name(site, model, candidates):
