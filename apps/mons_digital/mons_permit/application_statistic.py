@@ -3,7 +3,7 @@
 """How many applications the portal received, per month: a count the
 public may read (the open-data dashboard shows it), with nothing of the
 applications themselves."""
-from sql import Literal
+from sql import Cast, Literal
 from sql.aggregate import Count, Min
 from sql.functions import Extract
 
@@ -28,8 +28,10 @@ class ApplicationStatistic(ModelSQL, ModelView):
     def table_query(cls):
         Application = Pool().get('permit.application')
         application = Application.__table__()
-        year = Extract('YEAR', application.submitted_at)
-        month = Extract('MONTH', application.submitted_at)
+        # PostgreSQL's EXTRACT is a double precision: ids and fields are
+        # integers
+        year = Cast(Extract('YEAR', application.submitted_at), 'INTEGER')
+        month = Cast(Extract('MONTH', application.submitted_at), 'INTEGER')
         return application.select(
             (year * 100 + month).as_('id'),
             Literal(0).as_('create_uid'),
@@ -38,7 +40,7 @@ class ApplicationStatistic(ModelSQL, ModelView):
             Literal(None).as_('write_date'),
             year.as_('year'),
             month.as_('month'),
-            Count(Literal('*')).as_('count'),
+            Count(application.id).as_('count'),
             where=application.state == 'submitted',
             group_by=[year, month])
 

@@ -4,6 +4,7 @@
 errors naming their field with the values kept, the submission as the
 visitor (a deposited file of origin portal), the record rules of the link
 and of the citizen's account, the public view of granted permits."""
+import datetime as dt
 import re
 
 from trytond.modules.company.tests import create_company, set_company
@@ -203,6 +204,14 @@ class ApplicationPortalTestCase(RouteTestCase):
             self.assertEqual(Application.search([]), [])
         with acting_as(pool, anonymous):
             self.assertEqual(Application.search([]), [])
+        # The monthly counts the public reads (on PostgreSQL too: integers)
+        Statistic = pool.get('permit.application.statistic')
+        Application.write([mine], {'state': 'submitted',
+                'submitted_at': dt.datetime(2026, 11, 3, 10, 0)})
+        with acting_as(pool, anonymous):
+            statistic, = Statistic.search([])
+            self.assertEqual((statistic.id, statistic.year, statistic.month,
+                    statistic.count), (202611, 2026, 11, 1))
 
     @with_transaction()
     def test_citizen_sees_own_files(self):
