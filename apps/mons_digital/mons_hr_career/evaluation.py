@@ -13,7 +13,7 @@ from trytond.transaction import Transaction
 
 from .dates import next_due, today
 from .exceptions import CareerError
-from .workflow import WorkflowFieldsMixin
+from .workflow import WorkflowFieldsMixin, refuse_own
 
 POPULATIONS = [
     ('trial', "Agents at the end of their trial period"),
@@ -474,17 +474,8 @@ class Evaluation(WorkflowFieldsMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def check_not_agent(cls, evaluations):
         "Nobody evaluates themself"
-        User = Pool().get('res.user')
-        # Buttons run without access checks: the user still counts (not
-        # root, as crons and internal calls are)
-        if not Transaction().user:
-            return
-        mine = set(User.get_employees())
-        for evaluation in evaluations:
-            if evaluation.employee.id in mine:
-                raise CareerError(gettext(
-                        'mons_hr_career.msg_evaluation_own_form',
-                        evaluation=evaluation.rec_name))
+        refuse_own(evaluations, 'mons_hr_career.msg_evaluation_own_form',
+            'evaluation')
 
     @classmethod
     @ModelView.button

@@ -14,7 +14,7 @@ from trytond.transaction import Transaction
 from .dates import today
 
 from .exceptions import CareerError
-from .workflow import WorkflowFieldsMixin
+from .workflow import WorkflowFieldsMixin, refuse_own
 
 ZERO = Decimal(0)
 # Requests whose cost is committed on the budget, and spent
@@ -374,17 +374,8 @@ class Request(WorkflowFieldsMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def check_decider(cls, requests):
         "Nobody approves their own request"
-        User = Pool().get('res.user')
-        # Buttons run without access checks: the user still counts (not
-        # root, as crons and internal calls are)
-        if not Transaction().user:
-            return
-        mine = set(User.get_employees())
-        for request in requests:
-            if request.employee.id in mine:
-                raise CareerError(gettext(
-                        'mons_hr_career.msg_training_own_request',
-                        request=request.rec_name))
+        refuse_own(requests, 'mons_hr_career.msg_training_own_request',
+            'request')
 
     @classmethod
     @ModelView.button

@@ -1,8 +1,23 @@
 """Fields that change only through the buttons: the state, the dates and
 results the workflow records, values computed from other records."""
 from trytond.i18n import gettext
+from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 from .exceptions import CareerError
+
+
+def refuse_own(records, message, name):
+    """Nobody decides on their own record (evaluation, training request):
+    refused with message, the record given as ``name``. Buttons run without
+    access checks but the user still counts; root (crons, internal calls)
+    does not"""
+    if not Transaction().user:
+        return
+    mine = set(Pool().get('res.user').get_employees())
+    for record in records:
+        if record.employee.id in mine:
+            raise CareerError(gettext(message, **{name: record.rec_name}))
 
 
 def _given(record, name):
