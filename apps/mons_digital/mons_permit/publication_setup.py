@@ -72,7 +72,7 @@ def dataset_values(company, service, steward, model):
 
 def layer_values(service, owner, model):
     return {
-        'name': "Permis d'urbanisme octroyés",
+        'name': "Carte des permis octroyés",
         'code': LAYER_CODE, 'public': True, 'sequence': 60,
         'active': True, 'source': 'model', 'model': model.id,
         'owner': owner.id, 'service': service.id if service else None,
