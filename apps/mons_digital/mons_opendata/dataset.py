@@ -7,8 +7,7 @@ import uuid
 
 from trytond.i18n import gettext
 from trytond.model import (
-    Index, ModelSQL, ModelView, Unique, Workflow, fields,
-    sequence_ordered)
+    Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
@@ -703,79 +702,3 @@ class DatasetSection(ModelSQL):
         ondelete='CASCADE')
     section = fields.Many2One('mons.section', "Section", required=True,
         ondelete='CASCADE')
-
-
-class Distribution(sequence_ordered(), ModelSQL, ModelView):
-    __name__ = 'opendata.distribution'
-    dataset = fields.Many2One('opendata.dataset', "Dataset", required=True,
-        ondelete='CASCADE')
-    title = fields.Char("Title", required=True, translate=True)
-    description = fields.Text("Description", translate=True)
-    format = fields.Selection([(k, v[0]) for k, v in voc.FORMATS.items()],
-        "Format", required=True)
-    url = fields.Char("External URL",
-        help="Leave empty for a file served from the online version.")
-
-    def get_rec_name(self, name):
-        return self.title
-
-    def download_path(self, database):
-        if self.url:
-            return self.url
-        return '/%s/opendata/api/explore/v2.1/catalog/datasets/%s/exports/%s' \
-            % (database, self.dataset.code, self.format)
-
-
-class Publication(ModelSQL, ModelView):
-    __name__ = 'opendata.publication'
-    dataset = fields.Many2One('opendata.dataset', "Dataset", required=True,
-        ondelete='CASCADE', readonly=True)
-    version = fields.Many2One('opendata.version', "Version", required=True,
-        ondelete='RESTRICT', readonly=True)
-    date = fields.DateTime("Date", required=True, readonly=True)
-    user = fields.Many2One('res.user', "User", readonly=True)
-    access_level = fields.Selection(ACCESS_LEVELS, "Access Level",
-        readonly=True)
-    row_count = fields.Integer("Records", readonly=True)
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [('date', 'DESC'), ('id', 'DESC')]
-
-
-class Usage(ModelSQL):
-    "One download or API call, for the KPIs"
-    __name__ = 'opendata.usage'
-    dataset = fields.Many2One('opendata.dataset', "Dataset", required=True,
-        ondelete='CASCADE')
-    kind = fields.Selection([
-            ('download', "Download"),
-            ('api', "API Call"),
-            ('page', "Page View"),
-            ], "Kind", required=True)
-    date = fields.DateTime("Date", required=True)
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_indexes.add(Index(t, (t.dataset, Index.Equality()),
-                (t.kind, Index.Equality())))
-
-    @classmethod
-    def record(cls, dataset_id, kind):
-        "Count a hit in its own transaction so reads stay read-only"
-        transaction = Transaction()
-        try:
-            with transaction.new_transaction() as t:
-                table = cls.__table__()
-                t.connection.cursor().execute(*table.insert(
-                        [table.dataset, table.kind, table.date,
-                            table.create_uid, table.create_date],
-                        [[dataset_id, kind, dt.datetime.now(), 0,
-                                dt.datetime.now()]]))
-                t.commit()
-        except Exception:
-            # A busy SQLite must never break a download for a counter
-            pass
