@@ -155,7 +155,7 @@ class Records:
             if order_by else None
         return {
             'database': Transaction().database.name,
-            'version': self.version.id,
+            'version': self.version.id if self.version else None,
             'names': [n for n, _, _ in items],
             'exprs': [e for _, e, _ in items],
             'types': [self.query.by_name.get(n, {}).get('type')

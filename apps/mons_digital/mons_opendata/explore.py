@@ -1,7 +1,7 @@
 "The subset of Opendatasoft's Explore API v2.1 that reusers call."
-from . import explore_catalog, explore_export
+from . import explore_catalog, explore_export, explore_layers
 from . import vocabulary as voc
-from .api import Records, jsonable, visible_datasets
+from .api import Records, find_dataset, jsonable, visible_datasets
 from .ckan import fold
 from .query import QueryError
 
@@ -100,10 +100,12 @@ def dataset_dict(dataset, base):
                 'license_url': voc.LICENCE_URL.get(dataset.licence),
                 'language': 'fr',
                 'publisher': dataset.company.rec_name,
-                'references': '%s/portal/donnees/%s' % (base, dataset.code),
+                'references': dataset.references(base) if _is_layer(dataset)
+                else '%s/portal/donnees/%s' % (base, dataset.code),
                 'modified': jsonable(dataset.modified),
                 'data_processed': jsonable(
-                    dataset.current_version.create_date),
+                    dataset.current_version.create_date
+                    if dataset.current_version else dataset.modified),
                 'records_count': dataset.record_count,
                 'territory': [s.name for s in dataset.sections] or ['Mons'],
                 },
@@ -126,9 +128,25 @@ def dataset_dict(dataset, base):
         }
 
 
+def _is_layer(dataset):
+    "A public map layer of mons_carto (explore_layers.LayerDataset)"
+    return getattr(dataset, 'is_layer', False)
+
+
+def catalog_items(pool):
+    "The datasets the caller sees, then the public map layers"
+    return list(visible_datasets(pool)) + explore_layers.catalog_layers(pool)
+
+
+def find(pool, dataset_id):
+    "A dataset or public map layer by its Explore id, as the caller sees it"
+    return find_dataset(pool, dataset_id) or explore_layers.find_layer(
+        pool, dataset_id)
+
+
 def datasets(pool, args, base):
     limit, offset = _window(args, 10, MAX_LIMIT)
-    items = visible_datasets(pool)
+    items = catalog_items(pool)
     text = args.get('q')
     if text:
         text = fold(text.replace('search(', '').strip('()"\''))
@@ -168,8 +186,9 @@ def exports_listing(base, dataset=None):
     else:
         link = '%s/opendata/api/explore/v2.1/catalog/datasets/%s/exports' % (
             base, dataset.code)
+        # shapefile and KML exports write points only
         formats = [f for f in EXPORTS if f not in {'shp', 'kml'}
-            or dataset.has_coordinates]
+            or (dataset.has_coordinates and not _is_layer(dataset))]
     return {'links': [{'rel': 'self', 'href': link}] + [
             {'rel': f, 'href': '%s/%s' % (link, f)} for f in formats]}
 
@@ -192,8 +211,14 @@ def _where(records, args):
     return where
 
 
+def _records(dataset):
+    if _is_layer(dataset):
+        return dataset.records()
+    return Records(dataset, geo_fields=True)
+
+
 def records(dataset, args):
-    records = Records(dataset, geo_fields=True)
+    records = _records(dataset)
     group_by = args.get('group_by')
     limit, offset = _window(args, 10, MAX_GROUPS if group_by
         else MAX_LIMIT)
@@ -206,7 +231,10 @@ def records(dataset, args):
 
 def export(dataset, fmt, args):
     "Return (byte iterator, mimetype); rows are streamed, never all loaded"
-    records = Records(dataset, geo_fields=True)
+    if _is_layer(dataset) and fmt in {'shp', 'kml'}:
+        raise ParameterError('format', "L'export %s n'est pas disponible "
+            "pour une couche cartographique : utilisez geojson." % fmt)
+    records = _records(dataset)
     plan = records.export_plan(select=args.get('select'),
         where=_where(records, args), order_by=args.get('order_by'))
     limit = _int(args, 'limit', -1, 2 ** 62, minimum=-1)
@@ -227,6 +255,8 @@ def export(dataset, fmt, args):
         stream = explore_export.export_parquet(plan)
     elif fmt == 'xlsx':
         stream = explore_export.export_xlsx(plan)
+    elif fmt == 'geojson' and _is_layer(dataset):
+        stream = explore_layers.export_geojson(plan)
     elif fmt == 'geojson':
         stream = explore_export.export_geojson(plan, dataset.latitude_field,
             dataset.longitude_field)

@@ -136,9 +136,9 @@ def catalog_facets(datasets, names=None):
     return {'links': [], 'facets': facets}
 
 
-def dataset_facets(dataset, where, names=None):
+def dataset_facets(dataset, where, names=None, records=None):
     "Counts of the text, boolean and date (by year) fields of a dataset"
-    records = Records(dataset)
+    records = records or Records(dataset)
     q = records.query
     columns = [c for c in records.columns
         if c['type'] in {'string', 'boolean', 'date', 'datetime', None}

@@ -315,7 +315,7 @@ def explore_datasets(request, pool):
 
 @opendata_route(EXPLORE + '/<dataset_id>')
 def explore_dataset(request, pool, dataset_id):
-    dataset = api.find_dataset(pool, dataset_id)
+    dataset = explore.find(pool, dataset_id)
     if not dataset:
         return _explore_error("Jeu de données inconnu : %s" % dataset_id,
             HTTPStatus.NOT_FOUND)
@@ -325,7 +325,7 @@ def explore_dataset(request, pool, dataset_id):
 
 @opendata_route(EXPLORE + '/<dataset_id>/records')
 def explore_records(request, pool, dataset_id):
-    dataset = api.find_dataset(pool, dataset_id)
+    dataset = explore.find(pool, dataset_id)
     if not dataset:
         return _explore_error("Jeu de données inconnu : %s" % dataset_id,
             HTTPStatus.NOT_FOUND)
@@ -333,13 +333,14 @@ def explore_records(request, pool, dataset_id):
         result = explore.records(dataset, request.args)
     except (QueryError, ValueError) as e:
         return _explore_error(e)
-    pool.get('opendata.usage').record(dataset.id, 'api')
+    if dataset.id:
+        pool.get('opendata.usage').record(dataset.id, 'api')
     return json_response(result)
 
 
 @opendata_route(EXPLORE + '/<dataset_id>/exports/<fmt>')
 def explore_export(request, pool, dataset_id, fmt):
-    dataset = api.find_dataset(pool, dataset_id)
+    dataset = explore.find(pool, dataset_id)
     if not dataset:
         return _explore_error("Jeu de données inconnu : %s" % dataset_id,
             HTTPStatus.NOT_FOUND)
@@ -350,7 +351,8 @@ def explore_export(request, pool, dataset_id, fmt):
         stream, mimetype = explore.export(dataset, fmt, request.args)
     except (QueryError, ValueError) as e:
         return _explore_error(e)
-    pool.get('opendata.usage').record(dataset.id, 'download')
+    if dataset.id:
+        pool.get('opendata.usage').record(dataset.id, 'download')
     return Response(stream, content_type=mimetype, direct_passthrough=True,
         headers={**CORS, 'Content-Disposition':
             'attachment; filename="%s.%s"' % (dataset.code, fmt)})
@@ -358,7 +360,7 @@ def explore_export(request, pool, dataset_id, fmt):
 
 @opendata_route(EXPLORE + '/<dataset_id>/exports')
 def explore_exports(request, pool, dataset_id):
-    dataset = api.find_dataset(pool, dataset_id)
+    dataset = explore.find(pool, dataset_id)
     if not dataset:
         return _explore_error("Jeu de données inconnu : %s" % dataset_id,
             HTTPStatus.NOT_FOUND)
@@ -368,15 +370,15 @@ def explore_exports(request, pool, dataset_id):
 
 @opendata_route(EXPLORE + '/<dataset_id>/facets')
 def explore_dataset_facets(request, pool, dataset_id):
-    dataset = api.find_dataset(pool, dataset_id)
+    dataset = explore.find(pool, dataset_id)
     if not dataset:
         return _explore_error("Jeu de données inconnu : %s" % dataset_id,
             HTTPStatus.NOT_FOUND)
     try:
-        records = api.Records(dataset)
+        records = explore._records(dataset)
         where = explore._where(records, request.args)
         return json_response(explore_catalog.dataset_facets(dataset, where,
-                request.args.getlist('facet')))
+                request.args.getlist('facet'), records=records))
     except (QueryError, ValueError) as e:
         return _explore_error(e)
 
@@ -388,7 +390,7 @@ CATALOG = '/api/explore/v2.1/catalog'
 def explore_catalog_facets(request, pool):
     try:
         return json_response(explore_catalog.catalog_facets(
-                api.visible_datasets(pool), request.args.getlist('facet')))
+                explore.catalog_items(pool), request.args.getlist('facet')))
     except (QueryError, ValueError) as e:
         return _explore_error(e)
 
@@ -409,7 +411,8 @@ def explore_catalog_export(request, pool, fmt):
     if fmt not in {'json', 'jsonl', 'csv'}:
         return _explore_error("Format d'export inconnu : %s" % fmt,
             HTTPStatus.NOT_FOUND)
-    items = [explore.dataset_dict(d, base) for d in api.visible_datasets(pool)]
+    catalogued = explore.catalog_items(pool)
+    items = [explore.dataset_dict(d, base) for d in catalogued]
     if fmt == 'json':
         return json_response(items)
     if fmt == 'jsonl':
@@ -423,7 +426,7 @@ def explore_catalog_export(request, pool, fmt):
     columns = [n for n, _, _ in explore_catalog.METADATA]
     writer.writerow(columns)
     values = [v for _, _, v in explore_catalog.METADATA]
-    for dataset in api.visible_datasets(pool):
+    for dataset in catalogued:
         writer.writerow([v(dataset) for v in values])
     return Response(buffer.getvalue(), content_type='text/csv; charset=utf-8',
         headers=CORS)
