@@ -1,6 +1,7 @@
 # This file is part of the Mons Digital Suite. See the README at the top
 # of the repository for the licence and the authors.
 import json
+import math
 
 import numpy as np
 import shapely
@@ -156,10 +157,16 @@ class Feature(ModelSQL, ModelView):
 
 
 def simplify(texts, tolerance):
-    "Simplify GeoJSON texts for display at a zoom level (viewer only)"
+    """Simplify GeoJSON texts for display at a zoom level (viewer only):
+    vertices closer than tolerance (degrees, about a screen pixel) to the
+    simplified shape are dropped, topology preserved (a ring keeps at
+    least its triangle, nothing crosses itself), and coordinates are
+    rounded to a tenth of the tolerance, which no screen shows."""
     geometries = shapely.from_geojson(np.asarray(texts, dtype=object))
     simple = shapely.simplify(geometries, tolerance, preserve_topology=True)
     # Keep the original when simplification empties a small polygon
     keep = shapely.is_empty(simple)
     simple[keep] = geometries[keep]
+    decimals = max(0, math.ceil(-math.log10(tolerance / 10)))
+    simple = shapely.transform(simple, lambda c: np.round(c, decimals))
     return shapely.to_geojson(simple)

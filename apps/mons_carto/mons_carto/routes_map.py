@@ -2,7 +2,11 @@
 # of the repository for the licence and the authors.
 """The data of the map viewer: its layers and styles, the features of a
 view (bbox, zoom) and the search in the layers."""
+import gzip
+
 import shapely
+
+from trytond.protocols.wrappers import Response
 
 from . import ogc
 from .exceptions import LayerOwnerError
@@ -15,6 +19,16 @@ from .routes import _json_response, _layer, _visible, endpoint
 VIEW_LIMIT = 5000
 # Side of an aggregation cell on the screen, in pixels
 CELL_PIXELS = 64
+# Lines and surfaces: every feature of the view is sent, simplified to
+# about a screen pixel (bench/carto_shapes.py: 50,000 polygons), up to
+# this many; beyond, the viewer asks to zoom in
+SHAPE_LIMIT = 100000
+# From this zoom (a pixel is about 0.4 m at Belgian latitudes) the stored
+# geometry is sent as it is: no simplification, no rounding
+FULL_ZOOM = 18
+# Answers above this size are compressed when the browser accepts gzip
+# (the proxy may not compress, and in-process clients never do)
+GZIP_FROM = 64 * 1024
 
 
 @endpoint('/map/layers')
@@ -86,17 +100,35 @@ def map_data(request, pool, collection):
         matched = sum(c[0] for c in cells)
         if matched > VIEW_LIMIT:
             return _aggregated(cells, matched)
-    matched, rows = layer.query_features(bbox=bbox, limit=VIEW_LIMIT)
+    shapes = layer.geometry_type != 'point'
+    matched, rows = layer.query_features(bbox=bbox,
+        limit=SHAPE_LIMIT if shapes else VIEW_LIMIT)
     texts = [r[1] for r in rows]
-    if texts and layer.geometry_type != 'point':
-        # About one screen pixel at this zoom level, in degrees
-        texts = simplify(texts, 360 / (256 * 2 ** zoom))
+    if texts and shapes and zoom < FULL_ZOOM:
+        texts = simplify(texts, pixel(zoom))
     features = ['{"type":"Feature","id":%d,"geometry":%s,"properties":%s}'
         % (r[0], t, ogc._properties_text(r[2])) for r, t in zip(rows, texts)]
     body = ('{"type":"FeatureCollection","numberMatched":%d,'
         '"numberReturned":%d,"features":[%s]}' % (
             matched, len(rows), ','.join(features)))
-    return _json_response(body, content_type=ogc.GEOJSON)
+    return _compressed(request, body)
+
+
+def pixel(zoom):
+    "Side of a screen pixel at this zoom level, in degrees"
+    return 360 / (256 * 2 ** zoom)
+
+
+def _compressed(request, body):
+    "The GeoJSON answer, gzipped when large and the browser accepts it"
+    data = body.encode('utf-8')
+    headers = {'Access-Control-Allow-Origin': '*',
+        'Vary': 'Accept-Encoding'}
+    if len(data) >= GZIP_FROM and 'gzip' in request.accept_encodings:
+        # level 1: a fifth of the size for a few milliseconds a megabyte
+        data = gzip.compress(data, compresslevel=1)
+        headers['Content-Encoding'] = 'gzip'
+    return Response(data, content_type=ogc.GEOJSON, headers=headers)
 
 
 def _basemaps(config):
@@ -125,7 +157,7 @@ def _address_layer(config, visible):
 
 def _cell(zoom):
     "Side in degrees of about CELL_PIXELS on the screen at this zoom"
-    return 360 / (256 * 2 ** zoom) * CELL_PIXELS
+    return pixel(zoom) * CELL_PIXELS
 
 
 def _aggregated(cells, matched):

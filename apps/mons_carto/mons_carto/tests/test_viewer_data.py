@@ -1,10 +1,15 @@
 # This file is part of the Mons Digital Suite. See the README at the top
 # of the repository for the licence and the authors.
-"""The data of the map viewer: the basemap choice, the address search and
-large point layers counted by cells instead of sent whole (no network)."""
+"""The data of the map viewer: the basemap choice, the address search,
+large point layers counted by cells instead of sent whole, and lines and
+surfaces simplified for the zoom (no network)."""
+import gzip
 import json
+import math
 import random
 import unittest
+
+import shapely
 
 from trytond.pool import Pool
 from trytond.protocols.wrappers import Response
@@ -17,6 +22,18 @@ from .. import routes_map
 from .test_module import MONS, feature_collection, point
 
 BIG = routes_map.VIEW_LIMIT + 1500
+# More surfaces than the point layers' limit: all of them are sent
+BIG_SHAPES = routes_map.VIEW_LIMIT + 500
+
+
+def circle(x, y, radius, vertices, **properties):
+    "A detailed ring (a park, a building block) of radius in degrees"
+    ring = [[round(x + radius * math.cos(2 * math.pi * k / vertices), 7),
+            round(y + radius * math.sin(2 * math.pi * k / vertices), 7)]
+        for k in range(vertices)]
+    ring.append(ring[0])
+    return {'type': 'Feature', 'properties': properties,
+        'geometry': {'type': 'Polygon', 'coordinates': [ring]}}
 ORTHO = ('https://geoservices.example/WMTS/tile/1.0.0/ORTHO/default/'
     'GoogleMapsCompatible/{z}/{y}/{x}')
 
@@ -37,6 +54,26 @@ class ViewerDataTestCase(unittest.TestCase):
             Group = pool.get('res.group')
             ModelData = pool.get('ir.model.data')
             urbanism = Group(ModelData.get_id('mons_base', 'group_urbanism'))
+            shapes, many = Layer.create([
+                    {'name': 'Parcs', 'code': 'parcs', 'public': True,
+                        'geometry_type': 'polygon'},
+                    {'name': 'Bâtiments', 'code': 'batiments',
+                        'public': True, 'geometry_type': 'polygon'},
+                    ])
+            shapes.load_file(feature_collection([
+                        circle(MONS[0], MONS[1], 0.01, 400, nom='grand'),
+                        circle(MONS[0] + 0.03, MONS[1], 0.002, 200,
+                            nom='moyen'),
+                        # a few metres: below a pixel at low zoom
+                        circle(MONS[0] - 0.03, MONS[1], 0.00005, 60,
+                            nom='minuscule'),
+                        ]), 'parcs.geojson')
+            rng = random.Random(4)
+            many.load_file(feature_collection([
+                        circle(round(MONS[0] + rng.uniform(-0.05, 0.05), 6),
+                            round(MONS[1] + rng.uniform(-0.03, 0.03), 6),
+                            0.0002, 12, n=i)
+                        for i in range(BIG_SHAPES)]), 'batiments.geojson')
             addresses, big, internal = Layer.create([
                     {'name': 'Adresses', 'code': 'adresses', 'public': True,
                         'geometry_type': 'point', 'label_field': 'adresse'},
@@ -141,3 +178,82 @@ class ViewerDataTestCase(unittest.TestCase):
         response, data = self.get('data/interne', bbox='3,50,5,51',
             zoom='10')
         self.assertEqual(response.status_code, 404)
+
+    def shapes(self, zoom, layer='parcs', **headers):
+        bbox = '%s,%s,%s,%s' % (MONS[0] - 0.1, MONS[1] - 0.1,
+            MONS[0] + 0.1, MONS[1] + 0.1)
+        response = self.client.get('/%s/carto/map/data/%s' % (
+                DB_NAME, layer), query_string={'bbox': bbox,
+                'zoom': str(zoom)}, headers=headers)
+        self.assertEqual(response.status_code, 200)
+        return response
+
+    def vertices(self, data):
+        return {f['properties']['nom']: shapely.get_num_coordinates(
+                shapely.from_geojson(json.dumps(f['geometry'])))
+            for f in data['features']}
+
+    def test_shapes_simplified_at_low_zoom(self):
+        stored = self.vertices(json.loads(self.client.get(
+                    '/%s/carto/ogc/collections/parcs/items' % DB_NAME,
+                    query_string={'f': 'json'}).data))
+        self.assertEqual(stored, {'grand': 401, 'moyen': 201,
+                'minuscule': 61})
+        previous = None
+        for zoom in [10, 13, 16]:
+            data = json.loads(self.shapes(zoom).data)
+            # every feature kept, none emptied, each still a polygon
+            self.assertEqual(data['numberReturned'], 3)
+            self.assertEqual({f['geometry']['type']
+                    for f in data['features']}, {'Polygon'})
+            vertices = self.vertices(data)
+            for name, count in vertices.items():
+                self.assertGreaterEqual(count, 4, (zoom, name))
+                self.assertLessEqual(count, stored[name], (zoom, name))
+            # far fewer vertices for a whole-city view, more when zoomed in
+            self.assertLess(sum(vertices.values()), sum(stored.values()))
+            if previous:
+                self.assertGreaterEqual(sum(vertices.values()),
+                    sum(previous.values()))
+            previous = vertices
+            shape = shapely.from_geojson(json.dumps(
+                    data['features'][0]['geometry']))
+            self.assertTrue(shape.is_valid)
+        low = self.vertices(json.loads(self.shapes(10).data))
+        self.assertLess(low['grand'], 401 / 5)
+        self.assertLess(low['minuscule'], 61 / 5)
+        # the outline stays within a pixel of the stored one
+        original = shapely.from_geojson(json.dumps(json.loads(
+                    self.client.get('/%s/carto/ogc/collections/parcs/items'
+                        % DB_NAME, query_string={'f': 'json'}).data)[
+                    'features'][0]['geometry']))
+        simple = shapely.from_geojson(json.dumps(json.loads(
+                    self.shapes(10).data)['features'][0]['geometry']))
+        self.assertLess(original.hausdorff_distance(simple),
+            2 * routes_map.pixel(10))
+
+    def test_shapes_whole_at_high_zoom(self):
+        items = json.loads(self.client.get(
+                '/%s/carto/ogc/collections/parcs/items' % DB_NAME,
+                query_string={'f': 'json'}).data)
+        stored = {f['id']: f['geometry'] for f in items['features']}
+        for zoom in [routes_map.FULL_ZOOM, 20]:
+            data = json.loads(self.shapes(zoom).data)
+            self.assertEqual({f['id']: f['geometry']
+                    for f in data['features']}, stored)
+
+    def test_many_shapes_all_sent_and_compressed(self):
+        response = self.shapes(11, layer='batiments')
+        plain = response.data
+        data = json.loads(plain)
+        # more than the point limit, and no "zoom in to see all"
+        self.assertEqual(data['numberMatched'], BIG_SHAPES)
+        self.assertEqual(data['numberReturned'], BIG_SHAPES)
+        self.assertNotIn('Content-Encoding', response.headers)
+        compressed = self.shapes(11, layer='batiments',
+            **{'Accept-Encoding': 'gzip, deflate'})
+        self.assertEqual(compressed.headers['Content-Encoding'], 'gzip')
+        self.assertEqual(compressed.headers['Content-Type'],
+            'application/geo+json')
+        self.assertEqual(gzip.decompress(compressed.data), plain)
+        self.assertLess(len(compressed.data), len(plain) / 3)
