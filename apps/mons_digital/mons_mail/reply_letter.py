@@ -79,11 +79,17 @@ class Letter(metaclass=PoolMeta):
 
     @classmethod
     def get_context(cls, records, header, data):
-        Item = Pool().get('mail.item')
+        pool = Pool()
+        Item = pool.get('mail.item')
+        Template = pool.get('mail.reply.template')
         context = super().get_context(records, header, data)
         context['greeting'] = greeting
         context['closing'] = closing
         context['signature'] = signature
+        # Greeting, text and closing as the reply template of the service
+        # and mail type writes them, for each recipient
+        context['letter_text'] = (lambda item, party:
+            Template.text_for(item, party))
 
         def references(item):
             readable = Item.readable(
