@@ -6,7 +6,9 @@ import math
 import numpy as np
 import shapely
 
+from sql import Null
 from sql.functions import CurrentTimestamp
+from sql.operators import Like
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
@@ -14,6 +16,14 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .exceptions import FeatureValidationError
+
+# Views of a whole district or city (this zoom and below) read the
+# features' overview geometry: simplified once at import to a pixel of
+# this zoom (about 6 m), not parsed and simplified whole at each request
+OVERVIEW_ZOOM = 14
+OVERVIEW_TOLERANCE = 360 / (256 * 2 ** OVERVIEW_ZOOM)
+# GeoJSON type ids of shapely that an overview leaves as they are
+_POINT_TYPES = [0, 4]
 
 
 class Feature(ModelSQL, ModelView):
@@ -25,6 +35,9 @@ class Feature(ModelSQL, ModelView):
     name = fields.Char("Name")
     geometry = fields.Text("Geometry", required=True,
         help="GeoJSON geometry in WGS84 (longitude, latitude).")
+    geometry_overview = fields.Text("Overview Geometry", readonly=True,
+        help="The line or surface simplified for the map views of a whole "
+        "district or city; none for points.")
     properties = fields.Dict(None, "Properties")
     # The properties are free (no schema model: each layer's import decides
     # them); the desk has no widget for a Dict without schema, so the form
@@ -92,13 +105,35 @@ class Feature(ModelSQL, ModelView):
     def _normalise(cls, values):
         # The bounds are computed from the geometry, never given
         values = {k: v for k, v in values.items()
-            if k not in {'minx', 'miny', 'maxx', 'maxy'}}
+            if k not in {'minx', 'miny', 'maxx', 'maxy',
+                'geometry_overview'}}
         geometry = values.get('geometry')
         if isinstance(geometry, dict):
             values['geometry'] = geometry = json.dumps(geometry)
         if geometry:
             values.update(cls._bounds_values(geometry))
+            values['geometry_overview'], = overviews([geometry])
         return values
+
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        # Features stored before the overview column: every one but
+        # points (which have none) gets it once
+        point = ['%"type": "Point"%', '%"type":"Point"%']
+        cursor.execute(*table.select(table.id, table.geometry,
+                where=(table.geometry_overview == Null)
+                & ~Like(table.geometry, point[0])
+                & ~Like(table.geometry, point[1])))
+        rows = cursor.fetchall()
+        for sub in grouped_slice(rows, 1000):
+            sub = list(sub)
+            for (id_, _), text in zip(sub, overviews([r[1] for r in sub])):
+                if text is not None:
+                    cursor.execute(*table.update([table.geometry_overview],
+                            [text], where=table.id == id_))
 
     @classmethod
     def create(cls, vlist):
@@ -133,19 +168,21 @@ class Feature(ModelSQL, ModelView):
         table = cls.__table__()
         transaction = Transaction()
         cursor = transaction.connection.cursor()
-        names = ['layer', 'name', 'geometry', 'properties', 'date',
-            'minx', 'miny', 'maxx', 'maxy']
+        names = ['layer', 'name', 'geometry', 'geometry_overview',
+            'properties', 'date', 'minx', 'miny', 'maxx', 'maxy']
         columns = [getattr(table, n) for n in names] + [
             table.create_uid, table.create_date]
         properties = cls.properties.sql_format
         now = CurrentTimestamp()
         for sub in grouped_slice(rows, 500):
+            sub = list(sub)
             cursor.execute(*table.insert(columns, [
-                        [r['layer'], r['name'], r['geometry'],
+                        [r['layer'], r['name'], r['geometry'], overview,
                             properties(r['properties']), r['date'],
                             r['minx'], r['miny'], r['maxx'], r['maxy'],
                             transaction.user, now]
-                        for r in sub]))
+                        for r, overview in zip(sub, overviews(
+                                [r['geometry'] for r in sub]))]))
 
     def to_geojson(self):
         return {
@@ -163,10 +200,24 @@ def simplify(texts, tolerance):
     least its triangle, nothing crosses itself), and coordinates are
     rounded to a tenth of the tolerance, which no screen shows."""
     geometries = shapely.from_geojson(np.asarray(texts, dtype=object))
+    return shapely.to_geojson(_simplified(geometries, tolerance))
+
+
+def _simplified(geometries, tolerance):
     simple = shapely.simplify(geometries, tolerance, preserve_topology=True)
     # Keep the original when simplification empties a small polygon
     keep = shapely.is_empty(simple)
     simple[keep] = geometries[keep]
     decimals = max(0, math.ceil(-math.log10(tolerance / 10)))
-    simple = shapely.transform(simple, lambda c: np.round(c, decimals))
-    return shapely.to_geojson(simple)
+    return shapely.transform(simple, lambda c: np.round(c, decimals))
+
+
+def overviews(texts):
+    "The overview GeoJSON texts of geometries (None for points)"
+    geometries = shapely.from_geojson(np.asarray(texts, dtype=object))
+    result = np.full(len(texts), None, dtype=object)
+    shapes = ~np.isin(shapely.get_type_id(geometries), _POINT_TYPES)
+    if shapes.any():
+        result[shapes] = shapely.to_geojson(_simplified(geometries[shapes],
+                OVERVIEW_TOLERANCE))
+    return list(result)

@@ -260,12 +260,15 @@ class Layer(PropertiesMixin, ModelSourceMixin, ImportedFeaturesMixin,
     # --- reading features ------------------------------------------------
 
     def query_features(self, bbox=None, interval=None, filters=None,
-            offset=0, limit=10, ids=None, where=None, sortby=None):
+            offset=0, limit=10, ids=None, where=None, sortby=None,
+            overview=False):
         """Return (number matched, [(id, geometry GeoJSON text, properties
         dict or JSON text)]) in CRS84; bbox is in CRS84.
         where is a cql.Filter and sortby a list of (name, descending):
         the candidates the database gives are then tested and sorted
-        here, and the page is cut from them."""
+        here, and the page is cut from them. overview: lines and surfaces
+        of imported features as simplified for the views of a district or
+        a city (feature.OVERVIEW_ZOOM)."""
         if where is not None or sortby:
             return self._query_refined(bbox, interval, filters, offset,
                 limit, ids, where, sortby)
@@ -273,7 +276,7 @@ class Layer(PropertiesMixin, ModelSourceMixin, ImportedFeaturesMixin,
             return self._query_model(bbox, interval, filters, offset, limit,
                 ids)
         return self._query_features(bbox, interval, filters, offset, limit,
-            ids)
+            ids, overview=overview)
 
 
     def _query_refined(self, bbox, interval, filters, offset, limit, ids,

@@ -3,6 +3,7 @@
 "Reading the features imported into a layer (bbox, dates, properties)"
 from sql import Cast
 from sql.aggregate import Avg, Count, Max, Min
+from sql.conditionals import Coalesce
 from sql.functions import Floor
 
 from trytond.pool import Pool
@@ -40,7 +41,8 @@ class ImportedFeaturesMixin:
             domain.append(_value_clause('properties.%s' % name, value))
         return domain
 
-    def _query_features(self, bbox, interval, filters, offset, limit, ids):
+    def _query_features(self, bbox, interval, filters, offset, limit, ids,
+            overview=False):
         pool = Pool()
         Feature = pool.get('carto.feature')
         table = Feature.__table__()
@@ -54,8 +56,12 @@ class ImportedFeaturesMixin:
         cursor = Transaction().connection.cursor()
         # The stored texts are sent as they are, without decoding and
         # encoding them again
+        geometry = table.geometry
+        if overview:
+            # simplified once at import (feature.overviews); points have none
+            geometry = Coalesce(table.geometry_overview, table.geometry)
         cursor.execute(*table.select(
-                table.id, table.geometry,
+                table.id, geometry,
                 # as text: PostgreSQL would decode the JSON otherwise
                 Cast(table.properties, 'TEXT'),
                 where=table.id.in_(query),

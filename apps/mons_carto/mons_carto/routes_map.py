@@ -10,7 +10,7 @@ from trytond.protocols.wrappers import Response
 
 from . import ogc
 from .exceptions import LayerOwnerError
-from .feature import simplify
+from .feature import OVERVIEW_ZOOM, simplify
 from .routes import _json_response, _layer, _visible, endpoint
 
 # The viewer draws at most this many features of a layer per view; beyond
@@ -102,7 +102,8 @@ def map_data(request, pool, collection):
             return _aggregated(cells, matched)
     shapes = layer.geometry_type != 'point'
     matched, rows = layer.query_features(bbox=bbox,
-        limit=SHAPE_LIMIT if shapes else VIEW_LIMIT)
+        limit=SHAPE_LIMIT if shapes else VIEW_LIMIT,
+        overview=shapes and zoom <= OVERVIEW_ZOOM)
     texts = [r[1] for r in rows]
     if texts and shapes and zoom < FULL_ZOOM:
         texts = simplify(texts, pixel(zoom))

@@ -257,3 +257,28 @@ class ViewerDataTestCase(unittest.TestCase):
             'application/geo+json')
         self.assertEqual(gzip.decompress(compressed.data), plain)
         self.assertLess(len(compressed.data), len(plain) / 3)
+
+    def test_overview_computed_never_given(self):
+        pool = Pool(DB_NAME)
+        with Transaction().start(DB_NAME, 0):
+            Feature = pool.get('carto.feature')
+            parks = Feature.search([('layer.code', '=', 'parcs')],
+                order=[('id', 'ASC')])
+            for park in parks:
+                stored = shapely.from_geojson(park.geometry)
+                overview = shapely.from_geojson(park.geometry_overview)
+                self.assertTrue(overview.is_valid)
+                self.assertLess(shapely.get_num_coordinates(overview),
+                    shapely.get_num_coordinates(stored))
+            # points have none: they are sent as they are
+            self.assertEqual({f.geometry_overview for f in Feature.search(
+                        [('layer.code', '=', 'gros')], limit=10)}, {None})
+            square = {'type': 'Polygon', 'coordinates': [[[3.95, 50.45],
+                        [3.96, 50.45], [3.96, 50.46], [3.95, 50.46],
+                        [3.95, 50.45]]]}
+            Feature.write([parks[0]], {'geometry': square,
+                    'geometry_overview': '{"type": "Point"}'})
+            self.assertTrue(shapely.equals(
+                    shapely.from_geojson(parks[0].geometry_overview),
+                    shapely.from_geojson(json.dumps(square))))
+            Transaction().rollback()
