@@ -3,6 +3,7 @@ API keys: registration, bad input in French, confidentiality, reports."""
 import base64
 import datetime as dt
 import json
+import uuid
 
 import pytest
 
@@ -177,3 +178,91 @@ def test_label_and_letter_reports(site, sender, services):
         login='agent')
     assert body['state'] == 'answered'
     assert len(body['backlinks']) == 1
+
+
+def pdf_text(data):
+    import io
+    from pypdf import PdfReader
+    return ' '.join(' '.join((page.extract_text() or '').split())
+        for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_reply_template_and_preview_over_rest(site, services):
+    """The functional administrator writes Culture's decision letters; the
+    agent's reply to Mrs Leroy is written from it, kept when registered and
+    shown beside the letter; the agent cannot change the wording"""
+    word = uuid.uuid4().hex[:6].upper()
+    status, body = site.rest('model/mail.type', 'POST', login='admin',
+        data={'name': f"Décision {word}", 'code': f'DEC{word}',
+            'delay': 10})
+    assert status == 200, body
+    decision = body['id']
+    template = {'name': f"Décisions Culture {word}",
+        'service': services['CULT'], 'type': decision,
+        'body': "${greeting}\n\nVotre demande « ${subject} » a été "
+        f"examinée ({word}).\n\n${{body}}\n\n${{closing}}"}
+    status, error = site.rest('model/mail.reply.template', 'POST',
+        login='agent', data=template)
+    assert status == 403 and error.get('message'), error
+    status, error = site.rest('model/mail.reply.template', 'POST',
+        login='admin', data={**template, 'body': "${contact.civility}"})
+    assert status == 400, error
+    assert '${contact.civility}' in error['message'], error
+    assert 'inconnu' in error['message'], error
+    status, body = site.rest('model/mail.reply.template', 'POST',
+        login='admin', data=template)
+    assert status == 200, body
+    template_id = body['id']
+    status, body = site.rest(f'model/mail.reply.template/{template_id}?'
+        'f=body', login='agent')
+    assert status == 200 and word in body['body'], body
+    status, error = site.rest(f'model/mail.reply.template/{template_id}',
+        'PUT', login='agent', data={'body': "${body}"})
+    assert status == 403, error
+
+    status, body = site.rest('model/party.party', 'POST', login='courrier',
+        data={'name': f"Anne Leroy {word}", 'crm_kind': 'person',
+            'first_name': "Anne", 'last_name': f"Leroy {word}",
+            'civility': 'mrs', 'addresses': [['create', [{
+                            'street_unstructured': "Grand-Place 22",
+                            'postal_code': '7000', 'city': "Mons"}]]]})
+    assert status == 200, body
+    leroy = body['id']
+    item = create(site, 'courrier', direction='incoming', party=leroy,
+        subject="Prêt du podium", service=services['CULT'], type=decision)
+    for login, action in [('courrier', 'register'), ('courrier', 'assign'),
+            ('agent', 'take')]:
+        status, body = site.rest(f'model/mail.item/{item}/{action}', 'POST',
+            login=login, data={})
+        assert status == 200, body
+    status, action = site.rest(f'model/mail.item/{item}/reply', 'POST',
+        login='agent', data={})
+    assert status == 200, action
+    reply, = action['res_id']
+    status, body = site.rest(f'model/mail.item/{reply}', 'PUT',
+        login='agent', data={'type': decision,
+            'body': "Le podium vous est prêté."})
+    assert status == 200, body
+    status, letter = site.rest(f'report/mail.item.letter/{reply}',
+        login='agent', data={})
+    assert status == 200 and letter.startswith(b'%PDF'), letter[:300]
+    text = pdf_text(letter)
+    assert (f"Objet : Prêt du podium Madame, Votre demande « Prêt du "
+        f"podium » a été examinée ({word}). Le podium vous est prêté."
+        ) in text, text
+    assert "agréer, Madame, l'expression" in text, text
+
+    status, body = site.rest(f'model/mail.item/{reply}/register', 'POST',
+        login='agent', data={})
+    assert status == 200, body
+    status, body = site.rest(f'model/mail.item/{reply}?f=number'
+        '&f=document_name&f=document', login='agent')
+    assert status == 200, body
+    assert body['document_name'] == (
+        f"Lettre {body['number']}.pdf".replace('/', '-')), body
+    kept = base64.b64decode(body['document']['base64'])
+    assert word in pdf_text(kept) and body['number'] in pdf_text(kept)
+    # Another service's agent sees neither the letter nor its preview
+    status, _ = site.rest(f'model/mail.item/{reply}?f=document',
+        login='urbanisme')
+    assert status in {403, 404}
