@@ -5,6 +5,7 @@ from trytond.pool import Pool
 from trytond.sendmail import send_message_transactional
 
 from .email_message import new_message
+from .municipality import identity
 
 
 def employee_address(employee):
@@ -27,8 +28,8 @@ def employee_contact(employee):
 def send_email(to, subject, body, resource, sender=None):
     "Send at commit (nothing leaves if the transaction fails) and log it"
     Email = Pool().get('ir.email')
-    sender = sender or config.get('email', 'from',
-        default='no-reply@mons.be')
+    # the site's sender, else the local authority's own address
+    sender = sender or config.get('email', 'from') or identity()['email']
     msg = new_message(sender)
     msg['From'] = sender
     msg['To'] = to

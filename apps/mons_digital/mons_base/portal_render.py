@@ -2,18 +2,21 @@
 # of the repository for the licence and the authors.
 """Portal pages rendered from the modules' Jinja templates."""
 import functools
+import logging
 import os
 
 import jinja2
 
 from trytond.protocols.wrappers import HTTPStatus, Response
 
+from .municipality import empty_identity, identity
 from .portal_csrf import CSRF_FIELD, _finish, csrf_token
 from .portal_files import _module_dir
 from .portal_uploads import human_size
 from .portal_urls import _database, portal_url, static_url, vendor_url
 
 PORTAL_LANGUAGE = 'fr'
+logger = logging.getLogger(__name__)
 
 # Dates as people read them in Belgium, never ISO: "mercredi 2 décembre
 # 2026", "2 décembre", "08:05" (no locale data needed on the server)
@@ -82,6 +85,16 @@ def _environment():
     return env
 
 
+def _identity():
+    """The municipality's identity; when the database cannot tell (the
+    page says a fault happened), empty values rather than a second fault"""
+    try:
+        return identity()
+    except Exception:
+        logger.exception("municipality identity unreadable")
+        return empty_identity()
+
+
 def render(request, template, status=HTTPStatus.OK, headers=None, **context):
     "Render <module>/templates/<name> into an HTML Response"
     env = _environment()
@@ -95,6 +108,8 @@ def render(request, template, status=HTTPStatus.OK, headers=None, **context):
         'url': functools.partial(portal_url, request),
         'static': functools.partial(static_url, request),
         'vendor': functools.partial(vendor_url, request),
+        # who the local authority is: every name, address and colour
+        'municipality': _identity(),
         }
     values.update(context)
     # "Erreur : " opens the title of a page showing form errors

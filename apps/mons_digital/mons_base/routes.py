@@ -14,15 +14,21 @@ Portal pages (all under /<database_name>/portal/):
     'compte/nouveau-mot-de-passe'   set a new password (?token=&email=)
     'accessibilite'                 accessibility statement (EU model)
     'vie-privee'                    privacy notice (GDPR)
+    'logo'                          the main organisation's logo
     anything else                   French 404 / 405 (portal_errors)
 """
 from http import HTTPStatus
 from types import SimpleNamespace
 
+from werkzeug.exceptions import NotFound
+
 from trytond.config import config
 from trytond.exceptions import RateLimitException, UserError
+from trytond.protocols.wrappers import Response
+from trytond.transaction import without_check_access
 
 from . import errors, http_headers
+from .municipality import identity
 from . import openapi  # noqa: F401 — registers /<db>/rest/openapi.json
 from . import portal_errors  # noqa: F401 — French 404 and 405 pages
 from . import rest_guard  # noqa: F401 — guards trytond's REST endpoints
@@ -63,13 +69,32 @@ def home(request, pool):
         links=links(request, pool), active='home')
 
 
+@route('/logo', methods=['GET'])
+def logo(request, pool):
+    "The main organisation's logo (from the site's reference folder)"
+    Company = pool.get('company.company')
+    organisation = identity()['organisation_id']
+    with without_check_access():
+        data = Company(organisation).logo if organisation else None
+    if not data:
+        raise NotFound()
+    data = bytes(data)
+    # the company's logo is an image Pillow opened: PNG or JPEG here
+    kind = 'image/png' if data.startswith(b'\x89PNG') else 'image/jpeg'
+    response = Response(data, content_type=kind)
+    response.headers['Cache-Control'] = 'public, max-age=3600'
+    return response
+
+
 def _contacts():
     "Contact addresses the site sets in trytond.conf ([portal] section)"
+    email = identity()['email']
     return {
-        'contact_email': config.get('portal', 'contact_email', default=''),
+        'contact_email': config.get('portal', 'contact_email', default='')
+        or email,
         'accessibility_email': config.get(
             'portal', 'accessibility_email', default='')
-        or config.get('portal', 'contact_email', default=''),
+        or config.get('portal', 'contact_email', default='') or email,
         'dpo_email': config.get('portal', 'dpo_email', default=''),
         }
 

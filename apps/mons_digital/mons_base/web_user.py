@@ -17,7 +17,7 @@ _ANY_ADDRESS = {'', '0.0.0.0', '::'}
 def public_url():
     """Public address of the site, without the database.
 
-    ``[portal] url`` (e.g. ``https://e-services.mons.be``) when the site
+    ``[portal] url`` (e.g. ``https://e-services.example.be``) when the site
     sets it, as production behind its proxy must; otherwise the address
     trytond listens on, with ``[web] hostname`` (or the machine's name)
     in place of a wildcard address."""

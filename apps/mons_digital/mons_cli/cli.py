@@ -37,7 +37,9 @@ def _new_site(args):
     if not args.reference:
         return Site(args.site)
     source = pathlib.Path(args.reference).resolve()
-    reference.read(source)
+    data = reference.read(source)
+    main = next(o for o in data['organisations']
+        if o['code'] == data['municipality']['organisation'])
     root = repository_root()
     folder = (pathlib.Path(args.site) if os.sep in args.site
         else root / 'sites' / args.site)
@@ -45,8 +47,11 @@ def _new_site(args):
     if not config.exists():
         folder.mkdir(parents=True, exist_ok=True)
         port = args.port or 8000
+        # The municipality's own addresses unless told otherwise
+        sender = args.sender or f"{main['name']} <{main['email']}>"
         config.write_text(SITE_CONFIG.format(name=folder.name,
-                sender=args.sender or 'noreply@example.be', port=port),
+                sender=sender, port=port,
+                url=args.url or f'http://127.0.0.1:{port}'),
             encoding='utf-8')
     target = folder / 'reference'
     if source != target.resolve():
@@ -75,6 +80,10 @@ worker = True
 [email]
 from = {sender}
 
+[portal]
+# the public base URL of the portal, as citizens reach it (links in e-mails)
+url = {url}
+
 [session]
 authentications = password
 """
@@ -95,7 +104,7 @@ def cmd_init(args):
             raise SiteError("Give the admin password with --password or "
                 "MONS_ADMIN_PASSWORD.")
     site.trytond_admin('--all', '-l', 'fr', '--email',
-        args.email or 'admin@ville.mons.be', password=password)
+        args.email or _admin_email(site), password=password)
     # The admin lands on the home, not on Tryton's module configuration
     # wizard: what it asks is set up by `mons update` (and closed again
     # there for the modules it activates)
@@ -105,6 +114,18 @@ def cmd_init(args):
     print(f"Site '{site.name}': database '{site.database}' created "
         f"({site.backend}).")
     return 0
+
+
+def _admin_email(site):
+    "The main organisation's address, as the administrator's default"
+    from . import reference
+    try:
+        data = reference.read(site.reference_folder)
+    except reference.ReferenceError:
+        return 'admin@localhost'
+    main = next(o for o in data['organisations']
+        if o['code'] == data['municipality']['organisation'])
+    return main['email']
 
 
 def _require_database(site):
@@ -375,6 +396,8 @@ def main(argv=None):
     p.add_argument('--sender', help="sender address of the site's e-mails "
         "(a new site)")
     p.add_argument('--port', type=int, help="web port (a new site)")
+    p.add_argument('--url', help="public base URL of the portal, e.g. "
+        "https://e-services.example.be (a new site)")
     p = add('update', cmd_update,
         "activate or update modules, load reference data, run patches")
     p.add_argument('--site', required=True)

@@ -21,7 +21,8 @@ def load_reference(site, pool):
     countries = load_countries(pool)
     currency = load_currency(pool)
     companies = load_organisations(data['organisations'], pool,
-        countries['BE'], currency)
+        countries['BE'], currency, site.reference_folder)
+    load_municipality(data['municipality'], pool, companies)
     load_services(data['services'], pool, companies)
     load_sections(data['sections'], pool)
     load_holidays(data['holidays'], pool)
@@ -76,7 +77,8 @@ def load_currency(pool):
     return currency
 
 
-def load_organisations(organisations, pool, belgium, currency):
+def load_organisations(organisations, pool, belgium, currency,
+        folder=None):
     Party = pool.get('party.party')
     Company = pool.get('company.company')
     companies = {}
@@ -84,6 +86,7 @@ def load_organisations(organisations, pool, belgium, currency):
         parties = Party.search([('name', '=', org['name'])])
         if parties:
             party = parties[0]
+            update_party(party, org, pool)
         else:
             party, = Party.create([{
                         'name': org['name'],
@@ -98,6 +101,9 @@ def load_organisations(organisations, pool, belgium, currency):
                                         ('phone', 'phone'),
                                         ('website', 'website')]
                                     if org.get(key)])],
+                        'identifiers': [('create', [
+                                    enterprise_identifier(org['enterprise'])])]
+                        if org.get('enterprise') else [],
                         }])
         company = Company.search([('party', '=', party.id)])
         if company:
@@ -106,7 +112,73 @@ def load_organisations(organisations, pool, belgium, currency):
             companies[org['code']], = Company.create([{
                         'party': party.id, 'currency': currency.id,
                         'timezone': 'Europe/Brussels'}])
+        if folder and org.get('logo'):
+            logo = (folder / org['logo']).read_bytes()
+            if companies[org['code']].logo != logo:
+                Company.write([companies[org['code']]], {'logo': logo})
     return companies
+
+
+def enterprise_identifier(number):
+    "The enterprise (BCE) number, typed when its check digits are right"
+    from stdnum.be import vat
+    return {'type': 'be_businessid' if vat.is_valid(number) else None,
+        'code': number}
+
+
+def update_party(party, org, pool):
+    """The organisation's address, contacts and enterprise number as the
+    reference now says (a municipality moves, changes its phone…)"""
+    Address = pool.get('party.address')
+    Mechanism = pool.get('party.contact_mechanism')
+    Identifier = pool.get('party.identifier')
+    address = party.addresses[0] if party.addresses else None
+    wanted = {'street': org['street'], 'postal_code': org['postal_code'],
+        'city': org['city']}
+    if address and any(getattr(address, k) != v for k, v in wanted.items()):
+        Address.write([address], wanted)
+    for type_ in ('email', 'phone', 'website'):
+        value = org.get(type_)
+        mechanisms = [m for m in party.contact_mechanisms if m.type == type_]
+        if value and not mechanisms:
+            Mechanism.create([{'party': party.id, 'type': type_,
+                        'value': value}])
+        elif value and mechanisms[0].value_compact != Mechanism(
+                type=type_, value=value).format_value_compact(
+                    value=value, type_=type_):
+            Mechanism.write([mechanisms[0]], {'value': value})
+    if org.get('enterprise') and not party.identifiers:
+        Identifier.create([{'party': party.id,
+                    **enterprise_identifier(org['enterprise'])}])
+
+
+def load_municipality(values, pool, companies):
+    """Who the local authority is (mons.municipality), and the suite's
+    top menu named after its main organisation"""
+    Municipality = pool.get('mons.municipality')
+    main = companies[values['organisation']]
+    wanted = {'organisation': main.id,
+        **{k: values.get(k) or None for k in ('name', 'nis', 'catalogue_title')},
+        **{k: values[k] for k in ('portal_name', 'colour', 'colour_dark')
+            if values.get(k)}}
+    municipality = Municipality.get_singleton()
+    if municipality is None:
+        Municipality.create([wanted])
+    elif any((getattr(municipality, k).id if k == 'organisation'
+                and getattr(municipality, k) else getattr(municipality, k))
+            != v for k, v in wanted.items()):
+        Municipality.write([municipality], wanted)
+    Menu = pool.get('ir.ui.menu')
+    ModelData = pool.get('ir.model.data')
+    Lang = pool.get('ir.lang')
+    from trytond.transaction import Transaction
+    menu = Menu(ModelData.get_id('mons_base', 'menu_mons'))
+    codes = {'en'} | {l.code for l in Lang.search(
+            [('translatable', '=', True)])}
+    for code in sorted(codes):
+        with Transaction().set_context(language=code):
+            if Menu(menu.id).name != main.party.name:
+                Menu.write([menu], {'name': main.party.name})
 
 
 def load_services(services, pool, companies):

@@ -9,12 +9,21 @@ the field names; the holidays' two lists as ``holidays_regulatory.csv`` and
 ``holidays_local.csv``):
 
 organisations  code*, name*, street*, postal_code*, city*, email*, phone,
-               website, enterprise (BCE number 0123.456.789), nis (INS code)
+               website, enterprise (BCE number 0123.456.789), nis (INS code),
+               logo (a PNG or JPEG file of the folder: the organisation's
+               logo in the portal's header and Tryton's reports)
 services       code*, name*, kind* (direction, department, cell), org* (an
                organisation code), parent (a service code of the same org)
 sections       code*, name*, postal_code*, latitude, longitude, nis
 holidays       years_before, years_after, regulatory* (month*, day*, name*),
                local* (easter_offset*, name*) — besides Belgium's legal ones
+
+municipality   (optional, one object or one CSV row) name (of the
+               municipality; default: the first organisation's city),
+               nis (default: the first organisation's), organisation (the
+               code of the one publishing portal and catalogue; default:
+               the first), portal_name, colour and colour_dark (#RRGGBB),
+               catalogue_title
 
 (* required.) Every problem is reported at once, in French, naming the file,
 the line and the field, before anything is written to the database."""
@@ -28,6 +37,7 @@ KINDS = ('direction', 'department', 'cell')
 EMAIL = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
 ENTERPRISE = re.compile(r'^[01]\d{3}\.\d{3}\.\d{3}$')
 CODE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]*$')
+COLOUR = re.compile(r'^#[0-9A-Fa-f]{6}$')
 
 
 class ReferenceError(Exception):
@@ -72,6 +82,21 @@ SCHEMAS = {
             else "un numéro d'entreprise 0123.456.789 est attendu"),
         'nis': (False, _text, lambda v: None if re.match(r'^\d{5}$', v)
             else "un code INS de 5 chiffres est attendu"),
+        'logo': (False, _text, lambda v: None if re.match(
+                r'^[^/\\]+\.(png|jpe?g)$', v, re.I) else "le nom d'un "
+            "fichier .png ou .jpg du dossier est attendu"),
+        },
+    'municipality': {
+        'name': (False, _text, None),
+        'nis': (False, _text, lambda v: None if re.match(r'^\d{5}$', v)
+            else "un code INS de 5 chiffres est attendu"),
+        'organisation': (False, _text, None),
+        'portal_name': (False, _text, None),
+        'colour': (False, _text, lambda v: None if COLOUR.match(v) else
+            "une couleur #RRGGBB est attendue"),
+        'colour_dark': (False, _text, lambda v: None if COLOUR.match(v)
+            else "une couleur #RRGGBB est attendue"),
+        'catalogue_title': (False, _text, None),
         },
     'services': {
         'code': (True, _text, lambda v: None if CODE.match(v) else
@@ -280,6 +305,28 @@ def read(folder):
         data['holidays'] = _holidays(folder, problems)
     except ReferenceError as error:
         problems.extend(error.problems)
+    municipality = _municipality(folder, problems)
+    if 'organisations' in data:
+        file_name, organisations = data['organisations']
+        for line, row in organisations:
+            if not row.get('logo'):
+                continue
+            path = folder / row['logo']
+            if not path.is_file():
+                problems.append(f"{file_name}, ligne {line}, champ « logo » "
+                    f": le fichier « {row['logo']} » n'est pas dans le "
+                    "dossier.")
+            elif not path.read_bytes()[:4] in {b'\x89PNG', b'\xff\xd8\xff\xe0',
+                    b'\xff\xd8\xff\xe1', b'\xff\xd8\xff\xdb',
+                    b'\xff\xd8\xff\xee'}:
+                problems.append(f"{file_name}, ligne {line}, champ « logo » "
+                    f": « {row['logo']} » n'est pas une image PNG ou JPEG.")
+        codes = [r.get('code') for _, r in organisations]
+        if municipality and municipality.get('organisation') \
+                and municipality['organisation'] not in codes:
+            problems.append(f"{municipality['_file']}, champ "
+                f"« organisation » : « {municipality['organisation']} » "
+                "n'est le code d'aucune organisation.")
     if 'organisations' in data and 'services' in data:
         orgs = {r['code'] for _, r in data['organisations'][1]
             if 'code' in r}
@@ -320,7 +367,53 @@ def read(folder):
         'services': _parents_first([r for _, r in data['services'][1]]),
         'sections': [r for _, r in data['sections'][1]],
         'holidays': data['holidays'],
+        'municipality': _municipality_defaults(municipality or {},
+            [r for _, r in data['organisations'][1]]),
         }
+
+
+def _municipality(folder, problems):
+    "The optional municipality file, checked; None when absent"
+    json_path, csv_path = folder / 'municipality.json', \
+        folder / 'municipality.csv'
+    if json_path.exists():
+        try:
+            text, data = _read_json(json_path)
+        except ReferenceError as error:
+            problems.extend(error.problems)
+            return None
+        if isinstance(data, list) and len(data) == 1:
+            data = data[0]
+        if not isinstance(data, dict):
+            problems.append(f"{json_path.name}, ligne 1 : un objet {{ … }} "
+                "est attendu.")
+            return None
+        rows = [(1, data)]
+        file_name = json_path.name
+    elif csv_path.exists():
+        rows = _read_csv(csv_path)
+        file_name = csv_path.name
+        if len(rows) != 1:
+            problems.append(f"{file_name} : une seule ligne (après les noms "
+                f"des champs) est attendue, il y en a {len(rows)}.")
+            return None
+    else:
+        return None
+    checked = _check_rows(file_name, rows, SCHEMAS['municipality'],
+        problems)
+    return {**checked[0][1], '_file': file_name} if checked else None
+
+
+def _municipality_defaults(municipality, organisations):
+    "The municipality completed from its first (or named) organisation"
+    values = {k: v for k, v in municipality.items() if not k.startswith('_')}
+    main = next((o for o in organisations
+            if o['code'] == values.get('organisation')), organisations[0])
+    values['organisation'] = main['code']
+    values.setdefault('name', main['city'])
+    if main.get('nis'):
+        values.setdefault('nis', main['nis'])
+    return values
 
 
 def _parents_first(services):

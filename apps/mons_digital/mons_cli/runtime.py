@@ -31,13 +31,12 @@ def run(site, func, user=0, context=None):
             error.fix(extras)
 
 
-def company_context(pool, code='VILLE'):
-    "Context of the organisation whose party has this identifier code"
+def company_context(pool):
+    """Context of the municipality's main organisation (the one of its
+    reference's municipality file, else its first organisation)"""
     Company = pool.get('company.company')
     companies = Company.search([])
-    by_name = {c.party.name: c for c in companies}
-    name = {'VILLE': 'Ville de Mons', 'CPAS': 'CPAS de Mons'}[code]
-    company = by_name.get(name)
-    if not company:
+    main = pool.get('mons.municipality').identity()['organisation_id']
+    if not main:
         return {}
-    return {'company': company.id, 'companies': [c.id for c in companies]}
+    return {'company': main, 'companies': [c.id for c in companies]}

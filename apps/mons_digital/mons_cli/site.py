@@ -79,7 +79,7 @@ class Site:
     def reference_folder(self):
         """The municipality's reference data: `[site] reference` (relative
         to the site's folder), else the site's own reference/ folder, else
-        the Mons reference of the dev site"""
+        the dev site's reference"""
         configured = self.parser.get('site', 'reference', fallback=None)
         if configured:
             return (self.folder / configured).resolve()

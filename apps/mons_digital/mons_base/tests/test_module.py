@@ -18,9 +18,11 @@ class MonsBaseTestCase(
     def _skip_company_rule(self):
         # Holidays without organisation are shared: the rule there is an OR.
         # Services are the organisation chart every staff user reads: their
-        # global rule covers create, write and delete only.
+        # global rule covers create, write and delete only. The
+        # municipality's main organisation is public: every page shows it.
         return super()._skip_company_rule | {('mons.holiday', 'company'),
-            ('mons.service', 'company')}
+            ('mons.service', 'company'),
+            ('mons.municipality', 'organisation')}
 
     @with_transaction()
     def test_working_days_skip_weekend_and_holidays(self):

@@ -12,6 +12,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import Client
 
 from trytond.config import config
+from trytond.exceptions import UserError
 from trytond.modules.mons_base import portal
 from trytond.modules.mons_base.portal import (
     Form, UploadError, check_csrf, check_upload, register_link, render,
@@ -113,6 +114,72 @@ class PortalTestCase(RouteTestCase):
         self.assertEqual(response.status_code, 200, response.text)
         return TOKEN_RE.search(response.text).group(1)
 
+    def test_pages_show_the_site_municipality(self):
+        "Header, footer, contact and legal pages name the site's authority"
+        # a singleton is created under a lock of its table
+        with Transaction().start(DB_NAME, 0,
+                _lock_tables=['mons_municipality']) as transaction:
+            pool = Pool()
+            Company = pool.get('company.company')
+            Currency = pool.get('currency.currency')
+            Municipality = pool.get('mons.municipality')
+            currency, = Currency.create([{'name': 'Euro', 'code': 'EUR',
+                        'symbol': '€'}])
+            Party = pool.get('party.party')
+            town_party, social_party = Party.create([{
+                        'name': "Commune de Testville",
+                        'addresses': [('create', [{
+                                        'street': "Place du Test 3",
+                                        'postal_code': '6990',
+                                        'city': "Testville"}])],
+                        'contact_mechanisms': [('create', [
+                                    {'type': 'phone',
+                                        'value': '+3281223344'},
+                                    {'type': 'email', 'value':
+                                        'info@testville.example'}])],
+                        'identifiers': [('create', [
+                                    {'code': '0999.999.922'}])],
+                        }, {'name': "CPAS de Testville"}])
+            town, social = Company.create([
+                    {'party': town_party.id, 'currency': currency.id},
+                    {'party': social_party.id, 'currency': currency.id}])
+            Municipality.write([Municipality(1)], {
+                    'name': "Testville", 'organisation': town.id,
+                    'colour': '#123456', 'portal_name': "E-guichet"})
+            transaction.commit()
+        try:
+            client = self.client()
+            home = client.get(self.portal()).text
+            self.assertIn('<span class="brand-name">Commune de Testville'
+                '</span>', home)
+            self.assertIn('<title>Accueil — Commune de Testville</title>',
+                home)
+            self.assertIn('E-guichet', home)
+            self.assertIn('Place du Test 3, 6990 Testville', home)
+            self.assertIn('href="tel:+3281223344"', home)
+            self.assertIn('En partenariat avec : CPAS de Testville', home)
+            self.assertIn('--mons-red: #123456', home)
+            privacy = client.get(self.portal('vie-privee')).text
+            self.assertIn('0999.999.922', privacy)
+            self.assertIn('info@testville.example', privacy)
+            self.assertIn('relèvent de : CPAS de Testville', privacy)
+            accessibility = client.get(self.portal('accessibilite')).text
+            self.assertIn('Commune de Testville — Accessibilité', accessibility)
+            self.assertEqual(client.get(self.portal('logo')).status_code,
+                404)
+
+            # A colour that is not #RRGGBB could break the page's style
+            with Transaction().start(DB_NAME, 0):
+                Municipality = Pool().get('mons.municipality')
+                with self.assertRaises(UserError):
+                    Municipality.write([Municipality(1)],
+                        {'colour': 'red;} body {display:none'})
+        finally:
+            with Transaction().start(DB_NAME, 0) as transaction:
+                Municipality = Pool().get('mons.municipality')
+                Municipality.delete(Municipality.search([]))
+                transaction.commit()
+
     def test_home_french_with_links(self):
         "Home page in French lists the registered links"
         register_link("Signaler un problème de voirie", 'voirie/signaler',
@@ -125,7 +192,6 @@ class PortalTestCase(RouteTestCase):
         self.assertEqual(response.status_code, 200)
         html = response.text
         self.assertIn('<html lang="fr">', html)
-        self.assertIn('Ville de Mons', html)
         self.assertIn('href="#contenu"', html)
         self.assertIn('<main id="contenu"', html)
         self.assertIn('Signaler un problème de voirie', html)
