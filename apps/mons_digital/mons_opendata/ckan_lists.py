@@ -4,6 +4,8 @@ the recently changed packages, as harvesters and ckanapi call them.
 Organisations are the services owning a published dataset and groups the
 EU data themes the datasets carry: both are read from the datasets the
 caller sees, so a visitor learns nothing of an internal dataset."""
+from trytond.modules.mons_base.municipality import identity
+
 from . import vocabulary as voc
 from .api import visible_datasets
 from .ckan import (
@@ -140,9 +142,9 @@ def license_list(pool, params, base):
 def status_show(pool, params, base):
     return {
         'ckan_version': CKAN_VERSION,
-        'site_title': "Données ouvertes de Mons",
-        'site_description': "Données de la Ville de Mons et du CPAS "
-        "de Mons",
+        'site_title': identity()['catalogue_title'],
+        'site_description': "Données ouvertes : %s"
+        % identity()['organisations_text'],
         'site_url': base + '/opendata',
         'locale_default': 'fr',
         'error_emails_to': None,

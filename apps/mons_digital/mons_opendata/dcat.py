@@ -2,6 +2,9 @@
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
+from trytond.modules.mons_base.municipality import identity
+from trytond.pool import Pool
+
 from . import vocabulary as voc
 
 VCARD = Namespace('http://www.w3.org/2006/vcard/ns#')
@@ -11,10 +14,8 @@ GSP = Namespace('http://www.opengis.net/ont/geosparql#')
 ADMS = Namespace('http://www.w3.org/ns/adms#')
 DCATAP = Namespace('http://data.europa.eu/r5r/')
 LANG_FR = URIRef(voc.LANGUAGE_BASE + 'FRA')
-# Mons as an administrative unit (NIS code 53053)
-MONS_NIS = '53053'
-# the territory of Mons (WGS 84 longitude latitude)
-MONS_BBOX = (3.83, 50.38, 4.07, 50.52)
+# Belgian statistical codes (NIS) as administrative units
+REFNIS = 'http://vocab.belgif.be/auth/refnis2019/'
 AVAILABILITY = URIRef(
     'http://publications.europa.eu/resource/authority/planned-availability/'
     'STABLE')
@@ -119,37 +120,51 @@ class CatalogBuilder:
         return uri
 
     def location(self, section=None):
+        """A section, or the whole territory of the site's municipality;
+        None while the site knows no place of it (a location needs its
+        centre and extent)"""
         g = self.graph
+        town = identity()
         if section:
             uri = self.uri('section/%s' % section.code)
-            name = section.name
+            name, nis = section.name, section.nis
+            lat, lon = section.latitude, section.longitude
         else:
-            uri = self.uri('section/mons')
-            name = 'Mons'
+            uri = self.uri('territory')
+            name, nis = town['name'], town['nis']
+            lat, lon = town['centre'] or (None, None)
+        if lat is None or lon is None or not town['bbox']:
+            return None
         if (uri, DCTERMS.Location) not in self._done:
             g.add((uri, RDF.type, DCTERMS.Location))
             g.add((uri, LOCN.geographicName, Literal(name, lang='fr')))
             g.add((uri, SKOS.prefLabel, Literal(name, lang='fr')))
-            lat = getattr(section, 'latitude', None) if section else 50.4542
-            lon = getattr(section, 'longitude', None) if section else 3.9567
-            if lat is not None and lon is not None:
-                g.add((uri, DCAT.centroid, Literal(
-                            'POINT(%s %s)' % (lon, lat),
-                            datatype=GSP.wktLiteral)))
-            g.add((uri, DCAT.bbox, Literal(bbox_wkt(MONS_BBOX),
+            if nis:
+                # the administrative unit, by its statistical (NIS) code
+                g.add((uri, DCTERMS.identifier, Literal(nis)))
+                g.add((uri, SKOS.exactMatch, URIRef(REFNIS + nis)))
+            g.add((uri, DCAT.centroid, Literal(
+                        'POINT(%s %s)' % (lon, lat),
+                        datatype=GSP.wktLiteral)))
+            g.add((uri, DCAT.bbox, Literal(bbox_wkt(town['bbox']),
                         datatype=GSP.wktLiteral)))
             self._done.add((uri, DCTERMS.Location))
         return uri
 
     def catalog(self, datasets, page=None, page_size=None, total=None,
-            title="Données ouvertes de Mons", company=None):
+            title=None, company=None):
+        "The catalogue, published by company (the municipality's main one)"
         g = self.graph
+        town = identity()
         catalog = self.uri('catalog')
         g.add((catalog, RDF.type, DCAT.Catalog))
-        g.add((catalog, DCTERMS.title, Literal(title, lang='fr')))
+        g.add((catalog, DCTERMS.title, Literal(
+                    title or town['catalogue_title'], lang='fr')))
         g.add((catalog, DCTERMS.description, Literal(
-                    "Catalogue des données de la Ville de Mons et du CPAS "
-                    "de Mons.", lang='fr')))
+                    "Catalogue des données ouvertes : %s."
+                    % town['organisations_text'], lang='fr')))
+        if company is None and town['organisation_id']:
+            company = Pool().get('company.company')(town['organisation_id'])
         if company:
             g.add((catalog, DCTERMS.publisher, self.agent(company)))
         homepage = URIRef(self.base + '/portal/donnees')
@@ -161,7 +176,9 @@ class CatalogBuilder:
         g.add((catalog, DCAT.themeTaxonomy, self.typed(
                     taxonomy, SKOS.ConceptScheme)))
         g.add((taxonomy, DCTERMS.title, Literal("Data theme", lang='en')))
-        g.add((catalog, DCTERMS.spatial, self.location()))
+        territory = self.location()
+        if territory:
+            g.add((catalog, DCTERMS.spatial, territory))
         g.add((catalog, DCTERMS.license, self.typed(
                     URIRef(voc.licence_uri('CC0_1_0')),
                     DCTERMS.LicenseDocument)))
@@ -248,7 +265,9 @@ class CatalogBuilder:
                         prefLabel=Literal(voc.THEMES_FR[theme], lang='fr'),
                         altLabel=Literal(labels[theme], lang='en'))))
         for section in dataset.sections or [None]:
-            g.add((uri, DCTERMS.spatial, self.location(section)))
+            location = self.location(section)
+            if location:
+                g.add((uri, DCTERMS.spatial, location))
         start, end = dataset.temporal_start, dataset.temporal_end
         if not (start or end):
             start, end = data_period(dataset)

@@ -10,6 +10,8 @@ import datetime as dt
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, SKOS, XSD
 
+from trytond.modules.mons_base.municipality import identity
+
 from . import vocabulary as voc
 from .dcat import (
     AVAILABILITY, DCATAP, GSP, LICENCE_TYPE_BASE, LICENCE_TYPES, VCARD,
@@ -49,8 +51,8 @@ def add_layer(builder, layer, licence):
         builder.translated(uri, DCTERMS.description, layer, 'description')
     else:
         g.add((uri, DCTERMS.description, Literal(
-                    "Couche cartographique « %s » de la Ville de Mons."
-                    % layer.name, lang='fr')))
+                    "Couche cartographique « %s » : %s."
+                    % (layer.name, identity()['authority']), lang='fr')))
     service = layer.service
     company = getattr(service, 'company', None) if service else None
     if company:
@@ -59,7 +61,7 @@ def add_layer(builder, layer, licence):
     g.add((contact, RDF.type, VCARD.Kind))
     g.add((contact, RDF.type, VCARD.Organization))
     g.add((contact, VCARD.fn, Literal(service.rec_name if service
-                else "Ville de Mons")))
+                else identity()['authority'])))
     email = getattr(service, 'email', None) if service else None
     if email:
         g.add((contact, VCARD.hasEmail, URIRef('mailto:' + email)))
@@ -74,12 +76,14 @@ def add_layer(builder, layer, licence):
     bbox, dates = layer.extent()
     location = builder.uri('layer/%s#extent' % layer.code)
     g.add((location, RDF.type, DCTERMS.Location))
-    g.add((location, DCAT.bbox, Literal(bbox_wkt(bbox or _city_bbox()),
-                datatype=GSP.wktLiteral)))
-    minx, miny, maxx, maxy = bbox or _city_bbox()
-    g.add((location, DCAT.centroid, Literal('POINT(%s %s)' % (
-                    (minx + maxx) / 2, (miny + maxy) / 2),
-                datatype=GSP.wktLiteral)))
+    box = bbox or _city_bbox()
+    if box:
+        g.add((location, DCAT.bbox, Literal(bbox_wkt(box),
+                    datatype=GSP.wktLiteral)))
+        minx, miny, maxx, maxy = box
+        g.add((location, DCAT.centroid, Literal('POINT(%s %s)' % (
+                        (minx + maxx) / 2, (miny + maxy) / 2),
+                    datatype=GSP.wktLiteral)))
     g.add((uri, DCTERMS.spatial, location))
     modified = max(d for d in [layer.write_date, layer.create_date] if d)
     start, end = dates or (modified.date(), modified.date())
@@ -108,8 +112,7 @@ def _date(value):
 
 
 def _city_bbox():
-    from .dcat import MONS_BBOX
-    return MONS_BBOX
+    return identity()['bbox']
 
 
 def add_distribution(builder, layer, kind, licence, modified):

@@ -1,4 +1,6 @@
 "The subset of Opendatasoft's Explore API v2.1 that reusers call."
+from trytond.modules.mons_base.municipality import identity
+
 from . import explore_catalog, explore_export, explore_layers
 from . import vocabulary as voc
 from .api import Records, find_dataset, jsonable, visible_datasets
@@ -107,7 +109,8 @@ def dataset_dict(dataset, base):
                     dataset.current_version.create_date
                     if dataset.current_version else dataset.modified),
                 'records_count': dataset.record_count,
-                'territory': [s.name for s in dataset.sections] or ['Mons'],
+                'territory': [s.name for s in dataset.sections]
+                or [identity()['name']],
                 },
             'dcat': {
                 'accrualperiodicity': voc.frequency_uri(dataset.frequency),

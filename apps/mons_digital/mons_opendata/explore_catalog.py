@@ -7,6 +7,8 @@ value is a query parameter, and `records_count > 10` compares numbers."""
 from sql import Literal, Values
 from sql.aggregate import Count
 
+from trytond.modules.mons_base.municipality import identity
+
 from . import vocabulary as voc
 from .api import Records, jsonable
 from .query import QueryError, RecordQuery, by_alias
@@ -25,7 +27,7 @@ METADATA = [
     ('license', 'string', lambda d: voc.LICENCE_TITLE.get(d.licence) or ''),
     ('language', 'string', lambda d: 'fr'),
     ('territory', 'string', lambda d: ', '.join(
-            s.name for s in d.sections) or 'Mons'),
+            s.name for s in d.sections) or identity()['name']),
     ('modified', 'datetime', lambda d: d.modified.replace(
             microsecond=0).isoformat()),
     ('records_count', 'integer', lambda d: d.record_count or 0),

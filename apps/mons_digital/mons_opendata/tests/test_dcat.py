@@ -4,9 +4,11 @@ distribution."""
 import os
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCAT, RDF
+from rdflib.namespace import DCAT, DCTERMS, RDF, SKOS
 
+from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, RouteTestCase
+from trytond.transaction import Transaction
 
 from . import test_routes
 
@@ -47,6 +49,22 @@ class DcatTestCase(RouteTestCase):
         self.assertEqual(severities, [], text)
 
     def test_catalogue_recommended_shapes(self):
+        # The site's municipality: its territory from its sections (a
+        # singleton is created under a lock of its table)
+        with Transaction().start(DB_NAME, 0,
+                _lock_tables=['mons_municipality']) as transaction:
+            pool = Pool()
+            Section = pool.get('mons.section')
+            Municipality = pool.get('mons.municipality')
+            Section.create([{'code': 'A', 'name': "Testville",
+                        'postal_code': '6990', 'latitude': 50.41,
+                        'longitude': 4.86, 'nis': '99001'}, {
+                        'code': 'B', 'name': "Boisville",
+                        'postal_code': '6991', 'latitude': 50.43,
+                        'longitude': 4.89}])
+            Municipality.write([Municipality(1)], {'name': "Testville",
+                    'nis': '99000'})
+            transaction.commit()
         graph = Graph().parse(data=self.open('catalog.ttl').data,
             format='turtle')
         self.assertConforms(graph)
@@ -55,6 +73,17 @@ class DcatTestCase(RouteTestCase):
         self.assertIn((dataset, RDF.type, DCAT.Dataset), graph)
         spatial = list(graph.objects(None, DCAT.bbox))
         self.assertTrue(spatial)
+        catalog = graph.value(predicate=RDF.type, object=DCAT.Catalog)
+        territory = graph.value(catalog, DCTERMS.spatial)
+        self.assertEqual(str(graph.value(territory, SKOS.prefLabel)),
+            "Testville")
+        self.assertEqual(str(graph.value(territory, DCTERMS.identifier)),
+            '99000')
+        self.assertEqual(str(graph.value(territory, DCAT.bbox)),
+            'POLYGON((4.82 50.37, 4.93 50.37, 4.93 50.47, 4.82 50.47, '
+            '4.82 50.37))')
+        self.assertEqual(str(graph.value(territory, DCAT.centroid)),
+            'POINT(4.86 50.41)')
         availability = URIRef('http://data.europa.eu/r5r/availability')
         self.assertTrue(list(graph.objects(None, availability)))
 
