@@ -8,7 +8,7 @@ from sql.operators import In
 
 from trytond.transaction import Transaction
 
-from . import storage
+from . import storage, usage_count
 from .query import QueryError, RecordQuery, by_alias
 
 
@@ -33,7 +33,10 @@ def find_dataset(pool, ref):
     "The published dataset by code or uuid, when the caller may read it"
     datasets = visible_datasets(pool, ['OR',
             ('code', '=', ref), ('uuid', '=', ref)])
-    return datasets[0] if datasets else None
+    dataset = datasets[0] if datasets else None
+    # an API call of the dataset, counted once the request has answered
+    usage_count.served(dataset)
+    return dataset
 
 
 def jsonable(value):

@@ -3,8 +3,7 @@ import json
 import uuid
 from http import HTTPStatus
 
-from trytond.modules.mons_base.municipality import identity
-
+from . import usage_count
 from . import vocabulary as voc
 from .ckan_fq import FilterError, FilterQuery, fold
 from .api import Records, find_dataset, jsonable, visible_datasets
@@ -109,7 +108,7 @@ def package_dict(dataset, base):
             + voc.ACCESS_RIGHTS[dataset.access_level]),
         ('publisher_name', dataset.company.rec_name),
         ('spatial_text', ', '.join(s.name for s in dataset.sections)
-            or identity()['name']),
+            or 'Mons'),
         ('theme', json.dumps([voc.theme_uri(t)
                     for t in dataset.themes or []])),
         ('quality_score', str(dataset.quality)),
@@ -303,9 +302,11 @@ def _get_resource(pool, ref):
         raise ValidationError('resource_id', "« resource_id » est requis.")
     for dataset in visible_datasets(pool):
         if ref in {dataset.uuid, dataset.code}:
+            usage_count.served(dataset)
             return dataset, None
         for distribution in dataset.distributions:
             if resource_id(dataset, distribution) == ref:
+                usage_count.served(dataset)
                 return dataset, distribution
     raise NotFound("Ressource introuvable.")
 

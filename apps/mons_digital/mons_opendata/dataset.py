@@ -13,7 +13,7 @@ from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
 
 from . import vocabulary as voc
-from .exceptions import PublicationError, SchemaError
+from .exceptions import PublicationError, SchemaError, SourceError
 from .guard import ButtonFieldsMixin
 
 STATES = [
@@ -68,7 +68,7 @@ class Dataset(ButtonFieldsMixin, Workflow, ModelSQL, ModelView):
         help="Data themes of the EU vocabulary.")
     sections = fields.Many2Many('opendata.dataset-mons.section', 'dataset',
         'section', "Spatial Coverage",
-        help="Sections covered; empty means the whole municipality.")
+        help="Sections of Mons covered; empty means the whole municipality.")
     temporal_start = fields.Date("Temporal Coverage Start")
     temporal_end = fields.Date("Temporal Coverage End",
         domain=[If(Bool(Eval('temporal_start')) & Bool(Eval('temporal_end')),
@@ -90,7 +90,11 @@ class Dataset(ButtonFieldsMixin, Workflow, ModelSQL, ModelView):
     pseudonym_salt = fields.Char("Pseudonym Salt", readonly=True)
     schema = fields.Text("Table Schema",
         help="Frictionless Table Schema (JSON): fields, types, constraints, "
-        "primaryKey.")
+        "primaryKey. Kept in step with the fields below.")
+    schema_fields = fields.One2Many('opendata.schema.field', 'dataset',
+        "Fields",
+        help="The columns of the dataset: name, title, type, format. "
+        "Guessed from the file when none are given.")
     latitude_field = fields.Char("Latitude Field")
     longitude_field = fields.Char("Longitude Field")
     state = fields.Selection(STATES, "State", readonly=True, required=True,
@@ -128,6 +132,8 @@ class Dataset(ButtonFieldsMixin, Workflow, ModelSQL, ModelView):
     quality_details = fields.Text("Quality Details", readonly=True)
     downloads = fields.Function(fields.Integer("Downloads"), 'get_usage')
     api_calls = fields.Function(fields.Integer("API Calls"), 'get_usage')
+    usage = fields.One2Many('opendata.usage', 'dataset', "Usage per Month",
+        readonly=True)
 
     @classmethod
     def __setup__(cls):
@@ -174,6 +180,11 @@ class Dataset(ButtonFieldsMixin, Workflow, ModelSQL, ModelView):
                     },
                 'refresh': {
                     'icon': 'tryton-refresh',
+                    'depends': ['state'],
+                    },
+                'guess_schema': {
+                    'invisible': Eval('state') != 'draft',
+                    'icon': 'tryton-import',
                     'depends': ['state'],
                     },
                 })
@@ -250,6 +261,7 @@ class Dataset(ButtonFieldsMixin, Workflow, ModelSQL, ModelView):
         default.setdefault('code', lambda d: d['code'] + '-copie')
         default.setdefault('uuid', lambda d: str(uuid.uuid4()))
         for name in ['runs', 'versions', 'publications', 'current_version',
+                'usage',
                 'issued', 'next_refresh', 'dpo_approved_by',
                 'dpo_approved_at', 'review_reason', 'quality',
                 'quality_details']:
@@ -341,22 +353,45 @@ class Dataset(ButtonFieldsMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def get_usage(cls, datasets, names):
-        pool = Pool()
-        Usage = pool.get('opendata.usage')
-        usage = Usage.__table__()
-        cursor = Transaction().connection.cursor()
-        result = {n: {d.id: 0 for d in datasets} for n in names}
+        "Totals of every month, of the datasets the caller read"
+        Usage = Pool().get('opendata.usage')
+        totals = Usage.totals([d.id for d in datasets])
         kinds = {'downloads': 'download', 'api_calls': 'api'}
-        from sql.aggregate import Count
-        cursor.execute(*usage.select(usage.dataset, usage.kind,
-                Count(usage.id),
-                where=usage.dataset.in_([d.id for d in datasets]),
-                group_by=[usage.dataset, usage.kind]))
-        for dataset, kind, count in cursor:
-            for name in names:
-                if kinds[name] == kind:
-                    result[name][dataset] = count
-        return result
+        return {n: {d.id: totals.get((d.id, kinds[n]), 0) for d in datasets}
+            for n in names}
+
+    # -- schema
+    def frame_after_steps(self):
+        "The active sources read and the steps applied: a frame of strings"
+        import pandas as pd
+        sources = [s for s in self.sources if s.active]
+        if not sources:
+            raise SourceError(gettext('mons_opendata.msg_run_no_source',
+                    dataset=self.rec_name))
+        frames = [source.fetch_frame() for source in sources]
+        frame = pd.concat(frames, ignore_index=True) if len(
+            frames) > 1 else frames[0]
+        read = len(frame)
+        for step in self.steps:
+            frame = step.apply(frame)
+        return frame, read
+
+    def guessed_schema(self, frame):
+        "The Table Schema guessed from the frame, as JSON"
+        from .schema_infer import infer_schema
+        return json.dumps(infer_schema(frame), ensure_ascii=False, indent=1)
+
+    @classmethod
+    @ModelView.button
+    def guess_schema(cls, datasets):
+        "Replace the fields by those guessed from the sources"
+        to_write = []
+        for dataset in datasets:
+            frame, _ = dataset.frame_after_steps()
+            to_write.extend([[dataset], {
+                        'schema': dataset.guessed_schema(frame)}])
+        if to_write:
+            cls.write(*to_write)
 
     def quality_criteria(self):
         "Return the list of (message id, passed) of the quality score"
@@ -518,8 +553,19 @@ class Dataset(ButtonFieldsMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def create(cls, vlist):
         datasets = super().create(vlist)
+        cls._sync_schema_lines([d for d, v in zip(datasets, vlist)
+                if 'schema' in v and 'schema_fields' not in v])
         cls.update_quality(datasets)
         return datasets
+
+    @classmethod
+    def _sync_schema_lines(cls, datasets):
+        "The lines of the JSON schema written (REST, a guess, a copy)"
+        from .schema_field import SYNC, sync_lines
+        if datasets and not Transaction().context.get(SYNC):
+            # the lines show the schema the caller was allowed to write
+            with without_check_access():
+                sync_lines(cls.browse(datasets))
 
     @classmethod
     def write(cls, *args):
@@ -533,6 +579,11 @@ class Dataset(ButtonFieldsMixin, Workflow, ModelSQL, ModelView):
         super().write(*args)
         if changes:
             cls.back_to_review(changes)
+        actions = iter(args)
+        cls._sync_schema_lines([d for datasets, values
+                in zip(actions, actions)
+                if 'schema' in values and 'schema_fields' not in values
+                for d in datasets])
         actions = iter(args)
         touched = []
         for datasets, values in zip(actions, actions):

@@ -14,7 +14,7 @@ from trytond.transaction import Transaction
 from trytond.modules.mons_base.caller import acting_as, anonymous_user_id
 from trytond.modules.mons_base.portal import register_link, render, route
 
-from . import dashboard_counts
+from . import dashboard_counts, dcat_layers
 from . import vocabulary as voc
 from .api import Records
 from .ckan import fold
@@ -105,14 +105,30 @@ def dashboard(request, pool):
         'records': sum(d.record_count for d in datasets),
         'quality': round(sum(d.quality or 0 for d in datasets)
             / len(datasets)) if datasets else 0,
-        'maps': len([d for d in datasets if d.has_coordinates]),
+        # the map layers anyone may open (read as the visitor)
+        'maps': len(dcat_layers.public_layers(pool)),
         }
     # Counts the modules add (dashboard_counts.py), read as the visitor
     counts = dashboard_counts.counts(pool)
+    Usage = pool.get('opendata.usage')
+    months = [(month, values) for month, values in Usage.by_month(
+            [d.id for d in datasets])
+        if values['download'] or values['api']][:MONTHS]
     return render(request, 'mons_opendata/donnees/dashboard.html',
         kpis=kpis, counts=counts, count_titles=dashboard_counts.KPIS, by_service=sorted(by_service.items()),
         states={'published': "Publiés"}, datasets=datasets,
+        months=[(month_label(m), v) for m, v in months],
         active='donnees')
+
+
+MONTH_NAMES = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin',
+    'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre']
+# months of use shown on the dashboard, newest first
+MONTHS = 24
+
+
+def month_label(month):
+    return '%s %s' % (MONTH_NAMES[month.month - 1], month.year)
 
 
 @route('/donnees/<code>', methods=['GET'])
@@ -227,4 +243,4 @@ def default_chart(records, columns, numeric, total):
 
 register_link("Données ouvertes",
     'donnees', "Consultez, filtrez, visualisez et téléchargez les données "
-    "publiques de la commune et de ses organisations.", sequence=60)
+    "publiques de la Ville et du CPAS de Mons.", sequence=60)

@@ -33,7 +33,8 @@ from trytond.wsgi import app
 from trytond.modules.mons_base.caller import (
     InvalidCredentials, acting_as, identify, session_user)
 
-from . import api, ckan, dcat, dcat_layers, explore, explore_catalog
+from . import (
+    api, ckan, dcat, dcat_layers, explore, explore_catalog, usage_count)
 from .query import QueryError
 
 PREFIX = '/<database_name>/opendata'
@@ -63,8 +64,12 @@ def opendata_route(path, methods=('GET',)):
             except InvalidCredentials:
                 return unauthorized()
             try:
-                with acting_as(pool, caller.user_id, language='fr'):
-                    return func(request, pool, **kwargs)
+                with acting_as(pool, caller.user_id, language='fr'), \
+                        usage_count.serving():
+                    response = func(request, pool, **kwargs)
+                    if response.status_code < 400:
+                        usage_count.count(pool)
+                    return response
             except AccessError as e:
                 return json_response({'error_code': 'Forbidden',
                         'message': e.message}, HTTPStatus.FORBIDDEN)

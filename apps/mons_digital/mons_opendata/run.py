@@ -59,40 +59,28 @@ class Run(ModelSQL, ModelView):
         return json.loads(self.report) if self.report else []
 
     def get_report_text(self, name):
-        lines = []
-        for error in self.report_list:
-            lines.append(gettext('mons_opendata.msg_report_line',
-                    line=error.get('line') or '-',
-                    field=error.get('field') or '-',
-                    rule=error.get('rule'),
-                    message=error.get('message')))
-        return '\n'.join(lines)
+        # each message names its line and field (frame.message)
+        return '\n'.join(error.get('message') or ''
+            for error in self.report_list)
 
     def execute(self):
         "Collect, transform, check and load; never raises for bad input"
-        import pandas as pd
         dataset = self.dataset
         started = time.monotonic()
         errors, report = [], []
         frame, rejected = None, set()
         self.rows_read = self.rows_rejected = self.rows_loaded = 0
         try:
+            frame, self.rows_read = dataset.frame_after_steps()
             schema = dataset.table_schema
             if not schema:
-                raise SourceError(gettext('mons_opendata.msg_run_no_schema',
-                        dataset=dataset.rec_name))
-            sources = [s for s in dataset.sources if s.active]
-            if not sources:
-                raise SourceError(gettext('mons_opendata.msg_run_no_source',
-                        dataset=dataset.rec_name))
-            frames = []
-            for source in sources:
-                frames.append(source.fetch_frame())
-            frame = pd.concat(frames, ignore_index=True) if len(
-                frames) > 1 else frames[0]
-            self.rows_read = len(frame)
-            for step in dataset.steps:
-                frame = step.apply(frame)
+                # a first file: the schema is guessed from it, and the
+                # steward corrects the guess in the desk
+                Dataset = dataset.__class__
+                Dataset.write([dataset], {
+                        'schema': dataset.guessed_schema(frame)})
+                dataset = Dataset(dataset.id)
+                schema = dataset.table_schema
             declared = [f['name'] for f in schema['fields']]
             missing = [n for n in declared if n not in frame.columns]
             unexpected = [n for n in frame.columns if n not in declared]

@@ -229,13 +229,45 @@ class Source(sequence_ordered(), ModelSQL, ModelView):
         return self.parse_csv(bytes(self.file))
 
     def parse_excel(self, data):
+        """The sheet's cells as the strings a CSV would hold: date cells as
+        ISO dates, date-time cells as ISO date-times, numbers as typed"""
         import pandas as pd
+        if (self.file_name or '').lower().endswith('.xls'):
+            # the old binary format, which openpyxl does not read
+            try:
+                df = pd.read_excel(io.BytesIO(data),
+                    sheet_name=self.sheet or 0, dtype=str,
+                    keep_default_na=False)
+            except Exception as e:
+                raise self._error('msg_source_excel', error=str(e))
+            return df.astype(str).replace({'nan': '', 'None': ''})
+        from openpyxl import load_workbook
         try:
-            df = pd.read_excel(io.BytesIO(data), sheet_name=self.sheet or 0,
-                dtype=str, keep_default_na=False)
+            workbook = load_workbook(io.BytesIO(data), read_only=True,
+                data_only=True)
+            try:
+                sheet = (workbook[self.sheet] if self.sheet
+                    else workbook.worksheets[0])
+                rows = [[excel_text(c) for c in row]
+                    for row in sheet.iter_rows()]
+            finally:
+                workbook.close()
         except Exception as e:
             raise self._error('msg_source_excel', error=str(e))
-        return df.astype(str).replace({'nan': '', 'None': ''})
+        while rows and not any(rows[-1]):
+            rows.pop()
+        if not rows:
+            return pd.DataFrame()
+        width = max(len(r) for r in rows)
+        rows = [r + [''] * (width - len(r)) for r in rows]
+        # columns without a header nor a value are the sheet's margin
+        while width and not rows[0][width - 1] and not any(
+                r[width - 1] for r in rows):
+            width -= 1
+        header = [h or 'Unnamed: %d' % i
+            for i, h in enumerate(rows[0][:width])]
+        return pd.DataFrame([r[:width] for r in rows[1:]], columns=header,
+            dtype=str)
 
     def parse_csv(self, data):
         import pandas as pd
@@ -418,3 +450,26 @@ def sql_value(value, bit=False):
             return int.from_bytes(value, 'big')
         return value.decode('utf-8', 'replace')
     return value
+
+
+def excel_text(cell):
+    "A cell of a workbook as text, typed values written as ISO 8601"
+    value = cell.value
+    if value is None:
+        return ''
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, dt.datetime):
+        format_ = (getattr(cell, 'number_format', '') or '').lower()
+        # a date cell comes as a date-time at midnight: its format says
+        # whether the hour is part of it
+        if value.time() == dt.time() and 'h' not in format_:
+            return value.date().isoformat()
+        return value.isoformat(timespec='seconds')
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return '%.15g' % value
+    return str(value)

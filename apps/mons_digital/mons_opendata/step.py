@@ -36,6 +36,7 @@ class Step(sequence_ordered(), ModelSQL, ModelView):
             ('integer', "Integer"),
             ('number', "Number"),
             ('date', "Date"),
+            ('datetime', "Date and Time"),
             ('boolean', "Boolean"),
             ], "Type", states={'invisible': Eval('kind') != 'cast'})
     mapping = fields.Text("Mapping",
@@ -154,25 +155,13 @@ class Step(sequence_ordered(), ModelSQL, ModelView):
         return result
 
     def apply_cast(self, df, names):
-        import pandas as pd
         for name in names:
             col = df[name].astype(str).str.strip()
             if self.cast_type in ('integer', 'number'):
-                col = (col.str.replace('\u202f', '', regex=False)
-                    .str.replace('\xa0', '', regex=False)
-                    .str.replace(' ', '', regex=False)
-                    .str.replace(',', '.', regex=False))
-                if self.cast_type == 'integer':
-                    col = col.str.replace(r'\.0+$', '', regex=True)
-            elif self.cast_type == 'date':
-                # ISO first, then Belgian day-first forms (01/03/2020)
-                parsed = pd.to_datetime(col, errors='coerce',
-                    format='%Y-%m-%d')
-                for form in ['%d/%m/%Y', '%d-%m-%Y', '%d.%m.%Y', '%d/%m/%y']:
-                    parsed = parsed.fillna(pd.to_datetime(col,
-                            errors='coerce', format=form))
-                col = parsed.dt.strftime('%Y-%m-%d').where(
-                    parsed.notna(), col)
+                col = col.map(lambda v: plain_number(v,
+                        integer=self.cast_type == 'integer'))
+            elif self.cast_type in ('date', 'datetime'):
+                col = col.map(lambda v: iso_moment(v, self.cast_type))
             elif self.cast_type == 'boolean':
                 truth = {'oui': 'true', 'yes': 'true', '1': 'true',
                     'vrai': 'true', 'true': 'true', 'non': 'false',
@@ -202,3 +191,87 @@ class Step(sequence_ordered(), ModelSQL, ModelView):
         df[lat] = [('%.6f' % v) if v == v and abs(v) != float('inf')
             else '' for v in lats]
         return df
+
+
+SPACES = ('\u202f', '\xa0', ' ', "'")
+DAY_FIRST = ['%d/%m/%Y', '%d-%m-%Y', '%d.%m.%Y', '%d/%m/%y']
+DATE_FORMS = ['%Y-%m-%d'] + DAY_FIRST
+TIME_FORMS = ['%H:%M:%S', '%H:%M', '%Hh%M', '%Hh']
+
+
+def plain_number(value, integer=False):
+    """A number as programs read it: 1.234,56 -> 1234.56, 1 234 -> 1234,
+    1,234.56 -> 1234.56; the value as given when it is no number.
+    A lone mark is the decimal one (12,5 and 12.5), except in an integer
+    where it stands before three digits (1.234)."""
+    import re
+    text = value
+    for space in SPACES:
+        text = text.replace(space, '')
+    sign = ''
+    if text and text[0] in '+-':
+        sign, text = text[0], text[1:]
+    if not re.fullmatch(r'[0-9.,]*[0-9][0-9.,]*', text):
+        return value
+    marks = [c for c in text if c in '.,']
+    if not marks:
+        return sign + text
+    if len(set(marks)) == 2:
+        # the last of the two marks the decimals
+        decimal = marks[-1]
+        if marks.count(decimal) > 1:
+            return value
+    elif len(marks) > 1:
+        decimal = None
+    elif integer and re.fullmatch(r'\d{1,3}[.,]\d{3}', text):
+        decimal = None
+    else:
+        decimal = marks[0]
+    whole, _, fraction = (text.partition(decimal) if decimal
+        else (text, '', ''))
+    group = re.sub(r'\d', '', whole)
+    if group and not re.fullmatch(r'\d{1,3}(%s\d{3})+' % re.escape(
+                group[0]), whole):
+        return value
+    whole = re.sub(r'[.,]', '', whole)
+    if integer:
+        if fraction.strip('0'):
+            return value
+        return sign + whole
+    return sign + whole + ('.' + fraction if fraction else '')
+
+
+def iso_moment(value, type_):
+    """A date (or date and time) as ISO 8601, read in the forms written in
+    Belgium (03/12/2026, 03/12/2026 14:30) and as spreadsheets give them
+    (2026-12-03 00:00:00); the value as given when it is none of them"""
+    import datetime as dt
+    text = value.strip().replace('T', ' ')
+    if text.endswith('Z'):
+        text = text[:-1]
+    day, _, hour = text.partition(' ')
+    for form in DATE_FORMS:
+        try:
+            date = dt.datetime.strptime(day, form).date()
+            break
+        except ValueError:
+            continue
+    else:
+        return value
+    at = dt.time()
+    if hour.strip():
+        for form in TIME_FORMS:
+            try:
+                at = dt.datetime.strptime(hour.strip().split('.')[0],
+                    form).time()
+                break
+            except ValueError:
+                continue
+        else:
+            return value
+    if type_ == 'date':
+        if at != dt.time():
+            # an hour would be lost: the value stays for the check to tell
+            return value
+        return date.isoformat()
+    return dt.datetime.combine(date, at).isoformat(timespec='seconds')

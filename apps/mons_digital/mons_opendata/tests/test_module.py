@@ -158,7 +158,8 @@ class MonsOpendataTestCase(
         self.assertIn((5, 'places', 'type-error'), lines)
         self.assertIn((6, 'nom', 'constraint-error'), lines)
         self.assertIn((7, None, 'primary-key'), lines)
-        self.assertIn('Line 5, field places', run.report_text)
+        self.assertIn('Line 5, field "places": "beaucoup" is not a whole '
+            'number (expected like 42).', run.report_text)
         self.assertEqual(dataset.current_version, online)
         self.assertEqual(online.state, 'published')
 
