@@ -26,6 +26,9 @@ SHAPE_LIMIT = 100000
 # From this zoom (a pixel is about 0.4 m at Belgian latitudes) the stored
 # geometry is sent as it is: no simplification, no rounding
 FULL_ZOOM = 18
+# Geometries of a few vertices gain nothing from simplification (a ring
+# keeps four): only GeoJSON texts longer than this are parsed and simplified
+SIMPLIFY_FROM = 200
 # Answers above this size are compressed when the browser accepts gzip
 # (the proxy may not compress, and in-process clients never do)
 GZIP_FROM = 64 * 1024
@@ -106,7 +109,11 @@ def map_data(request, pool, collection):
         overview=shapes and zoom <= OVERVIEW_ZOOM)
     texts = [r[1] for r in rows]
     if texts and shapes and zoom < FULL_ZOOM:
-        texts = simplify(texts, pixel(zoom))
+        detailed = [i for i, t in enumerate(texts) if len(t) > SIMPLIFY_FROM]
+        if detailed:
+            simple = simplify([texts[i] for i in detailed], pixel(zoom))
+            for i, text in zip(detailed, simple):
+                texts[i] = text
     features = ['{"type":"Feature","id":%d,"geometry":%s,"properties":%s}'
         % (r[0], t, ogc._properties_text(r[2])) for r, t in zip(rows, texts)]
     body = ('{"type":"FeatureCollection","numberMatched":%d,'
