@@ -183,7 +183,7 @@ class LayerDataset:
         return LayerRecords(self)
 
     def references(self, base):
-        return '%s/carto/map#couches=%s' % (base, self.layer.code)
+        return '%s/portal/carte#couches=%s' % (base, self.layer.code)
 
 
 class _Named:

@@ -100,6 +100,8 @@ class ExploreLayersTestCase(RouteTestCase):
         self.assertEqual(names['ouvert'], 'boolean')
         self.assertEqual(layer['metas']['default']['records_count'], 3)
         self.assertEqual(layer['metas']['default']['title'], "Parcs")
+        self.assertTrue(layer['metas']['default']['references'].endswith(
+                '/portal/carte#couches=parcs'))
         # catalogue queries see the layers as datasets too
         data = self.json('datasets', where='records_count = 3 and '
             'features = "analyze, geo"', select='dataset_id')
