@@ -26,6 +26,14 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         help="Levels of approval of a leave request when its type does "
         "not say.")
 
+    close_needs_signoff = fields.Boolean("Close Needs Sign-off",
+        help="If checked, a month closes only once the manager has signed "
+        "off every employee.")
+
+    @staticmethod
+    def default_close_needs_signoff():
+        return True
+
     @staticmethod
     def default_telework_needs_clocking():
         return False

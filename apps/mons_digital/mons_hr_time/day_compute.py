@@ -79,8 +79,14 @@ def compute_day(date, events, zone, line=None, fraction=1.0, schedule=None,
             anomalies.append('missing_out')
 
     flexi = schedule is not None and schedule.kind == 'flexitime'
+    # One rule says where a flexitime agent's extra work goes: overtime
+    # (then the band clips the balance and a day off's overtime leaves it)
+    # or the balance (then it is never overtime)
+    to_balance = flexi and rule is not None and (
+        getattr(rule, 'flexitime_extra', 'overtime') == 'balance')
     clocked = intervals
-    if flexi and schedule.band_start and schedule.band_end:
+    if (flexi and not to_balance
+            and schedule.band_start and schedule.band_end):
         intervals = _clip(intervals,
             _secs(schedule.band_start), _secs(schedule.band_end))
     worked = sum(e - s for s, e in intervals)
@@ -169,7 +175,7 @@ def compute_day(date, events, zone, line=None, fraction=1.0, schedule=None,
         {'missing_out', 'missing_in'} & set(anomalies))
     difference = worked - expected if complete else None
     overtime = []
-    if complete and rule is not None:
+    if complete and rule is not None and not to_balance:
         if not scheduled or holiday:
             excess = worked + outside_band
         elif flexi:
@@ -196,6 +202,9 @@ def compute_day(date, events, zone, line=None, fraction=1.0, schedule=None,
                     overtime.append(('normal', excess - evening))
                 if evening:
                     overtime.append(('evening', evening))
+    if flexi and overtime and (not scheduled or holiday):
+        # Overtime of a day off is not in the balance as well
+        difference -= sum(s for _, s in overtime)
     seen = set()
     anomalies = [a for a in anomalies if not (a in seen or seen.add(a))]
     return {

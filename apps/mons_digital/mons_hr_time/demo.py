@@ -136,6 +136,8 @@ def load_demo(rng):
             ('3300', "Congé sans solde", 'leave',
                 {'leave_type': leave_types['UNPAID'].id}),
             ('4000', "Jours de télétravail", 'telework', {}),
+            ('9000', "Absences injustifiées", 'absence', {}),
+            ('9100', "Journées incomplètes", 'incomplete', {}),
             ]:
         _get_or_create(PayCode, [('code', '=', code)],
             dict(code=code, name=name, kind=kind, **extra))
@@ -144,7 +146,7 @@ def load_demo(rng):
             'columns': [('create', [
                         {'sequence': i, 'name': n, 'field': f}
                         for i, (n, f) in enumerate([
-                                ('MATRICULE', 'badge'),
+                                ('MATRICULE', 'payroll_number'),
                                 ('NOM', 'employee_name'),
                                 ('DEBUT', 'period_start'),
                                 ('FIN', 'period_end'),
@@ -158,7 +160,7 @@ def load_demo(rng):
                         {'sequence': 1, 'name': 'TYPE', 'field': 'constant',
                             'constant': 'P1', 'width': 2},
                         {'sequence': 2, 'name': 'MATRICULE',
-                            'field': 'badge', 'width': 10},
+                            'field': 'payroll_number', 'width': 10},
                         {'sequence': 3, 'name': 'PERIODE',
                             'field': 'period_start', 'width': 6,
                             'date_format': '%Y%m'},
@@ -179,6 +181,11 @@ def load_demo(rng):
     for employee in to_badge:
         employee.badge = f'{employee.id:06d}'
     Employee.save(to_badge)
+    # The payroll tool's own number, distinct from the badge
+    to_number = [e for e in employees if not e.payroll_number]
+    for employee in to_number:
+        employee.payroll_number = f'M{employee.id:05d}'
+    Employee.save(to_number)
 
     today = dt.date.today()
     start, end = _last_month(today)

@@ -18,6 +18,9 @@ class Employee(metaclass=PoolMeta):
 
     badge = fields.Char("Badge", strip=True,
         help="Identifier sent by the clocking devices for this employee.")
+    payroll_number = fields.Char("Payroll Number", strip=True,
+        help="The employee's number (matricule) in the payroll tool, "
+        "written in the payroll export.")
     time_services = fields.Many2Many('mons.service-company.employee',
         'employee', 'service', "Services", readonly=True,
         help="Services the employee is a member of.")
@@ -48,6 +51,8 @@ class Employee(metaclass=PoolMeta):
             # SQL NULLs are distinct: employees without badge
             ('badge_uniq', Unique(t, t.badge),
                 'mons_hr_time.msg_badge_unique'),
+            ('payroll_number_uniq', Unique(t, t.company, t.payroll_number),
+                'mons_hr_time.msg_payroll_number_unique'),
             ]
 
     @classmethod

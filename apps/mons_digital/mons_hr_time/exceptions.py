@@ -14,6 +14,11 @@ class ScheduleValidationError(ValidationError):
     pass
 
 
+class CloseError(UserError):
+    "A month close refused while items are undecided"
+    pass
+
+
 class ClosedDayError(UserError):
     pass
 

@@ -1,16 +1,19 @@
-"""Overtime: rules of the HR admin (threshold, caps, rate multipliers),
-overtime per day approved by the manager, then credited as recovery
-hours or paid."""
+"""Overtime: rules of the HR admin (threshold, caps, rate multipliers,
+where flexitime extra work goes, prior authorisation, recovery expiry),
+one overtime record per employee and month holding its days, approved by
+the manager, then credited as recovery hours or paid."""
 import datetime as dt
 from collections import defaultdict
 
+from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
-from trytond.pyson import Eval
+from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from .dates import date_text
+from .exceptions import WorkflowError
 from .request import ApprovalRequestMixin
 
 KINDS = [
@@ -43,10 +46,31 @@ class OvertimeRule(ModelSQL, ModelView):
         required=True)
     multiplier_holiday = fields.Float("Holiday Rate", digits=(4, 2),
         required=True)
+    flexitime_extra = fields.Selection([
+            ('overtime', "Overtime"),
+            ('balance', "Flexitime Balance"),
+            ], "Flexitime Extra Work", required=True,
+        help="Where the work of a flexitime employee on a weekend, a public "
+        "holiday or outside the band goes: to overtime (then not to the "
+        "balance) or to the flexitime balance (then never overtime).")
+    needs_authorisation = fields.Boolean("Prior Authorisation",
+        help="If checked, only the days covered by an approved prior "
+        "authorisation can be approved as overtime.")
+    recovery_validity_months = fields.Integer("Recovery Valid (months)",
+        help="Months after which recovery hours not taken expire "
+        "(empty: never).")
 
     @staticmethod
     def default_company():
         return Transaction().context.get('company')
+
+    @staticmethod
+    def default_flexitime_extra():
+        return 'overtime'
+
+    @staticmethod
+    def default_needs_authorisation():
+        return False
 
     @staticmethod
     def default_multiplier_normal():
@@ -83,24 +107,44 @@ class OvertimeRule(ModelSQL, ModelView):
         return getattr(self, f'multiplier_{kind}')
 
 
+def month_of(date):
+    return date.replace(day=1)
+
+
+def next_month(date):
+    return (date.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
 class Overtime(ApprovalRequestMixin, ModelSQL, ModelView):
-    "Overtime"
+    """Overtime of an employee in a month: its days are lines, the
+    manager decides them at once. A month closed while its overtime waits
+    carries it to the next month, where it stays decidable and is paid."""
     __name__ = 'attendance.overtime'
 
     employee = fields.Many2One('company.employee', "Employee", required=True,
         readonly=True, ondelete='CASCADE')
-    date = fields.Date("Date", required=True, readonly=True)
-    day = fields.Many2One('attendance.day', "Day", readonly=True,
-        ondelete='SET NULL')
-    kind = fields.Selection(KINDS, "Rate", required=True, readonly=True)
+    month = fields.Date("Month", required=True, readonly=True,
+        help="First day of the month the overtime was worked in.")
+    month_text = fields.Function(fields.Char("Month"), 'get_month_text')
+    payable_month = fields.Date("Paid in Month", required=True,
+        readonly=True,
+        help="Month whose payroll export pays it: the next one when it was "
+        "carried over at the close.")
+    carried = fields.Boolean("Carried Over", readonly=True,
+        help="Still undecided when its month was closed: decided and paid "
+        "in the next month.")
+    lines = fields.One2Many('attendance.overtime.line', 'overtime', "Days",
+        readonly=True)
     duration = fields.Integer("Duration (s)", required=True, readonly=True)
-    multiplier = fields.Float("Multiplier", digits=(4, 2), readonly=True)
     credited = fields.Integer("Credited (s)", readonly=True,
-        help="Duration multiplied by the rate.")
+        help="Duration multiplied by the rates.")
     duration_time = fields.Function(fields.TimeDelta("Duration"),
         'get_time')
     credited_time = fields.Function(fields.TimeDelta("Credited"),
         'get_time')
+    unauthorised = fields.Function(fields.Boolean("Without Authorisation",
+            help="Some days have no approved prior authorisation."),
+        'get_unauthorised')
     compensation = fields.Selection([
             ('recovery', "Recovery Hours"),
             ('payment', "Payment"),
@@ -112,8 +156,8 @@ class Overtime(ApprovalRequestMixin, ModelSQL, ModelView):
     _request_states = ('draft', 'approved', 'refused')
     # Users choose only the compensation, while it waits for approval
     _workflow_fields = ApprovalRequestMixin._workflow_fields + (
-        'employee', 'date', 'day', 'kind', 'duration', 'multiplier',
-        'credited', 'decided_by')
+        'employee', 'month', 'payable_month', 'carried', 'lines',
+        'duration', 'credited', 'decided_by')
     _deletable_states = ()
 
     @classmethod
@@ -121,7 +165,7 @@ class Overtime(ApprovalRequestMixin, ModelSQL, ModelView):
         super().__setup__()
         cls.state.selection = [('draft', "To Approve") if k == 'draft'
             else (k, v) for k, v in cls.state.selection]
-        cls._order = [('date', 'DESC'), ('employee', 'ASC'), ('id', 'ASC')]
+        cls._order = [('month', 'DESC'), ('employee', 'ASC'), ('id', 'ASC')]
         cls._transitions |= {
             ('approved', 'draft'),
             ('refused', 'draft'),
@@ -137,54 +181,126 @@ class Overtime(ApprovalRequestMixin, ModelSQL, ModelView):
     def default_compensation():
         return 'recovery'
 
+    @staticmethod
+    def default_carried():
+        return False
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('unauthorised', False), 'warning',
+                    '')),
+            ]
+
+    def get_month_text(self, name):
+        return self.month.strftime('%m/%Y') if self.month else None
+
     def get_rec_name(self, name):
-        return f'{self.employee.rec_name} {date_text(self.date)}'
+        return f'{self.employee.rec_name} {self.get_month_text(name)}'
 
     @classmethod
     def get_time(cls, records, names):
         return {n: {r.id: dt.timedelta(seconds=getattr(r, n[:-5]) or 0)
                 for r in records} for n in names}
 
+    def get_unauthorised(self, name):
+        return any(not l.authorised for l in self.lines)
+
     @classmethod
     def sync(cls, days, parts, rules):
-        """Replace the overtime to approve of the days; decided overtime
-        is kept as decided."""
+        """Replace the overtime days still to approve; days of decided
+        overtime are kept as decided. Each employee has at most one
+        overtime to approve per month, holding its days."""
+        pool = Pool()
+        Line = pool.get('attendance.overtime.line')
+        Authorisation = pool.get('attendance.overtime.authorisation')
         existing = defaultdict(list)
         for sub in grouped_slice([d.id for d in days], 500):
-            for overtime in cls.search([('day', 'in', list(sub))]):
-                existing[overtime.day.id].append(overtime)
-        to_delete, to_create = [], []
+            for line in Line.search([('day', 'in', list(sub))]):
+                existing[line.day.id].append(line)
+        authorised = Authorisation.covered(
+            {(d.employee, d.date) for d, p in zip(days, parts)
+                if p and (rule := rules.get(d.company))
+                and rule.needs_authorisation})
+        to_delete, wanted_by_day = [], []
         for day, day_parts in zip(days, parts):
             current = existing.get(day.id, [])
-            if any(o.state != 'draft' for o in current):
+            if any(l.overtime.state != 'draft' for l in current):
                 continue
+            rule = rules.get(day.company)
+            needs = bool(rule and rule.needs_authorisation)
+            ok = (not needs) or (day.employee, day.date) in authorised
             wanted = sorted(day_parts)
-            have = sorted((o.kind, o.duration) for o in current)
-            if wanted == have:
+            have = sorted((l.kind, l.duration) for l in current)
+            if wanted == have and all(l.authorised == ok for l in current):
                 continue
             to_delete.extend(current)
-            rule = rules.get(day.company)
+            wanted_by_day.append((day, wanted, rule, ok))
+        touched = {l.overtime for l in to_delete}
+        if to_delete:
+            Line.delete(to_delete)
+        drafts = {}
+        keys = {(d.employee, month_of(d.date))
+            for d, w, _, _ in wanted_by_day if w}
+        if keys:
+            for overtime in cls.search([
+                        ('employee', 'in', list({e for e, _ in keys})),
+                        ('month', 'in', list({m for _, m in keys})),
+                        ('state', '=', 'draft')]):
+                drafts[(overtime.employee.id, overtime.month)] = overtime
+            missing = sorted(k for k in keys if k not in drafts)
+            if missing:
+                for key, overtime in zip(missing, cls.create([{
+                                'employee': e, 'month': m,
+                                'payable_month': m, 'duration': 0,
+                                'credited': 0,
+                                } for e, m in missing])):
+                    drafts[key] = overtime
+        to_create = []
+        for day, wanted, rule, ok in wanted_by_day:
             if rule and rule.weekly_cap and wanted:
                 wanted = cls._weekly_capped(day, wanted, rule)
             for kind, seconds in wanted:
                 multiplier = rule.multiplier(kind) if rule else 1.0
+                overtime = drafts[(day.employee, month_of(day.date))]
+                touched.add(overtime)
                 to_create.append({
+                        'overtime': overtime.id,
                         'employee': day.employee, 'date': day.date,
                         'day': day.id, 'kind': kind, 'duration': seconds,
                         'multiplier': multiplier,
                         'credited': int(round(seconds * multiplier)),
+                        'authorised': ok,
                         })
-        if to_delete:
-            cls.delete(to_delete)
         if to_create:
-            cls.create(to_create)
+            Line.create(to_create)
+        cls._update_totals(cls.browse([o.id for o in touched]))
+
+    @classmethod
+    def _update_totals(cls, overtimes):
+        "Totals of the days; an overtime left without days is dropped"
+        empty, to_write = [], []
+        for overtime in overtimes:
+            if not overtime.lines and overtime.state == 'draft':
+                empty.append(overtime)
+                continue
+            to_write.extend(([overtime], {
+                        'duration': sum(l.duration for l in overtime.lines),
+                        'credited': sum(
+                            l.credited or 0 for l in overtime.lines),
+                        }))
+        if to_write:
+            cls.write(*to_write)
+        if empty:
+            cls.delete(empty)
 
     @classmethod
     def _weekly_capped(cls, day, parts, rule):
+        Line = Pool().get('attendance.overtime.line')
         monday = day.date - dt.timedelta(days=day.date.weekday())
-        others = cls.search([('employee', '=', day.employee),
+        others = Line.search([('employee', '=', day.employee),
                 ('date', '>=', monday), ('date', '<', day.date),
-                ('state', '!=', 'refused')])
+                ('overtime.state', '!=', 'refused')])
         left = int(rule.weekly_cap.total_seconds()) - sum(
             o.duration for o in others)
         capped = []
@@ -197,37 +313,83 @@ class Overtime(ApprovalRequestMixin, ModelSQL, ModelView):
 
     @classmethod
     def recovery_balance(cls, employee, date, exclude=None):
-        """Seconds of recovery: approved overtime credited as recovery
-        minus recovery leave requested or approved"""
+        """Seconds of recovery at date: approved overtime credited as
+        recovery minus recovery leave requested or approved, the oldest
+        hours taken first; hours older than the rule's validity expire
+        (computed on read, so nothing has to run for them to expire)"""
         pool = Pool()
         Leave = pool.get('attendance.leave')
+        Line = pool.get('attendance.overtime.line')
+        Rule = pool.get('attendance.overtime.rule')
         with without_check_access():
-            credited = sum(o.credited or 0 for o in cls.search([
+            credits = [[l.date, l.credited or 0] for l in Line.search([
                         ('employee', '=', employee.id),
-                        ('state', '=', 'approved'),
-                        ('compensation', '=', 'recovery'),
+                        ('overtime.state', '=', 'approved'),
+                        ('overtime.compensation', '=', 'recovery'),
                         ('date', '<=', date),
-                        ]))
+                        ], order=[('date', 'ASC'), ('id', 'ASC')])]
             leaves = Leave.search([('employee', '=', employee.id),
                     ('type.recovery', '=', True),
-                    ('state', 'in', ['requested', 'approved'])])
+                    ('state', 'in', ['requested', 'approved'])],
+                order=[('start', 'ASC'), ('id', 'ASC')])
+            rule = Rule.for_company(employee.company)
+        months = rule.recovery_validity_months if rule else None
         hours_per_day = employee.company.hours_per_work_day or 7.6
-        taken = 0
+
+        def expiry(earned):
+            if not months:
+                return None
+            index = earned.year * 12 + earned.month - 1 + months
+            return dt.date(index // 12, index % 12 + 1, 1)
+
+        def usable(at):
+            return [c for c in credits
+                if c[1] > 0 and (expiry(c[0]) is None or at < expiry(c[0]))]
+
         for leave in leaves:
             if leave == exclude:
                 continue
             if leave.type.unit == 'hour':
-                taken += leave.duration * 3600
+                taken = leave.duration * 3600
             else:
-                taken += leave.duration * hours_per_day * 3600
-        return int(credited - taken)
+                taken = leave.duration * hours_per_day * 3600
+            # Hours taken use the oldest hours still valid on that day;
+            # what no hours cover makes the balance negative
+            for credit in usable(leave.start):
+                used = min(credit[1], taken)
+                credit[1] -= used
+                taken -= used
+                if not taken:
+                    break
+            if taken:
+                credits.append([leave.start, -taken])
+        return int(sum(c[1] for c in credits
+                if c[1] < 0 or expiry(c[0]) is None
+                or date < expiry(c[0])))
 
     @classmethod
     def check_approver(cls, overtimes):
         Day = Pool().get('attendance.day')
         super().check_approver(overtimes)
         for overtime in overtimes:
-            Day.check_open(overtime.employee, overtime.date)
+            # Overtime carried over is decided in the month it was carried
+            # to, which must still be open
+            Day.check_open(overtime.employee, overtime.payable_month
+                if overtime.carried else overtime.last_date())
+
+    def last_date(self):
+        return max((l.date for l in self.lines), default=self.month)
+
+    @classmethod
+    def carry_over(cls, overtimes, after):
+        """Carry the overtime still to approve to the month after the
+        date after (the end of the period being closed)"""
+        with without_check_access():
+            for overtime in overtimes:
+                if overtime.state != 'draft':
+                    continue
+                cls.write([overtime], {'carried': True,
+                        'payable_month': next_month(after)})
 
     @classmethod
     def _decide(cls, overtimes):
@@ -238,6 +400,14 @@ class Overtime(ApprovalRequestMixin, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('approved')
     def approve(cls, overtimes):
+        for overtime in overtimes:
+            unauthorised = [l for l in overtime.lines if not l.authorised]
+            if unauthorised:
+                raise WorkflowError(gettext(
+                        'mons_hr_time.msg_overtime_unauthorised',
+                        overtime=overtime.rec_name,
+                        dates=', '.join(date_text(l.date)
+                            for l in unauthorised)))
         cls._decide(overtimes)
         # The list shows the requests still waiting once decided
         return 'reload'
@@ -257,3 +427,55 @@ class Overtime(ApprovalRequestMixin, ModelSQL, ModelView):
         cls.check_approver(overtimes)
         # Decided again: a former refusal's reason no longer applies
         cls.write(overtimes, {'refusal_reason': None})
+
+
+class OvertimeLine(ModelSQL, ModelView):
+    "Overtime Day"
+    __name__ = 'attendance.overtime.line'
+
+    overtime = fields.Many2One('attendance.overtime', "Overtime",
+        required=True, readonly=True, ondelete='CASCADE')
+    employee = fields.Many2One('company.employee', "Employee", required=True,
+        readonly=True, ondelete='CASCADE')
+    date = fields.Date("Date", required=True, readonly=True)
+    day = fields.Many2One('attendance.day', "Day", readonly=True,
+        ondelete='SET NULL')
+    kind = fields.Selection(KINDS, "Rate", required=True, readonly=True)
+    duration = fields.Integer("Duration (s)", required=True, readonly=True)
+    multiplier = fields.Float("Multiplier", digits=(4, 2), readonly=True)
+    credited = fields.Integer("Credited (s)", readonly=True,
+        help="Duration multiplied by the rate.")
+    authorised = fields.Boolean("Authorised", readonly=True,
+        help="Covered by an approved prior authorisation, or none needed.")
+    duration_time = fields.Function(fields.TimeDelta("Duration"),
+        'get_time')
+    credited_time = fields.Function(fields.TimeDelta("Credited"),
+        'get_time')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # Rights and rules of the overtime, as Tryton's own lines
+        cls.__access__.add('overtime')
+        cls._order = [('date', 'ASC'), ('id', 'ASC')]
+
+    @staticmethod
+    def default_authorised():
+        return True
+
+    def get_rec_name(self, name):
+        return f'{self.employee.rec_name} {date_text(self.date)}'
+
+    @classmethod
+    def get_time(cls, records, names):
+        return {n: {r.id: dt.timedelta(seconds=getattr(r, n[:-5]) or 0)
+                for r in records} for n in names}
+
+    @classmethod
+    def check_modification(cls, mode, lines, values=None, external=False):
+        super().check_modification(
+            mode, lines, values=values, external=external)
+        if external:
+            # Computed from the days only
+            raise WorkflowError(gettext(
+                    'mons_hr_time.msg_overtime_line_computed'))

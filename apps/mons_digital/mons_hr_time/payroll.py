@@ -5,7 +5,7 @@ import datetime as dt
 import io
 from collections import defaultdict
 
-from sql import Literal
+from sql import Literal, Null
 from sql.aggregate import Sum
 from sql.conditionals import Case
 
@@ -21,6 +21,7 @@ from .exceptions import PayrollError
 from .overtime import KINDS
 
 COLUMN_FIELDS = [
+    ('payroll_number', "Payroll Number"),
     ('employee_code', "Employee Code"),
     ('badge', "Badge"),
     ('employee_name', "Employee Name"),
@@ -45,7 +46,11 @@ class PayCode(ModelSQL, ModelView):
             ('overtime', "Paid Overtime"),
             ('leave', "Leave"),
             ('telework', "Telework Days"),
-            ], "Kind", required=True)
+            ('absence', "Unjustified Absence Days"),
+            ('incomplete', "Incomplete Days"),
+            ], "Kind", required=True,
+        help="Incomplete days (an unpaired clocking carried at the close) "
+        "are exported under their own code, never as 0 hours.")
     overtime_kind = fields.Selection([(None, "")] + KINDS, "Overtime Rate",
         states={
             'invisible': Eval('kind') != 'overtime',
@@ -395,6 +400,7 @@ class Export(Workflow, ModelSQL, ModelView):
         Day = pool.get('attendance.day')
         Overtime = pool.get('attendance.overtime')
         Leave = pool.get('attendance.leave')
+        Anomaly = pool.get('attendance.anomaly')
         period = self.period
         end = period.closed_until()
         after = period.starts_after()
@@ -404,26 +410,40 @@ class Export(Workflow, ModelSQL, ModelView):
 
         worked = defaultdict(int)
         telework = defaultdict(int)
+        incomplete = defaultdict(int)
         table = Day.__table__()
         cursor = Transaction().connection.cursor()
         cursor.execute(*table.select(table.employee, Sum(table.worked),
                 Sum(Case((table.telework == Literal(True), 1), else_=0)),
+                Sum(Case((table.worked == Null, 1), else_=0)),
                 where=(table.company == company.id)
                 & (table.date >= start) & (table.date <= end),
                 group_by=[table.employee]))
-        for employee_id, seconds, days in cursor:
+        for employee_id, seconds, days, unpaired in cursor:
             worked[employee_id] = int(seconds or 0)
             telework[employee_id] = int(days or 0)
+            incomplete[employee_id] = int(unpaired or 0)
+        absence = defaultdict(int)
+        for anomaly in Anomaly.search([
+                    ('employee.company', '=', company.id),
+                    ('kind', '=', 'unjustified_absence'),
+                    ('state', '!=', 'resolved'),
+                    ('date', '>=', start), ('date', '<=', end)]):
+            absence[anomaly.employee.id] += 1
         Employee = pool.get('company.employee')
         employees = {e.id: e for e in Employee.browse(list(worked))}
         overtime = defaultdict(int)
+        # Overtime is paid with the month it is payable in: its own, or
+        # the next one when it was carried over undecided at the close
         for record in Overtime.search([
                     ('employee.company', '=', company.id),
-                    ('date', '>=', start), ('date', '<=', end),
+                    ('payable_month', '>=', start.replace(day=1)),
+                    ('payable_month', '<=', end),
                     ('state', '=', 'approved'),
                     ('compensation', '=', 'payment')]):
             employees[record.employee.id] = record.employee
-            overtime[(record.employee.id, record.kind)] += record.duration
+            for line in record.lines:
+                overtime[(record.employee.id, line.kind)] += line.duration
         leave = defaultdict(float)
         for record in Leave.search([
                     ('employee.company', '=', company.id),
@@ -451,6 +471,10 @@ class Export(Workflow, ModelSQL, ModelView):
                     unit = 'H'
                 elif code.kind == 'telework':
                     quantity, unit = float(telework[employee_id]), 'J'
+                elif code.kind == 'absence':
+                    quantity, unit = float(absence[employee_id]), 'J'
+                elif code.kind == 'incomplete':
+                    quantity, unit = float(incomplete[employee_id]), 'J'
                 else:
                     quantity = leave[(employee_id, code.leave_type.id)]
                     unit = 'H' if code.leave_type.unit == 'hour' else 'J'
@@ -459,6 +483,7 @@ class Export(Workflow, ModelSQL, ModelView):
                     continue
                 rows.append({
                         'employee': employee,
+                        'payroll_number': employee.payroll_number or '',
                         'employee_code': employee.party.code,
                         'badge': employee.badge or '',
                         'employee_name': employee.party.name,
@@ -469,6 +494,23 @@ class Export(Workflow, ModelSQL, ModelView):
                         'quantity': quantity,
                         'unit': unit,
                         })
+        kinds = {c.kind for c in codes}
+        unpaired = [employees[e] for e, n in incomplete.items() if n]
+        if unpaired and 'incomplete' not in kinds:
+            # Their worked time is unknown: never paid as 0 hours silently
+            raise PayrollError(gettext(
+                    'mons_hr_time.msg_payroll_incomplete_days',
+                    count=sum(incomplete.values()),
+                    employees=', '.join(sorted(
+                            e.rec_name for e in unpaired)[:10])))
+        if any(c.field == 'payroll_number' for c in self.layout.columns):
+            missing = sorted({r['employee'].rec_name for r in rows
+                    if not r['payroll_number']})
+            if missing:
+                raise PayrollError(gettext(
+                        'mons_hr_time.msg_payroll_number_missing',
+                        employees=', '.join(missing[:10]),
+                        count=len(missing)))
         worked_total = round(sum(round(w / 3600, 2)
                 for w in worked.values()), 2)
         return start, end, rows, worked_total

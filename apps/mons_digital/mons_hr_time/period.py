@@ -1,13 +1,19 @@
 """Monthly close: closing a Tryton attendance period first computes the
-open days up to its end, then freezes them."""
+open days up to its end and lists what is still undecided (close.py);
+it refuses while an item is open or an employee is not signed off, then
+freezes the days."""
 import datetime as dt
+from collections import Counter
 
+from trytond.i18n import gettext
 from trytond.model import ModelView, Workflow, fields
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
 from trytond.tools import timezone as tz
 from trytond.transaction import without_check_access
 
 from .attendance import local_datetime, to_utc
+from .exceptions import CloseError
 
 
 class Period(metaclass=PoolMeta):
@@ -15,6 +21,71 @@ class Period(metaclass=PoolMeta):
 
     exports = fields.One2Many('hr.time.payroll.export', 'period',
         "Payroll Exports", readonly=True)
+    close_items = fields.One2Many('hr.time.close.item', 'period',
+        "To Decide before the Close", readonly=True)
+    signoffs = fields.One2Many('hr.time.close.signoff', 'period',
+        "Sign-offs", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'check_close': {
+                    'invisible': Eval('state') == 'closed',
+                    'depends': ['state'],
+                    },
+                })
+
+    def first_date(self):
+        after = self.starts_after()
+        end = self.closed_until()
+        return (after + dt.timedelta(days=1) if after
+            else dt.date(end.year, end.month, 1))
+
+    @classmethod
+    @ModelView.button
+    def check_close(cls, periods):
+        "Compute the days and list what is undecided, as the close does"
+        with without_check_access():
+            for period in periods:
+                period._prepare_close()
+
+    def _prepare_close(self):
+        """Items still open and sign-offs missing, after computing the
+        days of the period"""
+        pool = Pool()
+        Day = pool.get('attendance.day')
+        Item = pool.get('hr.time.close.item')
+        Signoff = pool.get('hr.time.close.signoff')
+        Employee = pool.get('company.employee')
+        Configuration = pool.get('hr.time.configuration')
+        start, end = self.first_date(), self.closed_until()
+        keys = Day.employed_days(self.company, start, end)
+        Day.compute(keys)
+        items = Item.refresh(self, start, end)
+        employees = Employee.browse(sorted({e for e, _ in keys}))
+        signoffs = Signoff.refresh(self, employees)
+        needs_signoff = Configuration(1).close_needs_signoff
+        return ([i for i in items if i.state == 'open'],
+            [s for s in signoffs if s.state != 'signed']
+            if needs_signoff else [])
+
+    def _check_closable(self, items, unsigned):
+        if not items and not unsigned:
+            return
+        Item = Pool().get('hr.time.close.item')
+        labels = dict(Item.fields_get(['kind'])['kind']['selection'])
+        counts = Counter(i.kind for i in items)
+        parts = [f'{labels[k]} : {counts[k]}' for k, _ in labels.items()
+            if counts.get(k)]
+        if unsigned:
+            parts.append(gettext('mons_hr_time.msg_close_unsigned',
+                    count=len(unsigned)))
+        services = sorted({i.service.rec_name for i in items if i.service}
+            | {s.service.rec_name for s in unsigned if s.service})
+        raise CloseError(gettext('mons_hr_time.msg_close_open_items',
+                period=self.rec_name, items='; '.join(parts),
+                services=', '.join(services) or '-'))
 
     @classmethod
     def month_end(cls, company, year, month):
@@ -60,11 +131,9 @@ class Period(metaclass=PoolMeta):
         Day = pool.get('attendance.day')
         for period in periods:
             end = period.closed_until()
-            after = period.starts_after()
-            start = (after + dt.timedelta(days=1) if after
-                else dt.date(end.year, end.month, 1))
             with without_check_access():
-                Day.compute(Day.employed_days(period.company, start, end))
+                items, unsigned = period._prepare_close()
+                period._check_closable(items, unsigned)
                 Day.set_state(period.company, None, end, 'closed')
         super().close(periods)
 

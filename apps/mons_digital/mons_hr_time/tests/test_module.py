@@ -128,6 +128,21 @@ def ev(badge, date, clock, direction, device='HALL-1', offset='+01:00'):
         'direction': direction, 'device': device}
 
 
+def carry_and_close(period):
+    """Close a period as HR would once everything is decided: what is left
+    open is explicitly carried and every employee signed off"""
+    pool = Pool()
+    Period = pool.get('attendance.period')
+    Item = pool.get('hr.time.close.item')
+    Signoff = pool.get('hr.time.close.signoff')
+    Period.check_close([period])
+    Item.carry(Item.search([('period', '=', period.id),
+                ('state', '=', 'open')]))
+    Signoff.sign(Signoff.search([('period', '=', period.id),
+                ('state', '=', 'to_sign')]))
+    Period.close([period])
+
+
 def day_of(employee, date):
     Day = Pool().get('attendance.day')
     days = Day.search([('employee', '=', employee.id), ('date', '=', date)])
@@ -297,6 +312,7 @@ class MonsHrTimeTestCase(
         Day = pool.get('attendance.day')
         Assignment = pool.get('hr.time.employee.schedule')
         Overtime = pool.get('attendance.overtime')
+        OvertimeLine = pool.get('attendance.overtime.line')
         flexi, = Schedule.create([{'name': "Flexi", 'kind': 'flexitime',
                     'company': o.company.id,
                     'band_start': t(7), 'band_end': t(19),
@@ -326,9 +342,11 @@ class MonsHrTimeTestCase(
         # The excess over the target goes to the balance; the hour before
         # the band is overtime for the manager to approve
         self.assertEqual(day.overtime, 3600)
-        overtime, = Overtime.search([('day', '=', day.id)])
-        self.assertEqual((overtime.kind, overtime.state),
+        line, = OvertimeLine.search([('day', '=', day.id)])
+        self.assertEqual((line.kind, line.overtime.state),
             ('normal', 'draft'))
+        self.assertEqual(Overtime.search([('employee', '=', o.alice.id)]),
+            [line.overtime])
         self.assertEqual(Day.flexitime_balance(o.alice, MONDAY),
             day.difference)
 
@@ -463,6 +481,7 @@ class MonsHrTimeTestCase(
         Line = pool.get('attendance.line')
         Day = pool.get('attendance.day')
         Overtime = pool.get('attendance.overtime')
+        OvertimeLine = pool.get('attendance.overtime.line')
         Holiday.create([{'date': MONDAY, 'name': "Fête"}])
         saturday = MONDAY + td(days=5)
         Line.clock([ev('B001', MONDAY, '09:00', 'in'),
@@ -472,12 +491,17 @@ class MonsHrTimeTestCase(
         day = day_of(o.alice, MONDAY)
         self.assertEqual(day.expected, 0)
         self.assertEqual(day.overtime, 2 * 3600)
-        overtime, = Overtime.search([('day', '=', day.id)])
-        self.assertEqual((overtime.kind, overtime.multiplier),
+        line, = OvertimeLine.search([('day', '=', day.id)])
+        self.assertEqual((line.kind, line.multiplier),
             ('holiday', 2.0))
-        saturday_ot, = Overtime.search([('date', '=', saturday)])
+        saturday_ot, = OvertimeLine.search([('date', '=', saturday)])
         self.assertEqual(saturday_ot.kind, 'saturday')
         self.assertEqual(saturday_ot.credited, int(3 * 3600 * 1.5))
+        # One overtime for the month holds both days
+        overtime, = Overtime.search([('employee', '=', o.alice.id)])
+        self.assertEqual(overtime.lines, (line, saturday_ot))
+        self.assertEqual(overtime.duration, 5 * 3600)
+        self.assertEqual(overtime.credited, 4 * 3600 + int(3 * 3600 * 1.5))
         self.assertIn('no_schedule', day_of(o.alice, saturday).anomalies)
         tuesday = MONDAY + td(days=1)
         Day.compute({(o.alice.id, tuesday)})
@@ -495,7 +519,8 @@ class MonsHrTimeTestCase(
         Line.clock([ev('B001', MONDAY, '08:00', 'in'),
                 ev('B001', MONDAY, '21:00', 'out')])
         overtimes = Overtime.search([('employee', '=', o.alice.id)])
-        self.assertEqual(sorted((x.kind, x.duration) for x in overtimes),
+        self.assertEqual(sorted((x.kind, x.duration)
+                for x in overtimes[0].lines),
             [('evening', 3600), ('normal', 4 * 3600)])
         chef = o.user('chef', o.chef, groups=['group_service_manager'])
         alice = o.user('alice', o.alice)
@@ -716,7 +741,10 @@ class MonsHrTimeTestCase(
         Leave.approve([leave])
         period, = Period.create([{'company': o.company.id,
                     'ends_at': Period.month_end(o.company, 2026, 3)}])
-        Period.close([period])
+        # The month's absences are undecided: the close refuses first
+        with self.assertRaises(UserError):
+            Period.close([period])
+        carry_and_close(period)
         self.assertEqual(period.closed_until(), dt.date(2026, 3, 31))
         days = Day.search([('date', '>=', dt.date(2026, 3, 1)),
                 ('date', '<=', dt.date(2026, 3, 31))])

@@ -8,7 +8,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .test_module import DBTestCase, MONDAY, ev, with_org
+from .test_module import DBTestCase, MONDAY, carry_and_close, ev, with_org
 
 
 def load_french():
@@ -47,7 +47,7 @@ def closed_march(o):
             ev('B002', MONDAY, '16:30', 'out')])
     period, = Period.create([{'company': o.company.id,
                 'ends_at': Period.month_end(o.company, 2026, 3)}])
-    Period.close([period])
+    carry_and_close(period)
     PayCode.create([{'code': '1000', 'name': "Prestations",
                 'kind': 'worked'}])
     csv_layout, = Layout.create([{'name': "Persée CSV",

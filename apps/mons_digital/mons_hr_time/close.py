@@ -1,0 +1,333 @@
+"""What a month close checks first: the list of what is still undecided
+in the period (overtime, anomalies, requests, incomplete days), per
+employee and service, each item decided in its own screen or explicitly
+carried to the next period, and the manager's sign-off of each employee.
+The period closes only when nothing is left open (see period.py)."""
+import datetime as dt
+from collections import defaultdict
+
+from trytond.i18n import gettext
+from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction, without_check_access
+
+from .dates import date_text
+from .exceptions import WorkflowError
+
+ITEM_KINDS = [
+    ('overtime', "Overtime to Decide"),
+    ('anomaly', "Open Anomaly"),
+    ('request', "Request to Decide"),
+    ('incomplete', "Incomplete Day"),
+    ]
+REQUEST_MODELS = ['attendance.leave', 'attendance.telework',
+    'attendance.correction', 'attendance.overtime.authorisation']
+# An unpaired clocking is listed once, as the incomplete day it makes
+INCOMPLETE_ANOMALIES = {'missing_out', 'missing_in'}
+
+
+def _service(employee):
+    services = employee.time_services
+    return services[0].id if services else None
+
+
+class CloseItem(Workflow, ModelSQL, ModelView):
+    "Item to Decide before the Close"
+    __name__ = 'hr.time.close.item'
+
+    period = fields.Many2One('attendance.period', "Period", required=True,
+        readonly=True, ondelete='CASCADE')
+    employee = fields.Many2One('company.employee', "Employee", required=True,
+        readonly=True, ondelete='CASCADE')
+    service = fields.Many2One('mons.service', "Service", readonly=True)
+    kind = fields.Selection(ITEM_KINDS, "Kind", required=True, readonly=True)
+    record = fields.Reference("Record", selection='get_records',
+        readonly=True)
+    date = fields.Date("Date", readonly=True)
+    description = fields.Char("Description", readonly=True)
+    state = fields.Selection([
+            ('open', "Open"),
+            ('carried', "Carried to the Next Period"),
+            ], "State", required=True, readonly=True, sort=False)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('service', 'ASC'), ('employee', 'ASC'),
+            ('date', 'ASC'), ('id', 'ASC')]
+        cls._transitions |= {('open', 'carried')}
+        cls._buttons.update({
+                'carry': {
+                    'invisible': Eval('state') != 'open',
+                    'depends': ['state'],
+                    },
+                })
+
+    @staticmethod
+    def default_state():
+        return 'open'
+
+    @classmethod
+    def get_records(cls):
+        Model = Pool().get('ir.model')
+        names = ['attendance.overtime', 'attendance.anomaly',
+            'attendance.day'] + REQUEST_MODELS
+        return [(None, '')] + [(m, Model.get_name(m)) for m in names]
+
+    def get_rec_name(self, name):
+        return f'{self.employee.rec_name}: {self.description}'
+
+    @classmethod
+    def check_modification(cls, mode, items, values=None, external=False):
+        super().check_modification(
+            mode, items, values=values, external=external)
+        if external and mode in {'create', 'write'}:
+            # Built by the check of the period, moved by its button only
+            raise WorkflowError(gettext('mons_hr_time.msg_close_item_built'))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('carried')
+    def carry(cls, items):
+        """Decided later: overtime is then decided and paid in the next
+        month; the other items are listed again at the next close"""
+        pool = Pool()
+        Approver = pool.get('hr.time.approver')
+        Overtime = pool.get('attendance.overtime')
+        for item in items:
+            if item.period.state == 'closed':
+                raise WorkflowError(gettext(
+                        'mons_hr_time.msg_close_item_period_closed',
+                        item=item.rec_name))
+            Approver.check_approve(item.employee, item)
+        for item in items:
+            if item.kind == 'overtime' and item.record:
+                Overtime.carry_over([item.record],
+                    after=item.period.closed_until())
+
+    @classmethod
+    def refresh(cls, period, start, end):
+        """Rebuild the open items of period: carried items stay carried
+        while their record is undecided; decided ones disappear"""
+        found = cls._undecided(period, start, end)
+        existing = cls.search([('period', '=', period.id)])
+        keep = {}
+        to_delete = []
+        for item in existing:
+            key = str(item.record) if item.record else None
+            if key in found and key not in keep:
+                keep[key] = item
+            else:
+                to_delete.append(item)
+        if to_delete:
+            cls.delete(to_delete)
+        to_create = [dict(values, period=period.id)
+            for key, values in found.items() if key not in keep]
+        if to_create:
+            cls.create(to_create)
+        return cls.search([('period', '=', period.id)])
+
+    @classmethod
+    def _undecided(cls, period, start, end):
+        "Record (as 'model,id') to item values of what is undecided"
+        pool = Pool()
+        Overtime = pool.get('attendance.overtime')
+        Anomaly = pool.get('attendance.anomaly')
+        Day = pool.get('attendance.day')
+        company = period.company
+        found = {}
+        carried_before = cls._carried_before(period)
+
+        def add(record, employee, kind, date, description):
+            found[str(record)] = {
+                'record': str(record), 'employee': employee.id,
+                'service': _service(employee), 'kind': kind, 'date': date,
+                'description': description,
+                }
+
+        for overtime in Overtime.search([
+                    ('employee.company', '=', company.id),
+                    ('state', '=', 'draft'),
+                    ('month', '<=', end),
+                    ]):
+            add(overtime, overtime.employee, 'overtime', overtime.month,
+                gettext('mons_hr_time.msg_close_item_overtime',
+                    month=overtime.month_text,
+                    hours=_hours(overtime.duration)))
+        for anomaly in Anomaly.search([
+                    ('employee.company', '=', company.id),
+                    ('state', 'in', ['open', 'correction']),
+                    ('date', '<=', end),
+                    ('kind', 'not in', list(INCOMPLETE_ANOMALIES)),
+                    ]):
+            if anomaly.date < start and str(anomaly) not in carried_before:
+                continue
+            add(anomaly, anomaly.employee, 'anomaly', anomaly.date,
+                anomaly.description)
+        table = Day.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.id,
+                where=(table.company == company.id)
+                & (table.date <= end)
+                & (table.worked == None)))  # noqa: E711
+        day_ids = [r[0] for r in cursor]
+        for sub in grouped_slice(day_ids, 500):
+            for day in Day.browse(list(sub)):
+                if day.date < start and str(day) not in carried_before:
+                    continue
+                add(day, day.employee, 'incomplete', day.date,
+                    gettext('mons_hr_time.msg_close_item_incomplete',
+                        date=date_text(day.date),
+                        anomalies=day.anomaly_labels or ''))
+        for name in REQUEST_MODELS:
+            Model = pool.get(name)
+            for request in Model.search([
+                        ('employee.company', '=', company.id),
+                        ('state', '=', 'requested'),
+                        ]):
+                date = _request_date(request)
+                if date and date > end:
+                    continue
+                add(request, request.employee, 'request', date,
+                    gettext('mons_hr_time.msg_close_item_request',
+                        model=Model.__names__()['model'],
+                        record=request.rec_name))
+        return found
+
+    @classmethod
+    def _carried_before(cls, period):
+        "Records carried at the close of an earlier period"
+        return {str(i.record) for i in cls.search([
+                    ('period.company', '=', period.company.id),
+                    ('period', '!=', period.id),
+                    ('period.ends_at', '<', period.ends_at),
+                    ('state', '=', 'carried'),
+                    ]) if i.record}
+
+
+def _request_date(request):
+    for name in ['start', 'date']:
+        value = getattr(request, name, None)
+        if isinstance(value, dt.date):
+            return value
+    anomaly = getattr(request, 'anomaly', None)
+    if anomaly:
+        return anomaly.date
+    at = getattr(request, 'at', None)
+    return at.date() if at else None
+
+
+def _hours(seconds):
+    minutes = abs(int(seconds or 0)) // 60
+    return f'{minutes // 60}:{minutes % 60:02d}'
+
+
+class CloseSignoff(Workflow, ModelSQL, ModelView):
+    "Sign-off of an Employee's Month"
+    __name__ = 'hr.time.close.signoff'
+
+    period = fields.Many2One('attendance.period', "Period", required=True,
+        readonly=True, ondelete='CASCADE')
+    employee = fields.Many2One('company.employee', "Employee", required=True,
+        readonly=True, ondelete='CASCADE')
+    service = fields.Many2One('mons.service', "Service", readonly=True)
+    open_items = fields.Function(fields.Integer("Open Items"),
+        'get_open_items')
+    signed_by = fields.Many2One('res.user', "Signed by", readonly=True)
+    signed_at = fields.DateTime("Signed at", readonly=True)
+    state = fields.Selection([
+            ('to_sign', "To Sign"),
+            ('signed', "Signed"),
+            ], "State", required=True, readonly=True, sort=False)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('service', 'ASC'), ('employee', 'ASC'),
+            ('id', 'ASC')]
+        cls._transitions |= {('to_sign', 'signed'), ('signed', 'to_sign')}
+        cls._buttons.update({
+                'sign': {
+                    'invisible': Eval('state') != 'to_sign',
+                    'depends': ['state'],
+                    },
+                'unsign': {
+                    'invisible': Eval('state') != 'signed',
+                    'depends': ['state'],
+                    },
+                })
+
+    @staticmethod
+    def default_state():
+        return 'to_sign'
+
+    def get_rec_name(self, name):
+        return f'{self.employee.rec_name} ({self.period.rec_name})'
+
+    @classmethod
+    def get_open_items(cls, signoffs, name):
+        Item = Pool().get('hr.time.close.item')
+        counts = defaultdict(int)
+        with without_check_access():
+            for item in Item.search([
+                        ('period', 'in', list({s.period.id for s in signoffs})),
+                        ('employee', 'in',
+                            list({s.employee.id for s in signoffs})),
+                        ('state', '=', 'open'),
+                        ]):
+                counts[(item.period.id, item.employee.id)] += 1
+        return {s.id: counts[(s.period.id, s.employee.id)] for s in signoffs}
+
+    @classmethod
+    def check_modification(cls, mode, signoffs, values=None,
+            external=False):
+        super().check_modification(
+            mode, signoffs, values=values, external=external)
+        if external and mode in {'create', 'write'}:
+            raise WorkflowError(gettext('mons_hr_time.msg_close_item_built'))
+
+    @classmethod
+    def _check(cls, signoffs):
+        Approver = Pool().get('hr.time.approver')
+        for signoff in signoffs:
+            if signoff.period.state == 'closed':
+                raise WorkflowError(gettext(
+                        'mons_hr_time.msg_close_item_period_closed',
+                        item=signoff.rec_name))
+            # The employee's managers (or HR) sign, never the employee
+            Approver.check_approve(signoff.employee, signoff)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('signed')
+    def sign(cls, signoffs):
+        cls._check(signoffs)
+        for signoff in signoffs:
+            if signoff.open_items:
+                raise WorkflowError(gettext(
+                        'mons_hr_time.msg_signoff_open_items',
+                        employee=signoff.employee.rec_name,
+                        count=signoff.open_items))
+        cls.write(signoffs, {'signed_by': Transaction().user,
+                'signed_at': dt.datetime.now()})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('to_sign')
+    def unsign(cls, signoffs):
+        cls._check(signoffs)
+        cls.write(signoffs, {'signed_by': None, 'signed_at': None})
+
+    @classmethod
+    def refresh(cls, period, employees):
+        "One sign-off per employee of the period"
+        have = {s.employee.id for s in cls.search([
+                    ('period', '=', period.id)])}
+        to_create = [{'period': period.id, 'employee': e.id,
+                'service': _service(e)} for e in employees
+            if e.id not in have]
+        if to_create:
+            cls.create(to_create)
+        return cls.search([('period', '=', period.id)])

@@ -1,0 +1,208 @@
+"""A close that checks first: the list of what is undecided per service,
+the refusal naming it, carrying to the next period where overtime stays
+decidable and is paid, the managers' sign-off, and the payroll export
+with the payroll number and the codes of absences and incomplete days."""
+import datetime as dt
+
+from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError
+from trytond.pool import Pool
+from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction
+
+from .test_module import (
+    MONDAY, DBTestCase, carry_and_close, ev, td, with_org)
+from .test_payroll import load_french, run_tasks
+from .test_request import as_user
+
+
+def march(o):
+    pool = Pool()
+    Period = pool.get('attendance.period')
+    period, = Period.create([{'company': o.company.id,
+                'ends_at': Period.month_end(o.company, 2026, 3)}])
+    return period
+
+
+class CloseTestCase(DBTestCase):
+
+    @with_transaction()
+    @with_org
+    def test_close_checks_first(self, o):
+        pool = Pool()
+        Line = pool.get('attendance.line')
+        Period = pool.get('attendance.period')
+        Item = pool.get('hr.time.close.item')
+        Signoff = pool.get('hr.time.close.signoff')
+        Overtime = pool.get('attendance.overtime')
+        Leave = pool.get('attendance.leave')
+        LeaveType = pool.get('attendance.leave.type')
+        load_french()
+        annual, = LeaveType.create([{'name': "Congé", 'code': 'CA'}])
+        Line.clock([ev('B001', MONDAY, '08:00', 'in'),
+                ev('B001', MONDAY, '18:00', 'out'),
+                # Bob forgets to clock out
+                ev('B002', MONDAY, '08:00', 'in')])
+        leave, = Leave.create([{'employee': o.bob.id, 'type': annual.id,
+                    'start': MONDAY + td(days=10),
+                    'end': MONDAY + td(days=10)}])
+        Leave.request([leave])
+        chef = o.user('chef', o.chef, groups=['group_service_manager'])
+        rh = o.user('rh', o.other, groups=['group_hr_officer'])
+        alice = o.user('alice', o.alice)
+        period = march(o)
+        with as_user(rh):
+            Period.check_close(Period.browse([period.id]))
+        items = Item.search([('period', '=', period.id)])
+        kinds = {(i.employee, i.kind) for i in items}
+        self.assertIn((o.alice, 'overtime'), kinds)
+        self.assertIn((o.bob, 'incomplete'), kinds)
+        self.assertIn((o.bob, 'request'), kinds)
+        self.assertIn((o.bob, 'anomaly'), kinds)
+        # The unpaired clocking is listed once, as the incomplete day
+        self.assertFalse([i for i in items if i.kind == 'anomaly'
+                and i.record.kind in {'missing_out', 'missing_in'}])
+        self.assertEqual({i.service for i in items if i.employee == o.alice},
+            {o.service})
+
+        # The close refuses, in French, naming what is open
+        with Transaction().set_context(language='fr'):
+            with self.assertRaises(UserError) as cm:
+                Period.close(Period.browse([period.id]))
+        message = cm.exception.message
+        self.assertIn("ne peut pas être clôturée", message)
+        self.assertIn("Heures supplémentaires à décider : 1", message)
+        self.assertIn("Journée incomplète : 1", message)
+        self.assertIn("Travaux", message)
+        self.assertEqual(Period(period.id).state, 'draft')
+
+        # The manager sees and carries his people's items only
+        overtime_item, = [i for i in items if i.kind == 'overtime']
+        other_item = next(i for i in items if i.employee == o.other)
+        with as_user(chef):
+            self.assertFalse(Item.search([('employee', '=', o.other.id)]))
+            with self.assertRaises(AccessError):
+                Item.carry(Item.browse([other_item.id]))
+            # The items are built by the check, never written
+            with self.assertRaises(UserError):
+                Item.write(Item.browse([overtime_item.id]),
+                    {'state': 'carried'})
+            # Sign-off waits for the employee's items
+            alice_signoff, = Signoff.search([('employee', '=', o.alice.id),
+                    ('period', '=', period.id)])
+            with self.assertRaises(UserError):
+                Signoff.sign(Signoff.browse([alice_signoff.id]))
+            Item.carry(Item.search([('employee', '=', o.alice.id),
+                        ('state', '=', 'open')]))
+        with as_user(alice):
+            # An employee neither reads the list nor signs their month
+            with self.assertRaises(AccessError):
+                Signoff.sign(Signoff.browse([alice_signoff.id]))
+        with as_user(chef):
+            Signoff.sign(Signoff.browse([alice_signoff.id]))
+        signoff = Signoff(alice_signoff.id)
+        self.assertEqual((signoff.state, signoff.signed_by),
+            ('signed', chef))
+        overtime, = Overtime.search([('employee', '=', o.alice.id)])
+        self.assertTrue(overtime.carried)
+        self.assertEqual(overtime.payable_month, dt.date(2026, 4, 1))
+
+        # HR carries the rest; unsigned employees still block the close
+        with as_user(rh):
+            Item.carry(Item.search([('period', '=', period.id),
+                        ('state', '=', 'open')]))
+            Period.check_close(Period.browse([period.id]))
+        with Transaction().set_context(language='fr'):
+            with self.assertRaises(UserError) as cm:
+                Period.close(Period.browse([period.id]))
+        self.assertIn("sans visa", cm.exception.message)
+        with as_user(rh):
+            Signoff.sign(Signoff.search([('period', '=', period.id),
+                        ('state', '=', 'to_sign')]))
+        Period.close(Period.browse([period.id]))
+        self.assertEqual(Period(period.id).state, 'closed')
+
+        # Overtime carried from the closed month is still decided
+        with as_user(chef):
+            Overtime.approve(Overtime.browse([overtime.id]))
+        self.assertEqual(Overtime(overtime.id).state, 'approved')
+        # and carried items come back at the next close while undecided
+        april = Period.create([{'company': o.company.id,
+                    'ends_at': Period.month_end(o.company, 2026, 4)}])[0]
+        Period.check_close([april])
+        again = Item.search([('period', '=', april.id)])
+        self.assertIn(str(leave), {str(i.record) for i in again})
+        self.assertIn((o.bob, 'incomplete'),
+            {(i.employee, i.kind) for i in again if i.date == MONDAY})
+        self.assertNotIn(str(overtime), {str(i.record) for i in again})
+
+    @with_transaction()
+    @with_org
+    def test_export_pays_carried_overtime_and_codes(self, o):
+        "Matricule, absence and incomplete-day codes; carried overtime paid"
+        pool = Pool()
+        Line = pool.get('attendance.line')
+        Period = pool.get('attendance.period')
+        PayCode = pool.get('hr.time.pay.code')
+        Layout = pool.get('hr.time.payroll.layout')
+        Export = pool.get('hr.time.payroll.export')
+        Overtime = pool.get('attendance.overtime')
+        Employee = pool.get('company.employee')
+        load_french()
+        Line.clock([ev('B001', MONDAY, '08:00', 'in'),
+                ev('B001', MONDAY, '17:30', 'out'),
+                ev('B002', MONDAY, '08:00', 'in')])
+        Overtime.write(Overtime.search([]), {'compensation': 'payment'})
+        period = march(o)
+        carry_and_close(period)
+        for code, kind, extra in [('1000', 'worked', {}),
+                ('2100', 'overtime', {'overtime_kind': 'normal'}),
+                ('9000', 'absence', {})]:
+            PayCode.create([dict(code=code, name=code, kind=kind, **extra)])
+        layout, = Layout.create([{'name': "Persée",
+                    'columns': [('create', [
+                                {'name': 'MATRICULE',
+                                    'field': 'payroll_number'},
+                                {'name': 'CODE', 'field': 'pay_code'},
+                                {'name': 'QTE', 'field': 'quantity'}])]}])
+
+        def export(period):
+            record, = Export.create([{'period': period.id,
+                        'layout': layout.id}])
+            with Transaction().set_context(language='fr'):
+                Export.generate([record])
+            run_tasks()
+            return Export(record.id)
+
+        # Bob's incomplete day is never exported as 0 h silently
+        failed = export(period)
+        self.assertEqual(failed.state, 'failed')
+        self.assertIn("journées incomplètes", failed.error_message)
+        PayCode.create([{'code': '9100', 'name': "Incomplet",
+                    'kind': 'incomplete'}])
+        # The matricule is the payroll number, not the badge
+        failed = export(period)
+        self.assertEqual(failed.state, 'failed')
+        self.assertIn("matricule", failed.error_message)
+        for employee, number in [(o.alice, 'P-0001'), (o.bob, 'P-0002'),
+                (o.chef, 'P-0100'), (o.other, 'P-0200')]:
+            Employee.write([employee], {'payroll_number': number})
+        done = export(period)
+        self.assertEqual(done.state, 'done', done.error_message)
+        lines = done.file.decode().splitlines()
+        self.assertIn('P-0001;1000;9,50', lines)
+        self.assertIn('P-0002;9100;1,00', lines)
+        absences = [l for l in lines if l.startswith('P-0100;9000;')]
+        self.assertEqual(len(absences), 1)
+        self.assertNotIn('B001', done.file.decode())
+        # The overtime was carried undecided: not paid in March...
+        self.assertFalse([l for l in lines if ';2100;' in l])
+
+        # ... but in April, once approved after the March close
+        Overtime.approve(Overtime.search([('employee', '=', o.alice.id)]))
+        april, = Period.create([{'company': o.company.id,
+                    'ends_at': Period.month_end(o.company, 2026, 4)}])
+        carry_and_close(april)
+        done = export(april)
+        self.assertEqual(done.state, 'done', done.error_message)
+        self.assertIn('P-0001;2100;1,50', done.file.decode().splitlines())
