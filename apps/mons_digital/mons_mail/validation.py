@@ -1,5 +1,6 @@
 """Validation of outgoing letters by the service manager before they leave,
-when the mail type asks for it; recorded in the history."""
+when their mail type or their service asks for it; recorded in the
+history."""
 import datetime as dt
 
 from trytond.i18n import gettext
@@ -21,6 +22,15 @@ class Type(metaclass=PoolMeta):
     outgoing_validation = fields.Boolean("Validation of Outgoing Letters",
         help="Outgoing letters of this type are validated by the manager "
         "of their service before they are registered and sent.")
+
+
+class Service(metaclass=PoolMeta):
+    __name__ = 'mons.service'
+
+    outgoing_validation = fields.Boolean("Validation of Outgoing Letters",
+        help="Outgoing letters of this service are validated by its "
+        "manager before they are registered and sent. Set by the "
+        "functional administrator.")
 
 
 class Item(metaclass=PoolMeta):
@@ -48,8 +58,9 @@ class Item(metaclass=PoolMeta):
                 })
 
     def get_validation_required(self, name):
-        return bool(self.direction == 'outgoing' and self.type
-            and self.type.outgoing_validation)
+        return bool(self.direction == 'outgoing' and (
+                (self.type and self.type.outgoing_validation)
+                or (self.service and self.service.outgoing_validation)))
 
     @classmethod
     def copy(cls, items, default=None):

@@ -179,3 +179,58 @@ class MailLetterTestCase(unittest.TestCase):
         with s.as_user(s.agent):
             Item.register([Item(reply_id)])
         self.assertEqual(Item(reply_id).state, 'registered')
+
+    @with_transaction()
+    def test_outgoing_validation_by_service(self):
+        "A service asking for it: any letter it sends is validated first"
+        pool = Pool()
+        Item = pool.get('mail.item')
+        Service = pool.get('mons.service')
+        History = pool.get('mail.item.history')
+        load_french()
+        s = Setup()
+        try:
+            with Transaction().set_context(language='fr'):
+                self._service_validation(s, Item, Service, History)
+        finally:
+            s.close()
+
+    def _service_validation(self, s, Item, Service, History):
+        from trytond.exceptions import UserError
+        from trytond.model.exceptions import AccessError
+        from .test_module import group
+        pool = Pool()
+        User = pool.get('res.user')
+        admin, = User.create([{'name': "Admin fonctionnel",
+                    'login': 'fonctionnel',
+                    'companies': [('add', [s.company.id])],
+                    'company': s.company.id,
+                    'groups': [('add', [group('employee'),
+                                group('admin')])]}])
+        # The manager may not decide that their letters need no validation
+        with s.as_user(s.chef):
+            with self.assertRaises(AccessError):
+                Service.write([Service(s.cult.id)],
+                    {'outgoing_validation': True})
+        with s.as_user(admin):
+            Service.write([Service(s.cult.id)], {'outgoing_validation': True})
+        incoming = s.item(service=s.cult.id)
+        Item.register([incoming])
+        Item.assign([incoming])
+        with s.as_user(s.agent):
+            Item.take([Item(incoming.id)])
+            reply_id, = Item.reply([Item(incoming.id)])['res_id']
+            Item.write([Item(reply_id)], {'body': "Accord."})
+            self.assertTrue(Item(reply_id).validation_required)
+            with self.assertRaisesRegex(UserError, "validé par le chef"):
+                Item.register([Item(reply_id)])
+        with s.as_user(s.chef):
+            Item.validate_letter([Item(reply_id)])
+        with s.as_user(s.agent):
+            Item.register([Item(reply_id)])
+        self.assertEqual(Item(reply_id).state, 'registered')
+        self.assertTrue(History.search([('item', '=', reply_id),
+                    ('action', '=', 'validate'), ('user', '=', s.chef.id)]))
+        # Another service's letters leave without it
+        other = s.item(service=s.trav.id, direction='outgoing')
+        self.assertFalse(other.validation_required)
