@@ -1,4 +1,4 @@
-"Addresses of contacts: the section of Mons from the postal code."
+"Addresses of contacts: the municipality's section from the postal code."
 from trytond.cache import Cache
 from trytond.pool import Pool, PoolMeta
 from trytond.model import fields
@@ -10,7 +10,7 @@ from .personal import _PersonalChildMixin
 class Address(_PersonalChildMixin, metaclass=PoolMeta):
     __name__ = 'party.address'
 
-    section = fields.Many2One('mons.section', "Section of Mons",
+    section = fields.Many2One('mons.section', "Section",
         readonly=True, ondelete='SET NULL',
         help="Filled from the postal code and the city.")
     _sections_cache = Cache('party.address.sections', context=False)

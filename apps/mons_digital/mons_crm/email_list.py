@@ -43,7 +43,7 @@ class EmailList(metaclass=PoolMeta):
         "Categories")
     filter_sections = fields.Many2Many(
         'marketing.email.list-mons.section', 'list_', 'section',
-        "Sections of Mons")
+        "Sections")
     filter_languages = fields.MultiSelection(LANGUAGES, "Languages")
     filter_relation_type = fields.Many2One('party.relation.type',
         "Relation Type", ondelete='SET NULL')

@@ -10,6 +10,7 @@ from trytond.modules.mons_base.report_filename import SafeFilenameReport
 from trytond.rpc import RPC
 from trytond.sendmail import send_message_transactional
 from trytond.modules.mons_base.email_message import stamp
+from trytond.modules.mons_base.municipality import identity
 from trytond.tools.email_ import set_from_header
 from trytond.transaction import (
     Transaction, inactive_records, without_check_access)
@@ -306,4 +307,6 @@ class GDPRPDF(SafeFilenameReport):
     def get_context(cls, records, header, data):
         context = super().get_context(records, header, data)
         context['gdpr'] = {r.id: r.gdpr_data() for r in records}
+        # the controller of the data: the site's local authority
+        context['municipality'] = identity()
         return context

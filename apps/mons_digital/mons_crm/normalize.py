@@ -240,7 +240,7 @@ def score(a, b):
     # the file has no address to compare.
     if (email or phone) and name >= 70:
         total = max(total, 85 + (name - 70) / 2)
-    # Same address and a close name: 'Dupont' and 'Dupond' at Rue de Nimy 5
+    # Same address and a close name: 'Dupont' and 'Dupond' at Rue de la Gare 5
     if address >= 90 and name >= 85:
         total = max(total, 75 + (name - 85) / 1.5)
     return round(min(total, 100), 1), reasons
