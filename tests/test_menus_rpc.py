@@ -122,6 +122,16 @@ for _login, (_top, _must, _must_not) in ROLES.items():
         _must_not |= CAREER_HR | CAREER_MANAGER
 ROLES['rhchef'][1].add('mons_hr_career.menu_career_file_read')
 ROLES['rh'][2].add('mons_hr_career.menu_career_file_read')
+# Leave administration: the team calendar and the roster for managers and
+# HR, allocating leave and telework quotas for HR only
+LEAVE_TEAM = {'mons_hr_time.menu_leave_calendar', 'mons_hr_time.menu_roster'}
+LEAVE_HR = {'mons_hr_time.menu_allocate', 'mons_hr_time.menu_telework_quota'}
+for _login in ['chef', 'direction']:
+    ROLES[_login][1].update(LEAVE_TEAM)
+    ROLES[_login][2].update(LEAVE_HR)
+ROLES['rh'][1].update(LEAVE_TEAM | LEAVE_HR)
+for _login in ['agent', 'courrier', 'api']:
+    ROLES[_login][2].update(LEAVE_TEAM | LEAVE_HR)
 
 
 _XML_IDS = """

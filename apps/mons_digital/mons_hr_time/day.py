@@ -40,7 +40,7 @@ def _as_datetime(value):
 
 
 _COMPARED = ('worked', 'expected', 'leave', 'difference', 'overtime',
-    'break_taken', 'paired', 'telework', 'anomalies')
+    'break_taken', 'paired', 'telework', 'telework_days', 'anomalies')
 
 
 class DayRow:
@@ -80,6 +80,10 @@ class Day(FlexitimeBalanceMixin, ModelSQL, ModelView):
         help="Time of the complete in/out pairs, also when the day has an "
         "unpaired clocking (then the worked time stays empty).")
     telework = fields.Boolean("Telework", readonly=True)
+    telework_days = fields.Float("Telework Days", digits=(16, 1),
+        readonly=True,
+        help="1 for a day of telework, 0.5 for a half day: what the "
+        "payroll export counts.")
     anomalies = fields.Char("Anomalies", readonly=True,
         help="Codes of the anomalies of the day, comma-separated.")
     anomaly_labels = fields.Function(fields.Char("Anomalies"),
@@ -289,7 +293,8 @@ class Day(FlexitimeBalanceMixin, ModelSQL, ModelView):
             for date in leave.dates():
                 leaves[(leave.employee.id, date)].append(
                     leave.day_amount(date))
-        teleworks = set()
+        # Half days: the halves teleworked of (employee, date)
+        teleworks = defaultdict(set)
         for telework in Telework.search([
                     ('employee', 'in', list(by_employee)),
                     ('state', '=', 'approved'),
@@ -297,7 +302,9 @@ class Day(FlexitimeBalanceMixin, ModelSQL, ModelView):
                     ['OR', ('end', '=', None), ('end', '>=', dmin)],
                     ]):
             for date in telework.dates(dmin, dmax):
-                teleworks.add((telework.employee.id, date))
+                teleworks[(telework.employee.id, date)].update(
+                    [telework.half] if telework.half
+                    else ['morning', 'afternoon'])
 
         companies = {e.company for e in employees}
         holidays = {c.id: Holiday.dates(dmin, dmax, c) for c in companies}
@@ -345,19 +352,41 @@ class Day(FlexitimeBalanceMixin, ModelSQL, ModelView):
                 assignment = employee.schedule_at(date)
                 schedule = assignment.schedule if assignment else None
                 sline = schedule.line_for(date) if schedule else None
+                halves = teleworks.get(key, set())
+                day_leaves = leaves.get(key, [])
+                fraction = (assignment.fraction_at(date)
+                    if assignment else 1.0)
+                scheduled = int(sline.expected_seconds() * fraction
+                    ) if sline else 0
+                # Half a day of telework counts half the day worked, on a
+                # working day without a full day of leave
+                half_credit = 0
+                if (len(halves) == 1 and not config.telework_needs_clocking
+                        and scheduled and date not in holidays[company.id]
+                        and not any(k == 'day' and a >= 1
+                            for k, a, _, _ in day_leaves)):
+                    half_credit = scheduled // 2
+                    day_leaves = day_leaves + [
+                        ('day', 0.5, True, next(iter(halves)))]
                 result = compute_day(date, events.get(key, []),
                     zones[company.id], line=sline,
-                    fraction=assignment.fraction if assignment else 1.0,
+                    fraction=fraction,
                     schedule=schedule,
                     holiday=date in holidays[company.id],
-                    leaves=leaves.get(key, []),
-                    telework=key in teleworks,
+                    leaves=day_leaves,
+                    telework=bool(halves) and not half_credit,
                     telework_clocking=config.telework_needs_clocking,
                     rule=rules[company.id], now=now,
                     double_tap=double_tap, late_grace=late_grace,
                     early_grace=early_grace)
                 result['facts'] = {k: result['facts']
                     for k in result['anomalies']}
+                if half_credit:
+                    result['leave'] -= half_credit
+                    result['telework'] = True
+                telework_days = 0.0
+                if result['telework']:
+                    telework_days = 1.0 if len(halves) > 1 else 0.5
                 if schedule and schedule.kind == 'flexitime':
                     # The limits bind the balance carried over: checked
                     # once the period the schedule names is over
@@ -376,6 +405,7 @@ class Day(FlexitimeBalanceMixin, ModelSQL, ModelView):
                     'break_taken': result['break_taken'],
                     'paired': result['paired'],
                     'telework': result['telework'],
+                    'telework_days': telework_days,
                     'anomalies': ','.join(result['anomalies']) or None,
                     'computed_at': computed_at,
                     }

@@ -12,4 +12,6 @@ class Cron(metaclass=PoolMeta):
                     "Compute the Attendance Days"),
                 ('attendance.anomaly|send_digest',
                     "Send the Clocking Anomalies by E-mail"),
+                ('attendance.leave.allocation|allocate_yearly',
+                    "Allocate the Yearly Leave and Carry Over"),
                 ])

@@ -9,7 +9,10 @@ from trytond.model import (
     DeactivableMixin, Exclude, ModelSQL, ModelView, Workflow, fields)
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import (
+    Transaction, check_access, without_check_access)
+
+from trytond.modules.mons_base.notify import employee_address, send_email
 
 from .dates import date_text
 from .exceptions import LeaveValidationError, WorkflowError
@@ -41,6 +44,10 @@ class LeaveType(DeactivableMixin, ModelSQL, ModelView):
         help="Taken from the recovery hours earned by overtime.")
     approval_levels = fields.Integer("Approval Levels", required=True,
         help="1: the service manager; 2: then the manager above.")
+    yearly_entitlement = fields.Float("Yearly Entitlement", digits=(16, 1),
+        states={'invisible': ~Eval('needs_allocation')},
+        help="Allocation of a full-time employee present all the year, "
+        "given each year by the scheduled job (empty: allocated by hand).")
     carry_over_cap = fields.Float("Carry-over Cap", digits=(16, 1),
         help="Largest balance carried to the next year (empty: none).")
     carry_over_months = fields.Integer("Carry-over Validity (months)",
@@ -114,6 +121,19 @@ class Leave(CancellableRequestMixin, ModelSQL, ModelView):
     level = fields.Integer("Approval Level", readonly=True)
     approvals = fields.One2Many('attendance.leave.approval', 'leave',
         "Approvals", readonly=True)
+    approver_users = fields.Function(fields.Many2Many(
+            'res.user', None, None, "Approver Users",
+            help="Users who may decide the request at its level: the "
+            "managers and their substitutes today (e-mailed on a request)."),
+        'get_approver_users')
+    employee_services = fields.Function(fields.Many2Many(
+            'mons.service', None, None, "Services",
+            help="Services the employee is a member of."),
+        'get_employee_services', searcher='search_employee_services')
+    employee_users = fields.Function(fields.Many2Many(
+            'res.user', None, None, "Employee Users",
+            help="Desk users of the employee (e-mailed on each decision)."),
+        'get_employee_users')
     del _states
 
     @classmethod
@@ -159,6 +179,85 @@ class Leave(CancellableRequestMixin, ModelSQL, ModelView):
     def _approval_level(self):
         return self.level or 1
 
+    def get_approver_users(self, name):
+        pool = Pool()
+        Approver = pool.get('hr.time.approver')
+        User = pool.get('res.user')
+        # Still a draft inside the request button (its transition writes
+        # the state afterwards)
+        if self.state not in {'draft', 'requested'}:
+            return []
+        managers = Approver.managers_of(self.employee, self._approval_level())
+        deciders = (managers | Approver.substitutes_of(managers)) - {
+            self.employee.id}
+        if not deciders:
+            return []
+        with without_check_access():
+            return [u.id for u in User.search([
+                        ('employees', 'in', list(deciders))])]
+
+    def get_employee_services(self, name):
+        return [s.id for s in self.employee.time_services]
+
+    @classmethod
+    def search_employee_services(cls, name, clause):
+        return [('employee.time_services' + clause[0][len(name):],
+                *clause[1:])]
+
+    def get_employee_users(self, name):
+        User = Pool().get('res.user')
+        with without_check_access():
+            return [u.id for u in User.search([
+                        ('employees', '=', self.employee.id)])]
+
+    @classmethod
+    def _send_template(cls, leaves, xml_id, recipients, fallback=None):
+        """E-mail each leave with the template xml_id (an ir.email.template
+        HR may adapt) to the users of the field recipients, in their
+        language or the site's; fallback(leave) gives an address when
+        none of them has one. Sent at commit: a failed decision sends
+        nothing."""
+        pool = Pool()
+        Template = pool.get('ir.email.template')
+        ModelData = pool.get('ir.model.data')
+        # The system writes the notice; it holds only what its recipients
+        # may read on the request
+        with without_check_access():
+            template_id = ModelData.get_id('mons_hr_time', xml_id)
+            for leave in cls.browse(leaves):
+                users = getattr(leave, recipients)
+                languages = Template.get_languages(list(users))
+                language = languages[0].code if languages else None
+                # The text is rendered with the rights of the user who
+                # acts; the recipients' addresses (users they may not
+                # read) by the system
+                with Transaction().set_context(language=language), \
+                        check_access():
+                    values = Template(template_id).get(cls(leave.id))
+                to = values.get('to') or Template.get_addresses(list(users))
+                if not to and fallback:
+                    address = fallback(leave)
+                    to = [address] if address else []
+                if not to or not values.get('subject'):
+                    continue
+                send_email(', '.join(to), values['subject'],
+                    values.get('body') or '', leave)
+
+    @classmethod
+    def notify_approvers(cls, leaves):
+        "Tell the approvers of the current level a request awaits them"
+        cls._send_template(leaves, 'leave_email_request', 'approver_users')
+
+    @classmethod
+    def notify_decision(cls, leaves):
+        "Tell the employees the decision on their requests"
+        for state, xml_id in [('approved', 'leave_email_approved'),
+                ('refused', 'leave_email_refused')]:
+            decided = [l for l in leaves if l.state == state]
+            if decided:
+                cls._send_template(decided, xml_id, 'employee_users',
+                    fallback=lambda l: employee_address(l.employee))
+
     def dates(self):
         "Working dates of the employee covered by the request"
         pool = Pool()
@@ -171,7 +270,9 @@ class Leave(CancellableRequestMixin, ModelSQL, ModelView):
                 assignment = self.employee.schedule_at(date)
                 if assignment:
                     line = assignment.schedule.line_for(date)
-                    working = bool(line and line.expected_seconds())
+                    # A day off of the part-time pattern is no leave day
+                    working = bool(line and line.expected_seconds()
+                        and assignment.fraction_at(date) > 0)
                 else:
                     working = date.weekday() < 5
                 if working:
@@ -179,14 +280,33 @@ class Leave(CancellableRequestMixin, ModelSQL, ModelView):
             date += dt.timedelta(days=1)
         return result
 
-    def compute_duration(self):
+    def date_amounts(self):
+        """(date, amount in the unit of the type) of each working date: a
+        day of a per-weekday part-time pattern counts its share"""
         dates = self.dates()
         if self.type.unit == 'hour':
             hours = self.hours.total_seconds() / 3600 if self.hours else 0
-            return round(hours * len(dates), 2)
+            return [(d, hours) for d in dates]
         if self.half and len(dates) == 1:
-            return 0.5
-        return float(len(dates))
+            return [(dates[0], 0.5)]
+        result = []
+        for date in dates:
+            assignment = self.employee.schedule_at(date)
+            share = 1.0
+            if assignment and assignment.pattern == 'weekday':
+                share = min(assignment.fraction_at(date), 1.0)
+            result.append((date, share))
+        return result
+
+    def compute_duration(self):
+        return round(sum(a for _, a in self.date_amounts()), 2)
+
+    def duration_between(self, start, end):
+        "Part of the duration between start and end (both included)"
+        if start <= self.start and self.end <= end and self.duration:
+            return self.duration
+        return round(sum(a for d, a in self.date_amounts()
+                if start <= d <= end), 2)
 
     def day_amount(self, date):
         "Amount of a date for the daily computation"
@@ -253,13 +373,20 @@ class Leave(CancellableRequestMixin, ModelSQL, ModelView):
                         leave=self.rec_name, needed=round(needed, 2),
                         available=round(available, 2)))
         elif self.type.needs_allocation:
-            available = Allocation.balance_at(
-                self.employee, self.type, self.start, exclude=self)
-            if self.duration > available + 1e-6:
-                raise LeaveValidationError(gettext(
-                        'mons_hr_time.msg_leave_over_balance',
-                        leave=self.rec_name, duration=self.duration,
-                        balance=available))
+            # Each year's part against that year's balance
+            for year in range(self.start.year, self.end.year + 1):
+                first = dt.date(year, 1, 1)
+                needed = self.duration_between(
+                    first, dt.date(year, 12, 31))
+                if not needed:
+                    continue
+                available = Allocation.balance_at(self.employee, self.type,
+                    max(self.start, first), exclude=self)
+                if needed > available + 1e-6:
+                    raise LeaveValidationError(gettext(
+                            'mons_hr_time.msg_leave_over_balance',
+                            leave=self.rec_name, duration=needed,
+                            balance=available))
 
     @classmethod
     def create(cls, vlist):
@@ -336,6 +463,7 @@ class Leave(CancellableRequestMixin, ModelSQL, ModelView):
                     for l in leaves
                     for level in range(1, (l.type.approval_levels or 1) + 1)])
         cls.write(leaves, {'level': 1})
+        cls.notify_approvers(leaves)
 
     @classmethod
     @ModelView.button
@@ -344,7 +472,7 @@ class Leave(CancellableRequestMixin, ModelSQL, ModelView):
         Approval = pool.get('attendance.leave.approval')
         User = pool.get('res.user')
         user = User(Transaction().user)
-        approved = []
+        approved, next_level = [], []
         for leave in leaves:
             if leave.state != 'requested':
                 continue
@@ -358,9 +486,13 @@ class Leave(CancellableRequestMixin, ModelSQL, ModelView):
                     approved.append(leave)
                 else:
                     cls.write([leave], {'level': leave.level + 1})
+                    next_level.append(leave)
         if approved:
             cls.do_approve(approved)
             cls._touch(approved)
+            cls.notify_decision(approved)
+        if next_level:
+            cls.notify_approvers(next_level)
         # The list shows the requests still waiting once decided
         return 'reload'
 
@@ -387,6 +519,9 @@ class Leave(CancellableRequestMixin, ModelSQL, ModelView):
                     if a.state == 'pending'], {
                     'state': 'refused', 'user': Transaction().user,
                     'decided_at': dt.datetime.now()})
+        if not Transaction().context.get('_refusal_notify_later'):
+            # Else the refusal wizard sends it with the reason
+            cls.notify_decision(cls.browse(leaves))
         # The list shows the requests still waiting once decided
         return 'reload'
 

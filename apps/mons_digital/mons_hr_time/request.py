@@ -57,7 +57,7 @@ class ApprovalRequestMixin(Workflow):
         searcher='search_substitute_approvers')
     can_decide = fields.Function(fields.Boolean("Can Decide",
             help="Whether the user may approve or refuse the request."),
-        'get_can_decide')
+        'get_can_decide', searcher='search_can_decide')
     refusal_reason = fields.Text("Refusal Reason", readonly=True,
         states={'invisible': Eval('state') != 'refused'},
         help="Why the approver refused the request.")
@@ -146,6 +146,45 @@ class ApprovalRequestMixin(Workflow):
         return {r.id: (r.state == cls._pending_state
                 and Approver.may_approve(r.employee, r._approval_level()))
             for r in requests}
+
+    @classmethod
+    def search_can_decide(cls, name, clause):
+        """The pending requests the user may decide now, at their level:
+        "To Approve" lists them, not a level-2 request of a level-1
+        manager nor the user's own"""
+        pool = Pool()
+        Approver = pool.get('hr.time.approver')
+        User = pool.get('res.user')
+        _, operator, value = clause[:3]
+        if operator not in {'=', '!='}:
+            raise NotImplementedError(operator)
+        wanted = (operator == '=') == bool(value)
+        user_id = Transaction().user
+        pending = [('state', '=', cls._pending_state)]
+        if Approver.is_hr(user_id):
+            ids = None
+        else:
+            with without_check_access():
+                own = [e.id for e in User(user_id).employees]
+                today = dt.date.today()
+                substituted = {a.approver.id for a in Approver.search([
+                            ('substitute', 'in', own),
+                            ('start', '<=', today), ('end', '>=', today)])}
+                # Requests of the people below the user or below whom the
+                # user stands in for, then the level of each decides
+                deciders = list(set(own) | substituted)
+                requests = cls.search(pending + [
+                        ('employee.time_managers', 'in', deciders),
+                        ('employee', 'not in', own),
+                        ]) if deciders else []
+                ids = [r.id for r in requests
+                    if Approver.may_approve(r.employee, r._approval_level(),
+                        user_id)]
+        if wanted:
+            return pending if ids is None else [('id', 'in', ids)]
+        if ids is None:
+            return [('state', '!=', cls._pending_state)]
+        return [('id', 'not in', ids)]
 
     @classmethod
     @ModelView.button_action('mons_hr_time.wizard_request_refuse')
@@ -288,11 +327,15 @@ class RequestRefuse(Wizard):
         requests = self._requests()
         # The wizard runs without Tryton's checks: the button's groups,
         # states (who may decide) and record rules apply as in the desk
-        with check_access():
+        with check_access(), Transaction().set_context(
+                _refusal_notify_later=True):
             Model.refuse(requests)
         refused = [r for r in Model.browse(requests) if r.state == 'refused']
         with without_check_access():
             Model.write(refused, {'refusal_reason': self.start.reason})
+        if hasattr(Model, 'notify_decision'):
+            # The e-mail tells the reason
+            Model.notify_decision(Model.browse(refused))
         return 'end'
 
     def end(self):

@@ -21,6 +21,10 @@ WEEKDAYS = [
     ('6', "Sunday"),
     ]
 
+# Fields of hr.time.employee.schedule holding the share of each weekday
+WEEKDAY_FIELDS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday',
+    'saturday', 'sunday']
+
 
 def seconds_between(start, end):
     "Seconds from time start to time end, the next day when end <= start"
@@ -257,8 +261,29 @@ class EmployeeSchedule(ModelSQL, ModelView):
             ('valid_to', '>=', Eval('valid_from', None)),
             ])
     fraction = fields.Float("Fraction", digits=(4, 3), required=True,
+        states={'invisible': Eval('pattern') == 'weekday'},
         help="Part-time fraction applied to the schedule hours "
         "(1 for full time, 0.8 for 4/5...).")
+    pattern = fields.Selection([
+            ('uniform', "Same Fraction Every Day"),
+            ('weekday', "Per Weekday"),
+            ], "Part-time Pattern", required=True,
+        help="Per weekday: the share of each day of the schedule worked "
+        "(4/5 with Wednesday off: 0 on Wednesday, 1 on the other days).")
+    _weekday = {'invisible': Eval('pattern') != 'weekday'}
+    monday = fields.Float("Monday", digits=(4, 3), states=_weekday)
+    tuesday = fields.Float("Tuesday", digits=(4, 3), states=_weekday)
+    wednesday = fields.Float("Wednesday", digits=(4, 3), states=_weekday)
+    thursday = fields.Float("Thursday", digits=(4, 3), states=_weekday)
+    friday = fields.Float("Friday", digits=(4, 3), states=_weekday)
+    saturday = fields.Float("Saturday", digits=(4, 3), states=_weekday)
+    sunday = fields.Float("Sunday", digits=(4, 3), states=_weekday)
+    del _weekday
+    average_fraction = fields.Function(fields.Float("Average Fraction",
+            digits=(4, 3),
+            help="Hours of the pattern over the hours of the full "
+            "schedule."),
+        'get_average_fraction')
 
     @classmethod
     def __setup__(cls):
@@ -268,6 +293,45 @@ class EmployeeSchedule(ModelSQL, ModelView):
     @staticmethod
     def default_fraction():
         return 1.0
+
+    @staticmethod
+    def default_pattern():
+        return 'uniform'
+
+    @classmethod
+    def default_monday(cls):
+        return 1.0
+    default_tuesday = default_wednesday = default_thursday = default_monday
+    default_friday = default_saturday = default_sunday = default_monday
+
+    def fraction_at(self, date):
+        "Share of the schedule's hours of date the employee works"
+        if self.pattern == 'weekday':
+            value = getattr(self, WEEKDAY_FIELDS[date.weekday()])
+            return value if value is not None else 1.0
+        return self.fraction
+
+    def week_fraction(self, date):
+        """Hours of the employee over the full schedule's hours in the
+        (rotating) week of date: 0.8 for 4/5 with Wednesday off"""
+        monday = date - dt.timedelta(days=date.weekday())
+        full = worked = 0
+        for i in range(7):
+            day = monday + dt.timedelta(days=i)
+            line = self.schedule.line_for(day)
+            seconds = line.expected_seconds() if line else 0
+            full += seconds
+            worked += seconds * self.fraction_at(day)
+        if not full:
+            return self.fraction_at(date)
+        return worked / full
+
+    def get_average_fraction(self, name):
+        weeks = max(self.schedule.cycle_weeks or 1, 1)
+        start = self.schedule.cycle_start
+        values = [self.week_fraction(start + dt.timedelta(weeks=w))
+            for w in range(weeks)]
+        return round(sum(values) / len(values), 3)
 
     def get_rec_name(self, name):
         return f'{self.schedule.rec_name} ({self.valid_from})'
@@ -280,6 +344,13 @@ class EmployeeSchedule(ModelSQL, ModelView):
                 raise ScheduleValidationError(gettext(
                         'mons_hr_time.msg_schedule_fraction',
                         employee=assignment.employee.rec_name))
+            if assignment.pattern == 'weekday':
+                shares = [getattr(assignment, f) for f in WEEKDAY_FIELDS]
+                if (any(s is not None and not (0 <= s <= 1) for s in shares)
+                        or not any(s for s in shares)):
+                    raise ScheduleValidationError(gettext(
+                            'mons_hr_time.msg_schedule_pattern',
+                            employee=assignment.employee.rec_name))
             domain = [
                 ('id', '!=', assignment.id),
                 ('employee', '=', assignment.employee.id),

@@ -1,7 +1,7 @@
 """Telework: structural (a weekday over a period) or occasional (one date)
 requests, approved by the manager, within weekly and monthly quotas."""
 import datetime as dt
-from collections import Counter
+from collections import defaultdict
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
@@ -45,6 +45,13 @@ class Telework(CancellableRequestMixin, ModelSQL, ModelView):
             'invisible': Eval('kind') != 'structural',
             'required': Eval('kind') == 'structural',
             })
+    half = fields.Selection([
+            (None, ""),
+            ('morning', "Morning"),
+            ('afternoon', "Afternoon"),
+            ], "Half Day", states=_states,
+        help="Telework for half of the day only; it counts a half in the "
+        "quotas and the payroll export.")
     reason = fields.Text("Reason", states=_states)
     decided_by = fields.Many2One('res.user', "Decided by", readonly=True)
     del _states
@@ -60,6 +67,11 @@ class Telework(CancellableRequestMixin, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'{self.employee.rec_name} {date_text(self.start)}'
+
+    @property
+    def amount(self):
+        "Days each date of the request counts for"
+        return 0.5 if self.half else 1.0
 
     def dates(self, start=None, end=None):
         "Telework dates between start and end"
@@ -82,12 +94,12 @@ class Telework(CancellableRequestMixin, ModelSQL, ModelView):
 
     @classmethod
     def check_quota(cls, requests):
-        pool = Pool()
-        Configuration = pool.get('hr.time.configuration')
-        config = Configuration(1)
-        if not config.telework_max_week and not config.telework_max_month:
-            return
+        "The quotas of the employee (see TeleworkQuota.limits) hold"
+        Quota = Pool().get('attendance.telework.quota')
         for request in requests:
+            per_week, per_month = Quota.limits(request.employee)
+            if not per_week and not per_month:
+                continue
             dates = request.dates()
             if not dates:
                 continue
@@ -107,26 +119,31 @@ class Telework(CancellableRequestMixin, ModelSQL, ModelView):
                         ['OR', ('end', '=', None),
                             ('end', '>=', start)],
                         ])
-            all_dates = set(dates)
-            for other in others:
-                all_dates.update(other.dates(start, end))
-            weeks = Counter(d.isocalendar()[:2] for d in all_dates)
-            months = Counter((d.year, d.month) for d in all_dates)
+            # A morning and an afternoon of the same date make one day
+            amounts = defaultdict(float)
             for date in dates:
-                if (config.telework_max_week
-                        and weeks[date.isocalendar()[:2]]
-                        > config.telework_max_week):
+                amounts[date] += request.amount
+            for other in others:
+                for date in other.dates(start, end):
+                    amounts[date] += other.amount
+            weeks, months = defaultdict(float), defaultdict(float)
+            for date, amount in amounts.items():
+                amount = min(amount, 1.0)
+                weeks[date.isocalendar()[:2]] += amount
+                months[(date.year, date.month)] += amount
+            for date in dates:
+                if (per_week and weeks[date.isocalendar()[:2]]
+                        > per_week + 1e-6):
                     raise TeleworkValidationError(gettext(
                             'mons_hr_time.msg_telework_quota_week',
                             request=request.rec_name, date=date_text(date),
-                            maximum=config.telework_max_week))
-                if (config.telework_max_month
-                        and months[(date.year, date.month)]
-                        > config.telework_max_month):
+                            maximum=_days(per_week)))
+                if (per_month and months[(date.year, date.month)]
+                        > per_month + 1e-6):
                     raise TeleworkValidationError(gettext(
                             'mons_hr_time.msg_telework_quota_month',
                             request=request.rec_name, date=date_text(date),
-                            maximum=config.telework_max_month))
+                            maximum=_days(per_month)))
 
     @classmethod
     def check_days(cls, requests):
@@ -150,10 +167,14 @@ class Telework(CancellableRequestMixin, ModelSQL, ModelView):
                         ('state', 'in', ['requested', 'approved']),
                         ('start', '<=', date), ('end', '>=', date),
                         ])
-            on_leave = any(l.day_amount(date)[0] == 'day'
-                and l.day_amount(date)[1] >= 1 for l in leaves)
+            amounts = [l.day_amount(date) for l in leaves]
+            # A full day of leave, or leave on the same half day
+            on_leave = any(kind == 'day' and (amount >= 1
+                    or not request.half or half == request.half)
+                for kind, amount, _, half in amounts)
             if (date in Holiday.dates(date, date, employee.company)
                     or not line or not line.expected_seconds()
+                    or not assignment.fraction_at(date)
                     or on_leave):
                 raise TeleworkValidationError(gettext(
                         'mons_hr_time.msg_telework_not_working_day',
@@ -204,3 +225,8 @@ class Telework(CancellableRequestMixin, ModelSQL, ModelView):
         cls.write(requests, {'decided_by': Transaction().user})
         # The list shows the requests still waiting once decided
         return 'reload'
+
+
+def _days(value):
+    "1, 2.5: a quota as people write it"
+    return f'{value:g}'
