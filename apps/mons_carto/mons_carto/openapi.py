@@ -5,6 +5,8 @@
 Every $ref points inside the document: the service must be usable on
 networks without internet access, so nothing refers to schemas.opengis.net.
 """
+from trytond.modules.mons_base.municipality import identity
+
 from . import geo, ogc
 
 
@@ -296,8 +298,9 @@ def document(base, layers):
     return {
         'openapi': '3.0.3',
         'info': {
-            'title': 'Ville de Mons — OGC API Features',
-            'description': 'Geographic layers of the City of Mons.',
+            'title': identity()['authority'] + ' — OGC API Features',
+            'description': 'Geographic layers: %s.'
+            % identity()['organisations_text'],
             'version': '1.0.0',
             'license': {'name': 'CC-BY 4.0'},
             },

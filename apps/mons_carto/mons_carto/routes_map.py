@@ -6,6 +6,7 @@ import gzip
 
 import shapely
 
+from trytond.modules.mons_base.municipality import identity
 from trytond.protocols.wrappers import Response
 
 from . import ogc
@@ -81,12 +82,19 @@ def map_layers(request, pool):
             # basemap (OpenStreetMap) and the orthophoto when configured
             'basemaps': _basemaps(config),
             'address_layer': _address_layer(config, visible),
-            'centre': [config.centre_latitude or 50.4542,
-                config.centre_longitude or 3.9523],
+            'centre': _centre(config),
             'zoom': config.zoom or 12,
             'layers': layers,
             'sections': sections,
             })
+
+
+def _centre(config):
+    "The configured centre, else the municipality's (its sections')"
+    if config.centre_latitude and config.centre_longitude:
+        return [config.centre_latitude, config.centre_longitude]
+    centre = identity()['centre']
+    return list(centre) if centre else [50.5, 4.5]
 
 
 @endpoint('/map/data/<collection>')

@@ -4,6 +4,8 @@
 and their items (see routes.py for who is asking and how errors answer)."""
 import json
 
+from trytond.modules.mons_base.municipality import identity
+
 from . import geo, ogc, openapi
 from .exceptions import LayerOwnerError
 from .routes import (
@@ -16,9 +18,9 @@ def landing(request, pool):
     ogc.check_parameters(request.args, {'f'})
     base = _base(request)
     document = {
-        'title': 'Ville de Mons — données géographiques',
-        'description': "Couches géographiques de la Ville de Mons "
-        "(OGC API Features).",
+        'title': identity()['authority'] + ' — données géographiques',
+        'description': "Couches géographiques : %s (OGC API Features)."
+        % identity()['organisations_text'],
         'links': [
             ogc.link(base + '/?f=json', 'self', ogc.JSON, 'this document'),
             ogc.link(base + '/?f=html', 'alternate', ogc.HTML,

@@ -282,6 +282,6 @@ def _read(form, sending):
 
 
 register_link("Offres d'emploi",
-    'emplois', "Postulez à un emploi à la Ville ou au CPAS de Mons, "
+    'emplois', "Postulez à un emploi de la commune ou de ses organisations, "
     "depuis votre téléphone, sans CV si vous n'en avez pas.", sequence=40)
 register_dashboard_count()
