@@ -3,7 +3,6 @@ then escalation to the service manager; and the managers' digest of
 overdue items. Every e-mail links to the letters in the desk."""
 import urllib.parse
 
-import trytond.config as config
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
@@ -96,8 +95,7 @@ class Item(metaclass=PoolMeta):
 
     @classmethod
     def _send(cls, to, subject, body, resource):
-        return send_email(to, subject, body, resource,
-            sender=config.get('email', 'from', default='courrier@mons.be'))
+        return send_email(to, subject, body, resource)
 
     def _reminder_days(self, default):
         "(days before, days after, escalation days) of the item's type"

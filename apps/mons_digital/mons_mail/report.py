@@ -4,6 +4,7 @@ import re
 from genshi.core import Markup
 
 from trytond.pool import Pool
+from trytond.modules.mons_base.municipality import identity
 from trytond.modules.mons_base.report_filename import SafeFilenameReport
 from trytond.transaction import Transaction
 
@@ -45,6 +46,7 @@ class MailReport(SafeFilenameReport):
         context['company'] = (record.company if record
             else Company(company_id) if company_id else None)
         context['today'] = Date.today()
+        context['municipality'] = identity()
         context['code128'] = code128_svg
         context['format_date'] = lambda d: (
             cls.format_date(d) if d else '')

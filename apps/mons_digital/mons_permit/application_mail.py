@@ -2,10 +2,14 @@
 # of the repository for the licence and the authors.
 """The e-mails of a portal application, in French: the link to come back
 to a draft, and the acknowledgement of a submitted application."""
+from trytond.modules.mons_base.municipality import identity
 from trytond.modules.mons_base.portal_render import date_fr
 
-SIGNATURE = ("Service de l'Urbanisme\nVille de Mons\n"
-    "Ce message est envoyé automatiquement : merci de ne pas y répondre.")
+
+
+def signature():
+    return ("Service de l'Urbanisme\n" + identity()['authority'] + "\n"
+        "Ce message est envoyé automatiquement : merci de ne pas y répondre.")
 
 
 def resume_link(application):
@@ -18,7 +22,7 @@ def resume_link(application):
         "laissée, ouvrez ce lien :\n\n"
         f"{application.resume_url}\n\n"
         "Gardez ce lien pour vous : il donne accès à votre demande.\n\n"
-        + SIGNATURE)
+        + signature())
     return subject, body
 
 
@@ -29,7 +33,7 @@ def acknowledgement(application, file):
     lines = [
         f"Bonjour {application.applicant_name},",
         "",
-        "La Ville de Mons a bien reçu votre demande « "
+        identity()['authority'] + " a bien reçu votre demande « "
         f"{application.procedure_type.name} ».",
         f"Référence du dossier : {reference}",
         ]
@@ -46,6 +50,6 @@ def acknowledgement(application, file):
         "dossier et sa prochaine échéance.",
         f"Le récapitulatif de votre demande : {application.resume_url}",
         "",
-        SIGNATURE,
+        signature(),
         ]
     return subject, '\n'.join(lines)

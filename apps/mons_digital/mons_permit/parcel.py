@@ -45,7 +45,7 @@ class Parcel(ModelSQL, ModelView):
     exponent = fields.Function(fields.Char("Exponent"), 'get_parts')
     power = fields.Function(fields.Char("Power"), 'get_parts')
     section = fields.Many2One('mons.section', "Section",
-        ondelete='RESTRICT', help="The former municipality of Mons.")
+        ondelete='RESTRICT', help="The former municipality (section) of the territory.")
     address = fields.Char("Address")
     owners = fields.Many2Many('permit.parcel-party.party', 'parcel',
         'party', "Owners")

@@ -10,6 +10,7 @@ dataset is refreshed by its schedule (daily) and at once when a permit is
 granted (trigger_publication_granted)."""
 import json
 
+from trytond.modules.mons_base.municipality import identity
 from trytond.pool import Pool
 
 DATASET_CODE = 'permis-octroyes'
@@ -47,15 +48,15 @@ def dataset_values(company, service, steward, model):
     return {
         'code': DATASET_CODE,
         'title': "Registre public des permis octroyés",
-        'description': "Les permis octroyés par le Collège communal de "
-        "Mons, lus en direct dans le registre des permis : référence, "
+        'description': "Les permis octroyés par le Collège communal ("
+        + identity()['name'] + "), lus en direct dans le registre des permis : référence, "
         "type de procédure, adresse, section, date de décision et objet. "
         "La position est le centre de la section. Aucune donnée "
         "personnelle (demandeur, architecte, agent) n'est publiée.",
         'company': company.id, 'service': service.id,
         'steward': steward.id,
         'contact_name': "Service de l'Urbanisme",
-        'contact_email': 'urbanisme@ville.mons.be',
+        'contact_email': identity()['email'] or None,
         'keywords': "urbanisme, permis, CoDT, octroi",
         'themes': ['REGI', 'GOVE'],
         'frequency': 'DAILY', 'access_level': 'public',
@@ -100,7 +101,7 @@ def grant_demo_file(service, section=None):
                 'company': service.company.id, 'service': service.id,
                 'procedure_type': pu.id, 'applicant': party.id,
                 'object': "Construction d'une maison unifamiliale",
-                'address': "Rue de Bertaimont 40",
+                'address': identity()['street'] or "Place communale 1",
                 'section': section.id if section else None}])
     File.deposit([file])
     File.declare_complete([file])
@@ -130,7 +131,8 @@ def setup():
         Publication = pool.get(MODEL)
         if not Publication.search([], limit=1):
             Section = pool.get('mons.section')
-            sections = Section.search([('name', '=', 'Mons')], limit=1)
+            sections = Section.search(
+                [('name', '=', identity()['name'])], limit=1)
             grant_demo_file(service, sections[0] if sections else None)
         steward = _user_of('group_data_steward')
         dataset, = Dataset.create([dataset_values(

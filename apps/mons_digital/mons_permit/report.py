@@ -3,6 +3,7 @@
 """Printed documents of the permits: the inquiry notice to each neighbour,
 the inquiry poster and the letter notifying the decision (HTML rendered to
 PDF, in French like the people they are sent to)."""
+from trytond.modules.mons_base.municipality import identity
 from trytond.modules.mons_base.report_filename import SafeFilenameReport
 from trytond.pool import Pool
 from trytond.transaction import Transaction
@@ -22,6 +23,7 @@ class PermitReport(SafeFilenameReport):
         context['company'] = Company(company_id) if company_id else None
         context['today'] = Date.today()
         context['format_date'] = fr_date
+        context['municipality'] = identity()
         return context
 
 
