@@ -339,3 +339,49 @@ def test_computed_fields_readonly_over_rest(site):
                 f'model/carto.layer.import/{imports[0]["id"]}', method='PUT',
                 login='sig', data=values)
             assert status == 403, (values, body)
+
+
+def _vertices(geometry):
+    "Number of positions of a GeoJSON (multi)polygon or line"
+    def count(value):
+        if value and isinstance(value[0], (int, float)):
+            return 1
+        return sum(count(v) for v in value)
+    return count(geometry['coordinates'])
+
+
+def test_viewer_simplifies_surfaces_by_zoom(site):
+    "The sections drawn for a whole-city view: every one, fewer vertices"
+    status, _, stored = get_json(site, 'ogc/collections/sections/items',
+        limit='100')
+    assert status == 200
+    stored = {f['id']: f['geometry'] for f in stored['features']}
+    bbox = '3.7,50.3,4.2,50.6'
+    sizes = {}
+    for zoom in ['10', '13', '18']:
+        status, headers, body = get(site, 'map/data/sections', bbox=bbox,
+            zoom=zoom)
+        assert status == 200
+        assert headers['Content-Type'] == 'application/geo+json'
+        data = json.loads(body)
+        # every section is drawn, as a surface
+        assert {f['id'] for f in data['features']} == set(stored)
+        assert {f['geometry']['type'] for f in data['features']} <= {
+            'Polygon', 'MultiPolygon'}
+        sizes[zoom] = sum(_vertices(f['geometry']) for f in data['features'])
+        plain = len(body)
+        if zoom == '18':
+            # close up, the geometry as it is stored
+            assert {f['id']: f['geometry'] for f in data['features']} == \
+                stored
+    assert sizes['10'] < sizes['13'] <= sizes['18']
+    assert sizes['10'] < sum(_vertices(g) for g in stored.values())
+    # a browser gets the large answers gzipped
+    status, headers, body = get(site, 'map/data/sections',
+        headers={'Accept-Encoding': 'gzip'}, bbox=bbox, zoom='18')
+    compressed = headers.get('Content-Encoding') == 'gzip'
+    assert compressed == (plain >= 64 * 1024)
+    if compressed:
+        import gzip
+        body = gzip.decompress(body)
+    assert len(body) == plain
