@@ -95,6 +95,27 @@ CUSTOM_JS = """\
         board_action = null;
         return screen_init.apply(this, arguments);
     };
+
+    // sao writes the current tab's address in the URL and reacts to the
+    // change as if the user had typed it; when a list filters and a row
+    // opens quickly after, the first change fires once the tab's address
+    // has moved on, matches no tab, and sao opens the list again in a new
+    // tab. Only a change the user makes (back, forward, a pasted link)
+    // needs handling: skip the one sao made itself.
+    var own_hash = null;
+    var set_url = Sao.set_url;
+    Sao.set_url = function() {
+        var result = set_url.apply(this, arguments);
+        own_hash = window.location.hash;
+        return result;
+    };
+    var onhashchange = window.onhashchange;
+    window.onhashchange = function() {
+        if (own_hash !== null && window.location.hash === own_hash) {
+            return;
+        }
+        return onhashchange.apply(this, arguments);
+    };
 }());
 """
 
