@@ -169,8 +169,6 @@ def test_register_incoming_letter_in_desk(site, browser):
         r'^\s*Courrier\s*$')
     try:
         open_menu(page, menu, "Courrier à enregistrer")
-        page.wait_for_timeout(4000)  # TMP
-        page.screenshot(path='/tmp/mail_new_TMP.png')  # TMP
         # The registration desk opens on a new incoming draft
         subject_field = page.get_by_label(re.compile(r'^Objet\W*$'))
         subject_field.wait_for(state='visible', timeout=60000)
@@ -234,7 +232,6 @@ def test_register_incoming_letter_in_desk(site, browser):
         # The button reloads the letter: its scan shows beside the form
         page.locator('.form .form-document object[data^="blob:"]'
             ).first.wait_for(state='visible', timeout=30000)
-        page.screenshot(path='/tmp/mail_preview_TMP.png')  # TMP
         assert not page.locator('.modal.in, .modal.show').count(), \
             page.locator('.modal').all_inner_texts()
         assert not errors, errors
@@ -281,10 +278,7 @@ def test_take_answer_and_close_in_desk(site, browser):
     context, page, menu, errors = open_desk(browser, site, 'agent',
         r'^\s*Courrier\s*$')
     try:
-        try:  # TMP
-            open_in_list(page, menu, 'Courrier en cours', subject, word)
-        finally:  # TMP
-            page.screenshot(path='/tmp/mail_agent_TMP.png')  # TMP
+        open_in_list(page, menu, 'Courrier en cours', subject, word)
         page.locator('.form button[name="take"]:visible').click()
         wait_state(page, 'En traitement')
         tabs = page.locator('#tablist > li')

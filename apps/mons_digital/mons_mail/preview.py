@@ -3,6 +3,7 @@ or image attached to it (for an outgoing letter, the letter kept when it
 was registered), read with the user's rights on the attachments."""
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
 from trytond.transaction import Transaction, check_access
 
 from .ir import file_kind
@@ -17,6 +18,14 @@ class Item(metaclass=PoolMeta):
             filename='document_name'), 'get_document')
     document_name = fields.Function(fields.Char("Document Name"),
         'get_document')
+
+    @classmethod
+    def view_attributes(cls):
+        # A letter without scan (a new draft) keeps the whole width
+        return super().view_attributes() + [
+            ('/form/group[@id="preview"]', 'states', {
+                    'invisible': ~Eval('document_name')}),
+            ]
 
     @classmethod
     def get_document(cls, items, names):
