@@ -200,3 +200,13 @@ def test_emails_sent_by_the_second_municipality(exemple):
     assert not traces_of_mons(text), traces_of_mons(text)
     links = re.findall(r'https?://[^\s"<>]+', text)
     assert links and all(l.startswith(exemple.url) for l in links), links
+
+
+def test_desk_titled_after_the_second_municipality(exemple):
+    status, script = get(f'{exemple.url}/custom.js')
+    assert status == 200
+    assert '"title": "Commune d\'Exemple"' in script
+    assert not traces_of_mons(script), traces_of_mons(script)
+    status, body = get(f'{exemple.url}/exemple/rest/openapi.json')
+    assert status == 200, body[:500]
+    assert json.loads(body)['info']['title'] == "REST API — Commune d'Exemple"

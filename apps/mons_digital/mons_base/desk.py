@@ -30,7 +30,7 @@ UNTRANSLATED = {
     }
 
 CUSTOM_JS = """\
-/* The desk chrome of the Mons Digital Suite (mons_base/desk.py). */
+/* The desk chrome of the suite (mons_base/desk.py). */
 (function() {
     'use strict';
     var site = %(site)s;
@@ -120,7 +120,7 @@ CUSTOM_JS = """\
 """
 
 CUSTOM_CSS = """\
-/* The desk chrome of the Mons Digital Suite (mons_base/desk.py). */
+/* The desk chrome of the suite (mons_base/desk.py). */
 .login-dialog .form-group.mons-preset { display: none; }
 /* Contrast of at least 4.5:1 (WCAG AA) where sao's theme falls short: the
    header's pale text, links on the coloured rows of lists (visual

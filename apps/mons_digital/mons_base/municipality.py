@@ -6,6 +6,7 @@ e-mail, report and catalogue reads who the local authority is from this
 record, which `mons update` loads from the site's reference folder."""
 import re
 
+from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 from trytond.model.exceptions import ValidationError
@@ -35,6 +36,11 @@ class Municipality(ModelSingleton, ModelSQL, ModelView):
     colour_dark = fields.Char("Dark Colour",
         help="Colour of the portal's header and titles, as #RRGGBB.")
     catalogue_title = fields.Char("Open Data Catalogue Title")
+    # Read by every page and every catalogue entry: kept a minute (an
+    # organisation's new address or phone shows within it), dropped at
+    # once when the municipality itself changes
+    _identity_cache = Cache('mons.municipality.identity', duration=60,
+        context=False)
 
     @classmethod
     def default_portal_name(cls):
@@ -61,10 +67,34 @@ class Municipality(ModelSingleton, ModelSQL, ModelView):
                             field=getattr(cls, name).string, value=value))
 
     @classmethod
+    def create(cls, vlist):
+        cls._identity_cache.clear()
+        return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        cls._identity_cache.clear()
+
+    @classmethod
+    def delete(cls, records):
+        super().delete(records)
+        cls._identity_cache.clear()
+
+    @classmethod
     def identity(cls):
         """Who the local authority is, as the portal, the e-mails and the
         catalogues show it: a dict of plain values (public information,
         read whoever asks)"""
+        identity = cls._identity_cache.get(None)
+        if identity is None:
+            identity = cls._identity()
+            cls._identity_cache.set(None, identity)
+        # the cache keeps it frozen (tuples, read-only mapping)
+        return dict(identity)
+
+    @classmethod
+    def _identity(cls):
         pool = Pool()
         Company = pool.get('company.company')
         with without_check_access():

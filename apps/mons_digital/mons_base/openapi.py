@@ -21,6 +21,7 @@ from trytond.protocols.wrappers import Response, with_pool, with_transaction
 from trytond.tools import resolve
 from trytond.wsgi import app
 
+from .municipality import identity
 from .openapi_paths import _common_parameters, _model_paths
 from .openapi_schemas import COMMON_SCHEMAS, _model_schemas
 from .rest_guard import printable_report_names
@@ -114,7 +115,8 @@ def build_openapi(pool, modules=None, server_url=None):
     return {
         'openapi': OPENAPI_VERSION,
         'info': {
-            'title': "Mons Digital Suite REST API",
+            'title': ' — '.join(filter(None, ["REST API",
+                        identity()['authority']])),
             'version': '8.0',
             'description': (
                 "Tryton's REST API for the models of the modules "

@@ -50,7 +50,7 @@ def _new_site(args):
         # The municipality's own addresses unless told otherwise
         sender = args.sender or f"{main['name']} <{main['email']}>"
         config.write_text(SITE_CONFIG.format(name=folder.name,
-                sender=sender, port=port,
+                sender=sender, port=port, title=main['name'],
                 url=args.url or f'http://127.0.0.1:{port}'),
             encoding='utf-8')
     target = folder / 'reference'
@@ -66,6 +66,8 @@ SITE_CONFIG = """# Site {name}: created by `mons init --reference`; its municipa
 # holidays), reloaded by `mons update`.
 [site]
 database = {name}
+# the desk's title
+title = {title}
 
 [database]
 language = fr
