@@ -207,8 +207,10 @@ class ReplyTemplateTestCase(unittest.TestCase):
                     'data': pdf_with_text("Annexe")},
                 ])
         with s.as_user(s.agent):
-            shown, empty = Item.read([item.id, bare.id],
-                ['document', 'document_name'])
+            # (read answers in no given order on PostgreSQL)
+            read = {r['id']: r for r in Item.read([item.id, bare.id],
+                    ['document', 'document_name'])}
+            shown, empty = read[item.id], read[bare.id]
             self.assertEqual(shown['document_name'], 'scan.pdf')
             self.assertEqual(bytes(shown['document']), scan)
             self.assertIsNone(empty['document'])
