@@ -132,6 +132,14 @@ for _login in ['chef', 'direction']:
 ROLES['rh'][1].update(LEAVE_TEAM | LEAVE_HR)
 for _login in ['agent', 'courrier', 'api']:
     ROLES[_login][2].update(LEAVE_TEAM | LEAVE_HR)
+# The month close: the list of what is undecided and the sign-offs for
+# managers and HR; every agent asks for prior overtime authorisations
+CLOSE = {'mons_hr_time.menu_close_item', 'mons_hr_time.menu_close_signoff'}
+SELF_SERVICE.add('mons_hr_time.menu_overtime_authorisation')
+for _login in ['chef', 'direction', 'rh', 'rhchef']:
+    ROLES[_login][1].update(CLOSE)
+for _login in ['agent', 'courrier', 'api', 'data', 'dpo', 'urbanisme']:
+    ROLES[_login][2].update(CLOSE)
 
 
 _XML_IDS = """
