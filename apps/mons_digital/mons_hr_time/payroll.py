@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from sql import Literal, Null
 from sql.aggregate import Sum
-from sql.conditionals import Case
+from sql.conditionals import Case, Coalesce
 
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
@@ -414,14 +414,18 @@ class Export(Workflow, ModelSQL, ModelView):
         table = Day.__table__()
         cursor = Transaction().connection.cursor()
         cursor.execute(*table.select(table.employee, Sum(table.worked),
-                Sum(Case((table.telework == Literal(True), 1), else_=0)),
+                # Half days count a half; days computed before half days
+                # existed have no telework_days
+                Sum(Coalesce(table.telework_days, Case(
+                            (table.telework == Literal(True), 1),
+                            else_=0))),
                 Sum(Case((table.worked == Null, 1), else_=0)),
                 where=(table.company == company.id)
                 & (table.date >= start) & (table.date <= end),
                 group_by=[table.employee]))
         for employee_id, seconds, days, unpaired in cursor:
             worked[employee_id] = int(seconds or 0)
-            telework[employee_id] = int(days or 0)
+            telework[employee_id] = float(days or 0)
             incomplete[employee_id] = int(unpaired or 0)
         absence = defaultdict(int)
         for anomaly in Anomaly.search([
