@@ -4,6 +4,8 @@ import uuid
 from http import HTTPStatus
 
 from . import usage_count
+from trytond.modules.mons_base.municipality import identity
+
 from . import vocabulary as voc
 from .ckan_fq import FilterError, FilterQuery, fold
 from .api import Records, find_dataset, jsonable, visible_datasets
@@ -108,7 +110,7 @@ def package_dict(dataset, base):
             + voc.ACCESS_RIGHTS[dataset.access_level]),
         ('publisher_name', dataset.company.rec_name),
         ('spatial_text', ', '.join(s.name for s in dataset.sections)
-            or 'Mons'),
+            or identity()['name']),
         ('theme', json.dumps([voc.theme_uri(t)
                     for t in dataset.themes or []])),
         ('quality_score', str(dataset.quality)),

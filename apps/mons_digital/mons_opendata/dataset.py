@@ -68,7 +68,7 @@ class Dataset(ButtonFieldsMixin, Workflow, ModelSQL, ModelView):
         help="Data themes of the EU vocabulary.")
     sections = fields.Many2Many('opendata.dataset-mons.section', 'dataset',
         'section', "Spatial Coverage",
-        help="Sections of Mons covered; empty means the whole municipality.")
+        help="Sections covered; empty means the whole municipality.")
     temporal_start = fields.Date("Temporal Coverage Start")
     temporal_end = fields.Date("Temporal Coverage End",
         domain=[If(Bool(Eval('temporal_start')) & Bool(Eval('temporal_end')),

@@ -243,4 +243,4 @@ def default_chart(records, columns, numeric, total):
 
 register_link("Données ouvertes",
     'donnees', "Consultez, filtrez, visualisez et téléchargez les données "
-    "publiques de la Ville et du CPAS de Mons.", sequence=60)
+    "publiques de la commune et de ses organisations.", sequence=60)
