@@ -140,7 +140,7 @@ def test_overtime_duration_not_rewritten(site):
         refused(status, body)
     status, body = post(site, 'model/attendance.overtime', 'employe', {
             'employee': own_employee(site, 'employe'),
-            'date': jd(dt.date.today()), 'kind': 'normal',
+            'month': jd(dt.date.today().replace(day=1)),
             'duration': 99999, 'compensation': 'payment'})
     refused(status, body)
 
