@@ -91,6 +91,7 @@ def exemple(tmp_path_factory):
             time.sleep(0.5)
     site = Site(folder, url, 'exemple')
     site.sender = sender
+    site.env = env
     try:
         yield site
     finally:

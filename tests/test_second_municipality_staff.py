@@ -6,13 +6,12 @@ own CSV import (the JSON-RPC call sao makes), in a site created from the
 template reference folder. A file naming what does not exist is refused
 whole, naming its line and column."""
 import csv
-import os
 import subprocess
 import urllib.request
 
 import pytest
 
-from conftest import MONS, ROOT, RPC, RPCError
+from conftest import MONS, RPC, RPCError
 from test_second_municipality_http import TEMPLATE, exemple  # noqa: F401
 
 IMPORT = TEMPLATE / 'import'
@@ -57,14 +56,9 @@ def test_staff_imported_from_the_template_files(exemple):  # noqa: F811
         assert user['employee'] and user['groups']
 
     # The imported agent works with their roles: their service's mail
-    env = dict(os.environ, TRYTOND_DATABASE__URI='sqlite://',
-        MONS_ROOT=str(ROOT))
-    for name in ('TRYTOND_CONFIG', 'DB_NAME', 'TRYTOND_WEB__LISTEN',
-            'MONS_DATABASE'):
-        env.pop(name, None)
     key = subprocess.run([MONS, 'key', '--site', str(exemple.folder),
-            'cdupont'], check=True, capture_output=True, text=True, env=env
-        ).stdout.strip().splitlines()[-1]
+            'cdupont'], check=True, capture_output=True, text=True,
+        env=exemple.env).stdout.strip().splitlines()[-1]
     request = urllib.request.Request(
         f'{exemple.url}/{exemple.db}/rest/model/mail.item?f=id',
         headers={'Authorization': f'Bearer {key}'})
