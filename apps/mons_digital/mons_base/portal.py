@@ -7,7 +7,8 @@ Public API (see the module README):
 - ``route(path, methods=None, defaults=None, readonly=None,
   max_request_size=None)`` registers ``/<database_name>/portal<path>``;
   the handler is called as ``handler(request, pool, **kw)`` inside a
-  transaction run as root with ``language='fr'`` in the context;
+  transaction run as root with the request's portal language (``fr`` or
+  ``de``, see ``portal_i18n``) in the context;
   ``request.web_user`` is the logged-in citizen (``web.user``) or ``None``.
 - ``render(request, template, status=200, headers=None, **ctx)`` renders
   ``<module>/templates/<name>`` (template name ``'<module>/<name>'``).
@@ -69,6 +70,7 @@ from .portal_csrf import (  # noqa: F401
 from .portal_files import (  # noqa: F401
     CACHE_DEFAULT, CACHE_IMMUTABLE, _module_dir, node_modules, serve_static,
     serve_vendor, vendor_packages)
+from . import portal_i18n
 from .portal_forms import Form
 from .portal_render import PORTAL_LANGUAGE, render
 from .portal_session import (  # noqa: F401
@@ -104,7 +106,8 @@ def route(path, methods=None, defaults=None, readonly=None,
         max_request_size=None):
     """Register handler(request, pool, **kw) at /<database_name>/portal<path>
 
-    The handler runs in a transaction as root with French as language;
+    The handler runs in a transaction as root with the portal language of
+    the request (French or German, see portal_i18n) in the context;
     request.web_user is the logged-in citizen or None. A UserError not
     handled by the handler rolls back and renders a 400 page with its
     message; any other fault rolls back, is logged with a reference and
@@ -119,8 +122,11 @@ def route(path, methods=None, defaults=None, readonly=None,
         def handler(request, pool, **kwargs):
             transaction = Transaction()
             _load_web_user(request, pool)
+            # Tryton's messages (UserError…) in the citizen's language
+            lang = portal_i18n.language(request)
             try:
-                response = func(request, pool, **kwargs)
+                with transaction.set_context(language=lang):
+                    response = func(request, pool, **kwargs)
             except RequestEntityTooLarge:
                 transaction.rollback()
                 response = render(

@@ -9,13 +9,15 @@ import jinja2
 
 from trytond.protocols.wrappers import HTTPStatus, Response
 
+from . import portal_i18n
 from .municipality import empty_identity, identity
 from .portal_csrf import CSRF_FIELD, _finish, csrf_token
 from .portal_files import _module_dir
 from .portal_uploads import human_size
 from .portal_urls import _database, portal_url, static_url, vendor_url
 
-PORTAL_LANGUAGE = 'fr'
+# The default language; a request may ask for German (portal_i18n)
+PORTAL_LANGUAGE = portal_i18n.DEFAULT
 logger = logging.getLogger(__name__)
 
 # Dates as people read them in Belgium, never ISO: "mercredi 2 décembre
@@ -37,6 +39,13 @@ def date_fr(value, weekday=False, year=True):
     if weekday:
         text = f'{_WEEKDAYS[value.weekday()]} {text}'
     return text
+
+
+def local_date(value, lang=PORTAL_LANGUAGE, weekday=False, year=True):
+    "A date written in lang (French unless German)"
+    if lang == 'de':
+        return portal_i18n.date_de(value, weekday=weekday, year=year)
+    return date_fr(value, weekday=weekday, year=year)
 
 
 def time_fr(value):
@@ -71,16 +80,25 @@ class _ModuleLoader(jinja2.BaseLoader):
         return source, path, uptodate
 
 
-@functools.lru_cache(maxsize=1)
-def _environment():
+@functools.lru_cache(maxsize=len(portal_i18n.LANGUAGES))
+def _environment(lang=PORTAL_LANGUAGE):
+    "One environment per language: its gettext is the language's catalogue"
     env = jinja2.Environment(
         loader=_ModuleLoader(),
         autoescape=jinja2.select_autoescape(
             enabled_extensions=('html', 'xml'), default_for_string=True),
         trim_blocks=True, lstrip_blocks=True,
-        extensions=['jinja2.ext.do'])
+        extensions=['jinja2.ext.do', 'jinja2.ext.i18n'])
+    # {% trans %} blocks spread over lines give one-line msgids
+    env.policies['ext.i18n.trimmed'] = True
+    # newstyle: {{ _('… %(name)s', name=x) }} escapes and fills in one go
+    env.install_gettext_translations(
+        portal_i18n.translations(lang), newstyle=True)
     env.filters['filesize'] = human_size
-    env.filters['date_fr'] = date_fr
+    # date_fr writes the date in the page's language (German "2. Dezember
+    # 2026" on a German page): templates need not know the language
+    env.filters['date_fr'] = functools.partial(local_date, lang=lang)
+    env.filters['local_date'] = functools.partial(local_date, lang=lang)
     env.filters['time_fr'] = time_fr
     return env
 
@@ -97,14 +115,23 @@ def _identity():
 
 def render(request, template, status=HTTPStatus.OK, headers=None, **context):
     "Render <module>/templates/<name> into an HTML Response"
-    env = _environment()
+    lang = portal_i18n.language(request)
+    # Staff pages (clocking phones) stay French, without the switch
+    if template.split('/')[0] in portal_i18n.FRENCH_ONLY:
+        lang = PORTAL_LANGUAGE
+    env = _environment(lang)
     values = {
         'request': request,
         'database': _database(request),
         'csrf_token': csrf_token(request),
         'csrf_field': CSRF_FIELD,
         'web_user': getattr(request, 'web_user', None),
-        'lang': PORTAL_LANGUAGE,
+        'lang': lang,
+        # the header's language switch: (code, name, URL of this page)
+        'languages': [(code, portal_i18n.NAMES[code],
+                portal_i18n.switch_url(request, code))
+            for code in portal_i18n.LANGUAGES]
+        if template.split('/')[0] not in portal_i18n.FRENCH_ONLY else [],
         'url': functools.partial(portal_url, request),
         'static': functools.partial(static_url, request),
         'vendor': functools.partial(vendor_url, request),
@@ -122,7 +149,10 @@ def render(request, template, status=HTTPStatus.OK, headers=None, **context):
     response.headers['X-Content-Type-Options'] = 'nosniff'
     response.headers['X-Frame-Options'] = 'DENY'
     response.headers['Referrer-Policy'] = 'same-origin'
-    response.headers['Content-Language'] = PORTAL_LANGUAGE
+    response.headers['Content-Language'] = lang
+    # the same address answers in French or German
+    response.vary.add('Accept-Language')
+    response.vary.add('Cookie')
     if headers:
         response.headers.update(headers)
-    return _finish(request, response)
+    return _finish(request, portal_i18n.remember(request, response))

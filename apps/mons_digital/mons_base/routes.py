@@ -28,6 +28,8 @@ from trytond.protocols.wrappers import Response
 from trytond.transaction import without_check_access
 
 from . import errors, http_headers
+from .portal_i18n import (
+    current_language, gettext as _, ngettext as ngettext_)
 from .municipality import identity
 from . import openapi  # noqa: F401 — registers /<db>/rest/openapi.json
 from . import portal_errors  # noqa: F401 — French 404 and 405 pages
@@ -116,10 +118,10 @@ def privacy(request, pool):
 def account(request, pool):
     notice = None
     if request.args.get('inscription'):
-        notice = ("Votre compte est créé. Un courriel de confirmation vous a "
-            "été envoyé.")
+        notice = _("Votre compte est créé. Un courriel de confirmation vous "
+            "a été envoyé.")
     elif request.args.get('confirmation'):
-        notice = "Un nouveau lien de confirmation vous a été envoyé."
+        notice = _("Un nouveau lien de confirmation vous a été envoyé.")
     return render(request, 'mons_base/account/account.html',
         links=links(request, pool, account=True), active='account',
         notice=notice)
@@ -142,7 +144,9 @@ def register(request, pool):
         if email and WebUser.search([('email', '=', email)]):
             form.error('email', 'email_taken')
         if form.valid:
-            langs = Lang.search([('code', '=', 'fr')], limit=1)
+            # the account's language is the one the citizen chose
+            langs = Lang.search(
+                [('code', '=', current_language())], limit=1)
             party = Party(name=name, lang=langs[0] if langs else None)
             party.contact_mechanisms = [{'type': 'email', 'value': email}]
             party.save()
@@ -183,11 +187,13 @@ def _throttled(form, field, exception):
     attempts; returns the seconds to wait (for Retry-After)"""
     seconds = getattr(exception, 'retry_after', None) or 60
     minutes = max(1, -(-seconds // 60))
-    form.error(field, (
+    form.error(field, ngettext_(
             "Trop de tentatives depuis cette adresse. Réessayez dans "
-            f"{minutes} minute{'s' if minutes > 1 else ''}, ou "
-            "réinitialisez votre mot de passe avec « Mot de passe "
-            "oublié ? »."))
+            "%(num)s minute, ou réinitialisez votre mot de passe avec "
+            "« Mot de passe oublié ? ».",
+            "Trop de tentatives depuis cette adresse. Réessayez dans "
+            "%(num)s minutes, ou réinitialisez votre mot de passe avec "
+            "« Mot de passe oublié ? ».", minutes))
     return seconds
 
 
@@ -224,7 +230,7 @@ def login_page(request, pool):
             status=HTTPStatus.TOO_MANY_REQUESTS,
             headers={'Retry-After': str(throttled)})
     if request.args.get('reinitialise'):
-        notice = ("Votre mot de passe a été modifié. Vous pouvez vous "
+        notice = _("Votre mot de passe a été modifié. Vous pouvez vous "
             "connecter.")
     return render(request, 'mons_base/account/login.html',
         form=form, next=next_ or '', active='login', notice=notice,

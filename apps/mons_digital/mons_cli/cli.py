@@ -13,6 +13,7 @@
     mons key     --site dev LOGIN      print a new REST API key for a user
     mons worker  --site dev            run queued tasks (started by `start` on SQLite)
     mons po      MODULE                refresh locale/fr.po of a module
+    mons portal-po [MODULE…]           refresh the portal's German catalogues (portal_locale/de.po)
     mons test    [--backend B] [--fast] run every test, ending with "N passed, N failed"
 """
 import argparse
@@ -105,7 +106,9 @@ def cmd_init(args):
         else:
             raise SiteError("Give the admin password with --password or "
                 "MONS_ADMIN_PASSWORD.")
-    site.trytond_admin('--all', '-l', 'fr', '--email',
+    # German beside French: the portal answers German-speaking citizens
+    # with Tryton's own messages (password policy…) in German too
+    site.trytond_admin('--all', '-l', 'fr', 'de', '--email',
         args.email or _admin_email(site), password=password)
     # The admin lands on the home, not on Tryton's module configuration
     # wizard: what it asks is set up by `mons update` (and closed again
@@ -163,7 +166,7 @@ def cmd_update(args):
         # Trigram indexes of the text searches (mail) need it
         site.create_extensions('pg_trgm')
     site.trytond_admin('-u', *modules, '--activate-dependencies',
-        '-l', 'fr')
+        '-l', 'fr', 'de')
     run(site, lambda pool, txn: fixtures.load_reference(site, pool))
     run(site, lambda pool, txn: patches.apply(site, pool, txn))
     print(f"Site '{site.name}': modules up to date: {', '.join(modules)}.")
@@ -370,6 +373,19 @@ def cmd_po(args):
     return 0
 
 
+def cmd_portal_po(args):
+    "Refresh the portal's German catalogues (<module>/portal_locale/de.po)"
+    from trytond.modules.mons_base.portal_catalogue import (
+        portal_modules, update)
+    missing = 0
+    for module in args.modules or portal_modules():
+        untranslated = update(module, 'de')
+        missing += len(untranslated)
+        print(f"{module}: portal_locale/de.po written, {len(untranslated)} "
+            "string(s) without German translation.")
+    return 1 if missing else 0
+
+
 def cmd_test(args):
     from .testrun import run
     return run(backend=args.backend, fast=args.fast, modules=args.modules,
@@ -434,6 +450,9 @@ def main(argv=None):
     p.add_argument('--site', required=True)
     p = add('po', cmd_po, "refresh the French translation file of a module")
     p.add_argument('module')
+    p = add('portal-po', cmd_portal_po,
+        "refresh the portal's German catalogues of modules (all by default)")
+    p.add_argument('modules', nargs='*')
     p = add('test', cmd_test, "run all the tests")
     p.add_argument('--backend', choices=['sqlite', 'postgresql', 'both'],
         default='sqlite')
