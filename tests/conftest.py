@@ -170,6 +170,7 @@ def live_site(tmp_path_factory, name='site'):
         '' if name == 'site' else f'_{name}')
     (folder / 'trytond.conf').write_text(f"""[site]
 database = {db}
+title = Mons Digital
 smtp_sink = 127.0.0.1:{smtp}
 
 [database]

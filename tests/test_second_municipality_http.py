@@ -74,6 +74,9 @@ def exemple(tmp_path_factory):
     sender = config['email']['from']
     config['site']['smtp_sink'] = f'127.0.0.1:{smtp}'
     config['email']['uri'] = f'smtp://127.0.0.1:{smtp}'
+    # A site without a title of its own: the desk names the municipality
+    # read from its database, never the suite's first city
+    config['site'].pop('title', None)
     with open(folder / 'trytond.conf', 'w') as fp:
         config.write(fp)
     process = subprocess.Popen([MONS, 'start', '--site', str(folder)],

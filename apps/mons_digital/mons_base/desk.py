@@ -8,16 +8,24 @@ the web root (the installed sao package) has none, so the request falls
 through trytond's static files to the routes below, which serve them
 for this site: nothing is written into the sao package."""
 import json
+import logging
 import os
 
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from trytond.config import config
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
 from trytond.wsgi import app
 
-DEFAULT_TITLE = "Mons Digital"
+from .municipality import identity
+
+logger = logging.getLogger(__name__)
+
+# A site names its desk with `[site] title`; without it the desk takes the
+# municipality's name from the database, never another city's brand
+DEFAULT_TITLE = "Suite numérique"
 
 # sao's own words it never translates, by language of the desk
 UNTRANSLATED = {
@@ -137,7 +145,28 @@ CUSTOM_CSS = """\
 
 
 def site_title():
-    return config.get('site', 'title', default=DEFAULT_TITLE) or DEFAULT_TITLE
+    return (config.get('site', 'title', default=None)
+        or _municipality_name() or DEFAULT_TITLE)
+
+
+def _municipality_name():
+    """The name of the one database's local authority ("Commune de X";
+    None when unknown)"""
+    database = site_database()
+    if not database:
+        return None
+    try:
+        pool = Pool(database)
+        if database not in Pool.database_list():
+            with Transaction().start(database, 0, readonly=True):
+                pool.init()
+        with Transaction().start(database, 0, readonly=True):
+            values = identity()
+            return values['authority'] or values['name'] or None
+    except Exception:
+        # the login page must come even when the database does not answer
+        logger.warning("desk title: no municipality name", exc_info=True)
+        return None
 
 
 def site_database():

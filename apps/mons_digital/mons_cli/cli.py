@@ -257,10 +257,13 @@ Mons Digital Suite — site '{site.name}' ({site.backend}), {site.folder}
   REST API:                 {site.url}/{site.database}/rest/
   OpenAPI description:      {site.url}/{site.database}/rest/openapi.json
   Citizen portal:           {site.url}/{site.database}/portal/
-  Logs:                     {site.folder / 'logs' / 'server.log'}
-Demo logins (password: {DEMO_PASSWORD}):
-  admin (functional admin), """ + ', '.join(
-        login for login, *_ in ROLE_USERS), flush=True)
+  Logs:                     {site.folder / 'logs' / 'server.log'}""",
+        flush=True)
+    # Only a site that holds the demo data has the demo users
+    if (site.folder / '.state' / f'demo-{site.database}').exists():
+        print(f"Demo logins (password: {DEMO_PASSWORD}):\n"
+            "  admin (functional admin), " + ', '.join(
+                login for login, *_ in ROLE_USERS), flush=True)
     key = site.folder / 'api-key'
     if key.exists():
         # The site may live anywhere, not only under the repository
