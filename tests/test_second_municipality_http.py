@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import time
 import urllib.error
@@ -214,3 +215,18 @@ def test_desk_titled_after_the_second_municipality(exemple):
     status, body = get(f'{exemple.url}/exemple/rest/openapi.json')
     assert status == 200, body[:500]
     assert json.loads(body)['info']['title'] == "REST API — Commune d'Exemple"
+
+
+def test_demo_data_refused_on_another_municipality(exemple):
+    """The demo data describe the dev site's city: `mons demo` on the
+    second municipality's site says so and loads nothing"""
+    def count():
+        with sqlite3.connect(exemple.folder / 'db' / 'exemple.sqlite') as db:
+            return db.execute('SELECT COUNT(*) FROM party_party').fetchone()[0]
+    before = count()
+    result = subprocess.run([MONS, 'demo', '--site', str(exemple.folder)],
+        env=exemple.env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert 'The demo data describe' in result.stderr, result.stderr
+    assert "Exemple" in result.stderr, result.stderr
+    assert count() == before

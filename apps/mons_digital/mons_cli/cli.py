@@ -186,6 +186,25 @@ def cmd_migrate(args):
     return 0
 
 
+def _check_demo_reference(site):
+    """The demo data are written for the dev site's municipality (its
+    services, sections and streets): loaded into another municipality's
+    site they would put a stranger's letters, staff and datasets on its
+    portal, so they are refused there"""
+    from . import reference
+    demo_folder = site.root / 'sites' / 'dev' / 'reference'
+    if site.reference_folder.resolve() == demo_folder.resolve():
+        return
+    ours = reference.read(site.reference_folder)['municipality']
+    demo = reference.read(demo_folder)['municipality']
+    if ours.get('nis') != demo.get('nis'):
+        raise SiteError(f"The demo data describe {demo.get('name')} "
+            f"(sites/dev/reference); site '{site.name}' is "
+            f"{ours.get('name')} (NIS {ours.get('nis')}): its data come "
+            "from its own imports (docs/nouvelle-commune.md), not from "
+            "the demo.")
+
+
 def cmd_demo(args):
     from . import demo, fixtures
     from .runtime import company_context, run
@@ -194,6 +213,7 @@ def cmd_demo(args):
     skip, state_path, state = _unchanged(site, 'demo', args)
     if skip:
         return 0
+    _check_demo_reference(site)
     start = time.monotonic()
 
     def load(pool, txn):
