@@ -5,6 +5,8 @@ and their items (see routes.py for who is asking and how errors answer)."""
 import json
 
 from trytond.modules.mons_base.municipality import identity
+# N_: the page title is shown in the visitor's language (ogc.html)
+from trytond.modules.mons_base.portal_i18n import N_
 
 from . import geo, ogc, openapi
 from .exceptions import LayerOwnerError
@@ -46,7 +48,7 @@ def conformance(request, pool):
     ogc.check_parameters(request.args, {'f'})
     document = {'conformsTo': ogc.CONFORMANCE}
     if _format(request) == 'html':
-        return _html(request, "Classes de conformité", document=document,
+        return _html(request, N_("Classes de conformité"), document=document,
             kind='conformance')
     return _json_response(document)
 
@@ -57,7 +59,7 @@ def api(request, pool):
     layers = _visible(pool)
     document = openapi.document(_base(request), layers)
     if _format(request) == 'html':
-        return _html(request, "Description de l'API", document=document,
+        return _html(request, N_("Description de l'API"), document=document,
             kind='api')
     return _json_response(document, content_type=ogc.OPENAPI)
 
@@ -85,7 +87,7 @@ def collections(request, pool):
         'crs': geo.OUTPUT_CRS,
         }
     if _format(request) == 'html':
-        return _html(request, "Couches", document=document,
+        return _html(request, N_("Couches"), document=document,
             kind='collections')
     return _json_response(document)
 

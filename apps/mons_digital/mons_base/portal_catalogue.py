@@ -13,7 +13,8 @@ Run through ``mons portal-po MODULE`` or ``make portal-po``.
 """
 import os
 
-from .portal_i18n import CATALOGUE, FRENCH_ONLY, LANGUAGES, DEFAULT
+from .portal_i18n import (
+    CATALOGUE, DEFAULT, FRENCH_ONLY, LANGUAGES, SCRIPT_KEYWORDS)
 from .portal_files import _module_dir
 
 # Jinja's own Babel extractor, with the environment's options
@@ -55,7 +56,9 @@ def strings(module):
     # Python: only the portal's markers, never Tryton's gettext(msg_id)
     python = ([('tests/**', 'ignore'), ('**.py', 'python')], {},
         PYTHON_KEYWORDS)
-    for method_map, options_map, keywords in [templates, python]:
+    # Scripts of the pages: their t('…'), handed over by script_words
+    scripts = ([('static/**.js', 'javascript')], {}, SCRIPT_KEYWORDS)
+    for method_map, options_map, keywords in [templates, python, scripts]:
         for filename, lineno, message, comments, context in (
                 extract_from_dir(directory, method_map, options_map,
                     keywords=keywords, strip_comment_tags=True)):

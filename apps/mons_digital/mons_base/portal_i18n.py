@@ -10,7 +10,8 @@ French otherwise. Templates mark their text with ``{% trans %}`` / ``_()``
 and Python code with ``gettext`` of this module; the German of each module
 is ``<module>/portal_locale/de.po`` (Tryton's ``locale/`` folder holds the
 desk's translations, in its own format), compiled when first used so that
-no build step can be forgotten. ``make portal-pot`` extracts the strings.
+no build step can be forgotten. ``mons portal-po`` extracts the strings
+(portal_catalogue) and refreshes the catalogues.
 """
 import functools
 import gettext as gettext_
@@ -30,6 +31,8 @@ NAMES = {'fr': 'Français', 'de': 'Deutsch'}
 COOKIE = 'mons_portal_lang'
 PARAMETER = 'lang'
 CATALOGUE = 'portal_locale'
+# A page's script marks its words t('…'): script_words gives their German
+SCRIPT_KEYWORDS = {'t': None}
 # Modules whose pages are for staff, not citizens: always French
 FRENCH_ONLY = ('mons_hr_time',)
 
@@ -125,6 +128,23 @@ def translations(lang):
         else:
             result._catalog.update(catalogue._catalog)
     return result or gettext_.NullTranslations()
+
+
+@functools.lru_cache(maxsize=None)
+def script_words(module, lang):
+    """The words of <module>/static/*.js (marked t('…') there) in lang,
+    for the page to hand to its script as JSON"""
+    if lang == DEFAULT or lang not in LANGUAGES:
+        return {}
+    from babel.messages.extract import extract_from_dir
+    directory = _module_dir(module)
+    translated = translations(lang)
+    words = {}
+    for filename, lineno, message, comments, context in extract_from_dir(
+            os.path.join(directory, 'static'), [('**.js', 'javascript')],
+            keywords=SCRIPT_KEYWORDS):
+        words[message] = translated.gettext(message)
+    return words
 
 
 def current_language():

@@ -95,6 +95,9 @@ def _environment(lang=PORTAL_LANGUAGE):
     env.install_gettext_translations(
         portal_i18n.translations(lang), newstyle=True)
     env.filters['filesize'] = human_size
+    # a value that may be a French source string (a page title given by
+    # the code): its translation, never %-formatted
+    env.filters['translate'] = portal_i18n.translations(lang).gettext
     # date_fr writes the date in the page's language (German "2. Dezember
     # 2026" on a German page): templates need not know the language
     env.filters['date_fr'] = functools.partial(local_date, lang=lang)

@@ -10,6 +10,7 @@
 from trytond.exceptions import UserError
 from trytond.modules.mons_base.portal import (
     Form, check_csrf, register_link, render, route)
+from trytond.modules.mons_base.portal_i18n import N_, gettext as _
 from trytond.transaction import Transaction, inactive_records
 
 
@@ -33,7 +34,7 @@ def lists(request, pool):
         chosen = {int(i) for i in form.getlist('list') if i.isdigit()}
         chosen = [l for l in public if l.id in chosen]
         if not chosen:
-            form.error('list', "Choisissez au moins une liste.")
+            form.error('list', _("Choisissez au moins une liste."))
         email = form.email()
         if form.valid:
             try:
@@ -59,10 +60,10 @@ def confirm(request, pool):
     confirmed = bool(record) and Email.subscribe([token])
     return render(request, 'mons_crm/result.html',
         status=200 if confirmed else 404,
-        title="Inscription confirmée" if confirmed
-        else "Lien non valable",
-        text=(f"Votre inscription à la liste « {record.list_.name} » est "
-            "confirmée. Merci !") if confirmed else (
+        title=_("Inscription confirmée") if confirmed
+        else _("Lien non valable"),
+        text=_("Votre inscription à la liste « %(list)s » est confirmée. "
+            "Merci !", list=record.list_.name) if confirmed else _(
             "Ce lien de confirmation n'est pas valable."),
         preferences=record.email_token if confirmed else None)
 
@@ -74,14 +75,14 @@ def unsubscribe(request, pool):
     record = _by_token(pool, token)
     if record is None:
         return render(request, 'mons_crm/result.html', status=404,
-            title="Lien non valable",
-            text="Ce lien de désabonnement n'est pas valable.")
+            title=_("Lien non valable"),
+            text=_("Ce lien de désabonnement n'est pas valable."))
     if record.active:
         Email.unsubscribe([token])
     return render(request, 'mons_crm/result.html',
-        title="Désabonnement enregistré",
-        text=(f"L'adresse {record.email} ne recevra plus les envois de la "
-            f"liste « {record.list_.name} »."),
+        title=_("Désabonnement enregistré"),
+        text=_("L'adresse %(email)s ne recevra plus les envois de la liste "
+            "« %(list)s ».", email=record.email, list=record.list_.name),
         preferences=record.email_token)
 
 
@@ -92,8 +93,8 @@ def preferences(request, pool):
     record = _by_token(pool, token)
     if record is None:
         return render(request, 'mons_crm/result.html', status=404,
-            title="Lien non valable",
-            text="Ce lien de gestion des abonnements n'est pas valable.")
+            title=_("Lien non valable"),
+            text=_("Ce lien de gestion des abonnements n'est pas valable."))
     with inactive_records():
         subscriptions = Email.search([('email', '=', record.email)],
             order=[('list_.name', 'ASC')])
@@ -118,6 +119,7 @@ def preferences(request, pool):
         token=token, subscriptions=subscriptions, saved=saved)
 
 
-register_link("Listes de diffusion",
-    'listes/', "Abonnez-vous aux informations de la Ville (culture, "
-    "tourisme, événements) ou gérez vos abonnements.")
+# N_: translated when the home page is drawn, in the visitor's language
+register_link(N_("Listes de diffusion"),
+    'listes/', N_("Abonnez-vous aux informations de la Ville (culture, "
+        "tourisme, événements) ou gérez vos abonnements."))

@@ -66,5 +66,7 @@ def register_dashboard_count():
         from trytond.modules.mons_opendata.dashboard_counts import register
     except ImportError:
         return None
-    return register('online_applications', "candidatures à un emploi",
+    from trytond.modules.mons_base.portal_i18n import N_
+    # N_: the dashboard shows it in the visitor's language
+    return register('online_applications', N_("candidatures à un emploi"),
         lambda pool: pool.get('hr.applicant.online_count').total())

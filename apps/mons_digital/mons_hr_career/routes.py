@@ -28,6 +28,9 @@ from trytond.modules.mons_base.caller import acting_as, anonymous_user_id
 from trytond.modules.mons_base.portal import (
     Form, UploadError, check_csrf, check_upload, portal_url, redirect,
     register_link, render, route)
+from trytond.modules.mons_base.portal_i18n import (
+    N_, current_language, gettext as _)
+from trytond.modules.mons_base.portal_render import local_date
 from trytond.modules.mons_base.web_user import public_url
 
 from .applicant import norm_email, norm_phone
@@ -45,44 +48,43 @@ MAX_REQUEST = 64 * 2 ** 20
 MAX_LENGTHS = {'name': 200, 'email': 200, 'phone': 40,
     'experience_text': 10000}
 LABELS = {
-    'name': "Nom et prénom",
-    'phone': "Téléphone",
-    'email': "Adresse e-mail",
-    'experience_text': "Votre expérience",
-    'cv': "CV",
+    'name': N_("Nom et prénom"),
+    'phone': N_("Téléphone"),
+    'email': N_("Adresse e-mail"),
+    'experience_text': N_("Votre expérience"),
+    'cv': N_("CV"),
     }
-MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet',
-    'août', 'septembre', 'octobre', 'novembre', 'décembre']
 STATES = {
-    'received': "Reçue : nous allons la lire.",
-    'screening': "En cours d'examen.",
-    'tests': "Étape des épreuves.",
-    'interview': "Étape de l'entretien.",
-    'accepted': "Acceptée.",
-    'rejected': "Non retenue.",
-    'withdrawn': "Retirée.",
+    'received': N_("Reçue : nous allons la lire."),
+    'screening': N_("En cours d'examen."),
+    'tests': N_("Étape des épreuves."),
+    'interview': N_("Étape de l'entretien."),
+    'accepted': N_("Acceptée."),
+    'rejected': N_("Non retenue."),
+    'withdrawn': N_("Retirée."),
     }
 
 
 def date_fr(value):
-    "4 décembre 2026"
+    "4 décembre 2026 (4. Dezember 2026 in German)"
     if not value:
         return ''
     if isinstance(value, dt.datetime):
         value = value.date()
-    return f'{value.day} {MONTHS[value.month - 1]} {value.year}'
+    return local_date(value, current_language())
 
 
 def hours_fr(value):
     text = f'{value:.1f}'.rstrip('0').rstrip('.').replace('.', ',')
-    return f'{text} h par semaine'
+    return _("%(hours)s h par semaine", hours=text)
 
 
 def as_visitor(func):
     "Run the page as the anonymous visitor, under Tryton's access checks"
     @functools.wraps(func)
     def wrapper(request, pool, **kwargs):
-        with acting_as(pool, anonymous_user_id(pool), language='fr'):
+        with acting_as(pool, anonymous_user_id(pool),
+                language=current_language()):
             return func(request, pool, **kwargs)
     return wrapper
 
@@ -90,15 +92,18 @@ def as_visitor(func):
 def _visible_opening(pool, opening_id):
     "The opening if the visitor may read it and it takes applications"
     Opening = pool.get('hr.job.opening')
-    with acting_as(pool, anonymous_user_id(pool), language='fr'):
+    with acting_as(pool, anonymous_user_id(pool),
+            language=current_language()):
         found = Opening.search([('id', '=', opening_id)], limit=1)
         if found and found[0].open_for_applications:
             return found[0]
     return None
 
 
-def _not_found(request, title="Offre introuvable", text=(
-            "Cette offre d'emploi n'existe pas ou n'est plus publiée.")):
+def _not_found(request, title=None, text=None):
+    title = title or _("Offre introuvable")
+    text = text or _("Cette offre d'emploi n'existe pas ou n'est plus "
+        "publiée.")
     return render(request, 'mons_hr_career/portal_message.html',
         status=404, title=title, text=text, active='emplois')
 
@@ -143,7 +148,8 @@ def opening_page(request, pool, opening_id):
     opening = _visible_opening(pool, opening_id)
     if opening is None:
         return _not_found(request)
-    with acting_as(pool, anonymous_user_id(pool), language='fr'):
+    with acting_as(pool, anonymous_user_id(pool),
+            language=current_language()):
         view = _opening_view(opening)
     return render(request, 'mons_hr_career/portal_offre.html',
         opening=view, active='emplois')
@@ -164,21 +170,22 @@ def application_link(request, pool, token):
     Applicant = pool.get('hr.applicant')
     applicant = Applicant.find_by_token(token)
     if applicant is None:
-        return _not_found(request, "Lien non valable",
-            "Ce lien de candidature n'est pas valable ou la candidature "
-            "a été effacée.")
+        return _not_found(request, _("Lien non valable"),
+            _("Ce lien de candidature n'est pas valable ou la candidature "
+                "a été effacée."))
     if applicant.state != 'draft':
         return render(request, 'mons_hr_career/portal_envoyee.html',
             applicant=applicant, opening=_opening_view(applicant.opening),
             received=date_fr(applicant.received_date),
-            state=STATES.get(applicant.state, ''),
+            state=_(STATES[applicant.state])
+            if applicant.state in STATES else '',
             sent=bool(request.args.get('envoyee')), active='emplois')
     # A draft is finished only while the opening still takes applications
     opening = _visible_opening(pool, applicant.opening.id)
     if opening is None:
-        return _not_found(request, "Offre fermée",
-            "Cette offre ne reçoit plus de candidatures. Votre brouillon "
-            "sera effacé.")
+        return _not_found(request, _("Offre fermée"),
+            _("Cette offre ne reçoit plus de candidatures. Votre brouillon "
+                "sera effacé."))
     return _application(request, pool, opening, applicant, token)
 
 
@@ -191,7 +198,8 @@ def _application(request, pool, opening, applicant=None, token=None):
     Configuration = pool.get('hr.recruitment.configuration')
     config = Configuration(1)
     max_bytes = config.get_cv_max_bytes()
-    with acting_as(pool, anonymous_user_id(pool), language='fr'):
+    with acting_as(pool, anonymous_user_id(pool),
+            language=current_language()):
         view = _opening_view(opening)
     notice = notice_kind = None
     if request.method == 'POST':
@@ -230,8 +238,8 @@ def _application(request, pool, opening, applicant=None, token=None):
                     f'emplois/candidature/{token}?enregistree=1')
         elif chosen and 'cv' not in form.errors:
             # A browser never fills a file field again
-            form.error('cv', "Votre fichier n'a pas été gardé à cause des "
-                "autres erreurs : choisissez-le à nouveau.")
+            form.error('cv', _("Votre fichier n'a pas été gardé à cause "
+                    "des autres erreurs : choisissez-le à nouveau."))
     elif applicant is not None:
         form = Form({
                 'name': '' if applicant.name == '?' else applicant.name,
@@ -240,12 +248,13 @@ def _application(request, pool, opening, applicant=None, token=None):
                 'experience_text': applicant.experience_text or '',
                 })
         if request.args.get('enregistree'):
-            notice = "Votre candidature est enregistrée. Vous pouvez la " \
-                "terminer maintenant ou plus tard avec le lien ci-dessous."
+            notice = _("Votre candidature est enregistrée. Vous pouvez la "
+                "terminer maintenant ou plus tard avec le lien ci-dessous.")
     else:
         form = Form()
     return render(request, 'mons_hr_career/portal_candidature.html',
-        form=form, opening=view, labels=LABELS, notice=notice,
+        form=form, opening=view,
+        labels={k: _(v) for k, v in LABELS.items()}, notice=notice,
         notice_kind=notice_kind,
         link=_link(request, token) if token else None,
         cv_name=applicant.cv_name if applicant else None,
@@ -263,25 +272,28 @@ def _read(form, sending):
     for name, length in MAX_LENGTHS.items():
         value = form.get(name)
         if len(value) > length:
-            form.error(name, f"Écrivez {length} caractères au plus.")
+            form.error(name, _("Écrivez %(length)s caractères au plus.",
+                    length=length))
         values[name] = value or None
     email, phone = values['email'], values['phone']
     if email and not norm_email(email):
         form.error('email', 'email')
     if phone and not norm_phone(phone):
-        form.error('phone', "Indiquez un numéro de téléphone valide, par "
-            "exemple 0470 12 34 56.")
+        form.error('phone', _("Indiquez un numéro de téléphone valide, "
+                "par exemple 0470 12 34 56."))
     if sending:
         if not values['name']:
-            form.error('name', "Indiquez votre nom et votre prénom.")
+            form.error('name', _("Indiquez votre nom et votre prénom."))
         if not email and not phone:
-            form.error('phone', "Indiquez un numéro de téléphone ou une "
-                "adresse e-mail : sans l'un des deux, nous ne pouvons pas "
-                "vous répondre.")
+            form.error('phone', _("Indiquez un numéro de téléphone ou une "
+                    "adresse e-mail : sans l'un des deux, nous ne pouvons "
+                    "pas vous répondre."))
     return values
 
 
-register_link("Offres d'emploi",
-    'emplois', "Postulez à un emploi de la commune ou de ses organisations, "
-    "depuis votre téléphone, sans CV si vous n'en avez pas.", sequence=40)
+# N_: translated when the home page is drawn, in the visitor's language
+register_link(N_("Offres d'emploi"),
+    'emplois', N_("Postulez à un emploi de la commune ou de ses "
+        "organisations, depuis votre téléphone, sans CV si vous n'en avez "
+        "pas."), sequence=40)
 register_dashboard_count()

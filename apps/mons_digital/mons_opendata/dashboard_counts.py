@@ -16,12 +16,15 @@ counter, its label and count.
 import inspect
 from collections import namedtuple
 
+from trytond.modules.mons_base.portal_i18n import N_
+
 Counter = namedtuple('Counter', ['kpi', 'label', 'count', 'module'])
 _counters = []
 
-# The KPIs the dashboard knows, with their French title
+# The KPIs the dashboard knows, with their French title (N_: shown in
+# the visitor's language)
 KPIS = {
-    'online_applications': "demandes reçues en ligne",
+    'online_applications': N_("demandes reçues en ligne"),
     }
 
 

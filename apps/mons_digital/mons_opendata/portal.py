@@ -13,6 +13,9 @@ from trytond.transaction import Transaction
 
 from trytond.modules.mons_base.caller import acting_as, anonymous_user_id
 from trytond.modules.mons_base.portal import register_link, render, route
+from trytond.modules.mons_base.portal_i18n import (
+    N_, current_language, gettext as _)
+from trytond.modules.mons_base.portal_render import local_date
 
 from . import dashboard_counts, dcat_layers
 from . import vocabulary as voc
@@ -26,7 +29,8 @@ def as_visitor(func):
     "Run the page as the anonymous visitor, under Tryton's access checks"
     @functools.wraps(func)
     def wrapper(request, pool, **kwargs):
-        with acting_as(pool, anonymous_user_id(pool), language='fr'):
+        with acting_as(pool, anonymous_user_id(pool),
+                language=current_language()):
             return func(request, pool, **kwargs)
     return wrapper
 
@@ -77,11 +81,12 @@ def index(request, pool):
             key=lambda i: (-i[2], i[1]))
     services = {d.service.code: d.service.name for d in datasets}
     facets = [
-        ('theme', "Thème", theme, facet('theme', lambda d: d.themes or [],
-                lambda v: voc.THEMES_FR.get(v, v))),
-        ('service', "Service", service, facet('service',
+        ('theme', _("Thème"), theme, facet('theme',
+                lambda d: d.themes or [],
+                lambda v: _(voc.THEMES_FR[v]) if v in voc.THEMES_FR else v)),
+        ('service', _("Service"), service, facet('service',
                 lambda d: [d.service.code], lambda v: services.get(v, v))),
-        ('format', "Format", fmt, facet('format', _formats,
+        ('format', _("Format"), fmt, facet('format', _formats,
                 lambda v: voc.FORMATS[v][0])),
         ]
     return render(request, 'mons_opendata/donnees/index.html',
@@ -115,20 +120,21 @@ def dashboard(request, pool):
             [d.id for d in datasets])
         if values['download'] or values['api']][:MONTHS]
     return render(request, 'mons_opendata/donnees/dashboard.html',
-        kpis=kpis, counts=counts, count_titles=dashboard_counts.KPIS, by_service=sorted(by_service.items()),
-        states={'published': "Publiés"}, datasets=datasets,
+        kpis=kpis, counts=counts,
+        count_titles={k: _(v) for k, v in dashboard_counts.KPIS.items()},
+        by_service=sorted(by_service.items()),
+        states={'published': _("Publiés")}, datasets=datasets,
         months=[(month_label(m), v) for m, v in months],
         active='donnees')
 
 
-MONTH_NAMES = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin',
-    'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre']
 # months of use shown on the dashboard, newest first
 MONTHS = 24
 
 
 def month_label(month):
-    return '%s %s' % (MONTH_NAMES[month.month - 1], month.year)
+    "'décembre 2026' ('Dezember 2026' in German)"
+    return local_date(month, current_language()).split(' ', 1)[1]
 
 
 @route('/donnees/<code>', methods=['GET'])
@@ -144,7 +150,8 @@ def dataset_page(request, pool, code):
     if not datasets or not datasets[0].current_version:
         return render(request, 'mons_base/error.html',
             status=HTTPStatus.NOT_FOUND,
-            message="Ce jeu de données n'existe pas ou n'est pas public.")
+            message=_("Ce jeu de données n'existe pas ou n'est pas "
+                "public."))
     dataset, = datasets
     records = Records(dataset)
     names, rows, total = records.fetch(limit=PREVIEW_ROWS)
@@ -170,15 +177,15 @@ def dataset_page(request, pool, code):
         downloads=[(d.title, d.format.upper(), d.download_path(db))
             for d in dataset.distributions],
         api_links=[
-            ("Explore v2.1 — enregistrements", explore + '/records'),
-            ("Explore v2.1 — métadonnées", explore),
+            (_("Explore v2.1 — enregistrements"), explore + '/records'),
+            (_("Explore v2.1 — métadonnées"), explore),
             ("CKAN — package_show",
                 '%s/api/3/action/package_show?id=%s' % (base, code)),
             ("DCAT-AP (Turtle)", '%s/dataset/%s.ttl' % (base, code)),
             ("DCAT-AP (JSON-LD)", '%s/dataset/%s.jsonld' % (base, code)),
             ],
         explore=explore,
-        themes=[voc.THEMES_FR[t] for t in dataset.themes or []],
+        themes=[_(voc.THEMES_FR[t]) for t in dataset.themes or []],
         frequency=dict(Dataset.fields_get(['frequency'])['frequency'][
                 'selection']).get(dataset.frequency),
         licence=(voc.LICENCE_TITLE.get(dataset.licence),
@@ -192,7 +199,7 @@ def shown(value, type_):
     if value is None:
         return ''
     if value is True or value is False:
-        return "Oui" if value else "Non"
+        return _("Oui") if value else _("Non")
     if type_ in {'date', 'datetime'} and isinstance(value, str):
         try:
             if type_ == 'date':
@@ -241,6 +248,8 @@ def default_chart(records, columns, numeric, total):
     return {'column': column, 'measure': measure}
 
 
-register_link("Données ouvertes",
-    'donnees', "Consultez, filtrez, visualisez et téléchargez les données "
-    "publiques de la commune et de ses organisations.", sequence=60)
+# N_: translated when the home page is drawn, in the visitor's language
+register_link(N_("Données ouvertes"),
+    'donnees', N_("Consultez, filtrez, visualisez et téléchargez les "
+        "données publiques de la commune et de ses organisations."),
+    sequence=60)

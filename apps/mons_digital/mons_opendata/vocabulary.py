@@ -3,6 +3,9 @@
 The keys are the authority codes so the URIs are built, never typed twice.
 """
 
+# N_: the portal shows these labels in the visitor's language
+from trytond.modules.mons_base.portal_i18n import N_
+
 EU = 'http://publications.europa.eu/resource/authority/'
 THEME_BASE = EU + 'data-theme/'
 FREQUENCY_BASE = EU + 'frequency/'
@@ -30,19 +33,19 @@ THEMES = [
 
 # Label in French, used in the RDF output for skos:prefLabel.
 THEMES_FR = {
-    'AGRI': "Agriculture, pêche, sylviculture et alimentation",
-    'ECON': "Économie et finances",
-    'EDUC': "Éducation, culture et sport",
-    'ENER': "Énergie",
-    'ENVI': "Environnement",
-    'GOVE': "Gouvernement et secteur public",
-    'HEAL': "Santé",
-    'INTR': "Questions internationales",
-    'JUST': "Justice, système juridique et sécurité publique",
-    'REGI': "Régions et villes",
-    'SOCI': "Population et société",
-    'TECH': "Science et technologie",
-    'TRAN': "Transports",
+    'AGRI': N_("Agriculture, pêche, sylviculture et alimentation"),
+    'ECON': N_("Économie et finances"),
+    'EDUC': N_("Éducation, culture et sport"),
+    'ENER': N_("Énergie"),
+    'ENVI': N_("Environnement"),
+    'GOVE': N_("Gouvernement et secteur public"),
+    'HEAL': N_("Santé"),
+    'INTR': N_("Questions internationales"),
+    'JUST': N_("Justice, système juridique et sécurité publique"),
+    'REGI': N_("Régions et villes"),
+    'SOCI': N_("Population et société"),
+    'TECH': N_("Science et technologie"),
+    'TRAN': N_("Transports"),
     }
 
 # code, label, expected refresh interval in days (None: not checked)

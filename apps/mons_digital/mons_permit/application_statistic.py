@@ -51,10 +51,13 @@ def count_online(pool):
     return sum(s.count for s in Statistic.search([]))
 
 
+from trytond.modules.mons_base.portal_i18n import N_
+
 try:
     from trytond.modules.mons_opendata import dashboard_counts
 except ImportError:  # the open-data module is not installed
     dashboard_counts = None
 if dashboard_counts:
+    # N_: the dashboard shows it in the visitor's language
     dashboard_counts.register('online_applications',
-        "demandes de permis", count_online)
+        N_("demandes de permis"), count_online)

@@ -30,7 +30,8 @@ from trytond.modules.mons_base.caller import acting_as, anonymous_user_id
 from trytond.modules.mons_base.portal import (
     Form, UploadError, check_csrf, check_upload, login_required, redirect,
     register_link, render, route)
-from trytond.modules.mons_base.portal_render import date_fr
+from trytond.modules.mons_base.portal_i18n import (
+    N_, current_language, gettext as _)
 
 from .application import (
     DOCUMENT_MAX_BYTES, DOCUMENT_TYPES, STEP_FIELDS, TOKEN_KEY, WEB_USER_KEY,
@@ -39,32 +40,38 @@ from .portal_rights import portal_user_id
 
 BASE = 'urbanisme/demande'
 STEPS = [
-    ('type', "Type de demande"),
-    ('pieces', "Ce qu'il vous faut"),
-    ('demandeur', "Demandeur et contact"),
-    ('lieu', "Lieu du projet"),
-    ('documents', "Documents"),
-    ('recapitulatif', "Vérification et envoi"),
+    ('type', N_("Type de demande")),
+    ('pieces', N_("Ce qu'il vous faut")),
+    ('demandeur', N_("Demandeur et contact")),
+    ('lieu', N_("Lieu du projet")),
+    ('documents', N_("Documents")),
+    ('recapitulatif', N_("Vérification et envoi")),
     ]
 STEP_NAMES = [s for s, _ in STEPS]
 # Tokens are URL-safe base64 (secrets.token_urlsafe)
 TOKEN = re.compile(r'^[A-Za-z0-9_-]{16,64}$')
 MAX_REQUEST = 60 * 2 ** 20
-# The fields as the pages name them (the messages repeat these labels)
+# The fields as the pages name them (the messages repeat these labels,
+# in the visitor's language: labels())
 LABELS = {
-    'applicant_name': "Nom et prénom",
-    'applicant_company': "Société",
-    'applicant_street': "Rue et numéro",
-    'applicant_postal_code': "Code postal",
-    'applicant_city': "Localité",
-    'applicant_email': "Adresse e-mail",
-    'applicant_phone': "Téléphone",
-    'location_street': "Adresse du projet",
-    'section': "Section",
-    'capakey': "Parcelle cadastrale (CaPaKey)",
-    'description': "Objet de la demande",
-    'works_start': "Début des travaux envisagé",
+    'applicant_name': N_("Nom et prénom"),
+    'applicant_company': N_("Société"),
+    'applicant_street': N_("Rue et numéro"),
+    'applicant_postal_code': N_("Code postal"),
+    'applicant_city': N_("Localité"),
+    'applicant_email': N_("Adresse e-mail"),
+    'applicant_phone': N_("Téléphone"),
+    'location_street': N_("Adresse du projet"),
+    'section': N_("Section"),
+    'capakey': N_("Parcelle cadastrale (CaPaKey)"),
+    'description': N_("Objet de la demande"),
+    'works_start': N_("Début des travaux envisagé"),
     }
+
+
+def labels():
+    "LABELS in the language of the request"
+    return {name: _(label) for name, label in LABELS.items()}
 
 
 def as_visitor(func):
@@ -84,7 +91,8 @@ def as_visitor(func):
             user_id = anonymous_user_id(pool)
         if request.method == 'POST':
             check_csrf(request)
-        with acting_as(pool, user_id, language='fr', **context):
+        with acting_as(pool, user_id, language=current_language(),
+                **context):
             if token is not None:
                 kwargs['token'] = token
             return func(request, pool, **kwargs)
@@ -93,9 +101,9 @@ def as_visitor(func):
 
 def _not_found(request):
     return render(request, 'mons_permit/portal_result.html',
-        status=HTTPStatus.NOT_FOUND, title="Lien non valable",
-        text="Ce lien ne mène à aucune demande en cours. Vérifiez "
-        "l'adresse reçue ou commencez une nouvelle demande.",
+        status=HTTPStatus.NOT_FOUND, title=_("Lien non valable"),
+        text=_("Ce lien ne mène à aucune demande en cours. Vérifiez "
+            "l'adresse reçue ou commencez une nouvelle demande."),
         again=True)
 
 
@@ -129,8 +137,8 @@ def _render_step(request, step, application=None, form=None, status=None,
     return render(request, f'mons_permit/portal_{step}.html',
         status=status, form=form, application=application, steps=STEPS,
         step=step, step_number=index + 1, step_count=len(STEPS),
-        step_title=STEPS[index][1], base=BASE, active='urbanisme',
-        date_fr=date_fr, **context)
+        step_title=_(STEPS[index][1]), base=BASE, active='urbanisme',
+        **context)
 
 
 def _after_post(request, application, step, form):
@@ -256,19 +264,19 @@ def _apply(pool, application, step, form):
                 if value.isdigit() else []
             if value and not sections:
                 form.error(name, gettext('mons_permit.msg_application_choice',
-                        field=LABELS[name]))
+                        field=labels()[name]))
             value = sections[0] if sections else None
         elif name == 'works_start':
             date = _parse_date(value)
             if value and date is None:
                 form.error(name, gettext('mons_permit.msg_application_date',
-                        field=LABELS[name]))
+                        field=labels()[name]))
             value = date
         elif name == 'capakey':
             value = normalise_capakey(value)
         setattr(application, name, value or None)
     saving = form.get('action') == 'save'
-    for name, message in application.errors_of(step, LABELS).items():
+    for name, message in application.errors_of(step, labels()).items():
         if saving and not getattr(application, name):
             continue
         form.error(name, message)
@@ -283,7 +291,7 @@ def _fields_step(step):
                 application.save()
                 return _after_post(request, application, step, form)
         Section = pool.get('mons.section')
-        sections = [('', "Choisissez une section")] + [(s.id, s.name)
+        sections = [('', _("Choisissez une section"))] + [(s.id, s.name)
             for s in Section.search([], order=[('name', 'ASC')])]
         return _render_step(request, step, application, form,
             sections=sections)
@@ -330,7 +338,7 @@ def documents(request, pool, application):
         application = _application(pool, application.token)
         if form.get('action') != 'save':
             for name, message in application.errors_of(
-                    'documents', LABELS).items():
+                    'documents', labels()).items():
                 form.error(name, message)
         if form.valid:
             return _after_post(request, application, 'documents', form)
@@ -346,7 +354,7 @@ def documents(request, pool, application):
 @_draft_page
 def review(request, pool, application):
     Application = pool.get('permit.application')
-    errors = application.errors_of(labels=LABELS)
+    errors = application.errors_of(labels=labels())
     form = Form()
     if request.method == 'POST' and request.form.get('action') == 'save':
         Application.send_link([application])
@@ -419,18 +427,20 @@ def my_file(request, pool, file_id):
     files = File.search([('id', '=', file_id)], limit=1)
     if not files:
         return render(request, 'mons_permit/portal_result.html',
-            status=HTTPStatus.NOT_FOUND, title="Dossier introuvable",
-            text="Ce dossier n'existe pas ou n'est pas lié à votre compte.")
+            status=HTTPStatus.NOT_FOUND, title=_("Dossier introuvable"),
+            text=_("Ce dossier n'existe pas ou n'est pas lié à votre "
+                "compte."))
     states = dict(File.fields_get(['state'])['state']['selection'])
     return render(request, 'mons_permit/portal_file.html', file=files[0],
         states=states, active='account')
 
 
-register_link("Permis d'urbanisme : introduire une demande", BASE,
-    "Demandez un permis d'urbanisme, un certificat d'urbanisme, une "
-    "déclaration de classe 3 ou notifiez une division, en ligne : vous "
-    "pouvez enregistrer votre demande et la reprendre plus tard.",
+# N_: translated when the page is drawn, in the visitor's language
+register_link(N_("Permis d'urbanisme : introduire une demande"), BASE,
+    N_("Demandez un permis d'urbanisme, un certificat d'urbanisme, une "
+        "déclaration de classe 3 ou notifiez une division, en ligne : vous "
+        "pouvez enregistrer votre demande et la reprendre plus tard."),
     sequence=20)
-register_link("Mes dossiers d'urbanisme", 'urbanisme/mes-dossiers',
-    "L'état de vos demandes de permis et leur prochaine échéance.",
+register_link(N_("Mes dossiers d'urbanisme"), 'urbanisme/mes-dossiers',
+    N_("L'état de vos demandes de permis et leur prochaine échéance."),
     sequence=20, account=True)

@@ -13,6 +13,22 @@
     var database = element.dataset.database;
     var root = api.replace(/\/carto$/, '');
     var statusElement = document.getElementById('carto-status');
+    // The page's words in its language: the page hands them over as JSON
+    // (mons_base portal_i18n.script_words), French when it has none
+    var words = {};
+    try {
+        words = JSON.parse(
+            document.getElementById('carto-words').textContent) || {};
+    } catch (e) {
+        words = {};
+    }
+    function t(text, values) {
+        var result = words[text] || text;
+        Object.keys(values || {}).forEach(function (key) {
+            result = result.split('%(' + key + ')s').join(values[key]);
+        });
+        return result;
+    }
     // The basemap notice stays while the messages of user actions change
     var basemapStatusElement = document.getElementById(
         'carto-basemap-status');
@@ -31,8 +47,7 @@
             if (response.status === 401 && !withoutSession) {
                 withoutSession = true;
                 setStaff(false);
-                status('Votre session d\u2019agent a expiré : seules les ' +
-                    'couches publiques sont affichées.');
+                status(t('Votre session d\u2019agent a expiré : seules les couches publiques sont affichées.'));
                 return fetchJSON(url, options);
             }
             if (!response.ok) {
@@ -128,7 +143,7 @@
         var properties = feature.properties || {};
         var title = c.label_field ? properties[c.label_field] : null;
         return (title !== null && title !== undefined && title !== '' ?
-            String(title) : 'Point') + ' \u2014 ' + c.name;
+            String(title) : t('Point')) + ' \u2014 ' + c.name;
     }
 
     function pointOf(overlay, feature, latlng) {
@@ -168,7 +183,8 @@
         var size = count < 10 ? 'small' : (count < 100 ? 'medium' : 'large');
         return L.divIcon({
             html: '<div><span>' + count + '<span class="carto-sr"> ' +
-                'points regroupés, Entrée pour zoomer</span></span></div>',
+                t('points regroupés, Entrée pour zoomer') +
+                '</span></span></div>',
             className: 'marker-cluster marker-cluster-' + size,
             iconSize: new L.Point(40, 40)
         });
@@ -208,10 +224,11 @@
                 html += '<li>' + swatch(klass.colour) +
                     escapeHtml(klass.label) + '</li>';
             });
-            html += '<li>' + swatch(c.colour) + 'Autres</li>';
+            html += '<li>' + swatch(c.colour) + t('Autres') + '</li>';
         } else {
             html += '<li>' + swatch(c.colour) + escapeHtml(
-                {point: 'Points', line: 'Lignes', polygon: 'Surfaces'}[kind]) +
+                {point: t('Points'), line: t('Lignes'),
+                    polygon: t('Surfaces')}[kind]) +
                 '</li>';
         }
         return html + '</ul>';
@@ -305,7 +322,8 @@
                 overlay.count.textContent = collection.numberMatched >
                     collection.numberReturned ?
                     ' (' + collection.numberReturned + ' / ' +
-                    collection.numberMatched + ', zoomez pour tout voir)' :
+                    collection.numberMatched + ', ' +
+                    t('zoomez pour tout voir') + ')' :
                     ' (' + collection.numberReturned + ')';
                 // Read by the browser tests
                 element.dataset['loaded_' + code.replace(/[^a-z0-9]/g, '_')] =
@@ -319,8 +337,8 @@
                 if (error.name !== 'AbortError') {
                     window.console.error(error);
                     overlay.item.classList.remove('carto-loading');
-                    status('Impossible de charger la couche « ' +
-                        overlay.config.name + ' ».');
+                    status(t('Impossible de charger la couche « %(name)s ».',
+                        {name: overlay.config.name}));
                 }
             });
     }
@@ -336,11 +354,11 @@
             var marker = L.marker([feature.geometry.coordinates[1],
                     feature.geometry.coordinates[0]], {
                 keyboard: true,
-                title: count + ' objets',
+                title: count + ' ' + t('objets'),
                 icon: L.divIcon({
                     html: '<div><span>' + count + '<span class="carto-sr"> ' +
-                        'objets regroupés, Entrée pour zoomer</span></span>' +
-                        '</div>',
+                        t('objets regroupés, Entrée pour zoomer') +
+                        '</span></span></div>',
                     className: 'marker-cluster marker-cluster-' + size,
                     iconSize: new L.Point(40, 40)
                 })
@@ -361,8 +379,8 @@
             });
             overlay.cells.addLayer(marker);
         });
-        overlay.count.textContent = ' (' + collection.numberMatched +
-            ' objets regroupés, zoomez pour le détail)';
+        overlay.count.textContent = ' (' + collection.numberMatched + ' ' +
+            t('objets regroupés, zoomez pour le détail') + ')';
         element.dataset['loaded_' + overlay.config.code.replace(
             /[^a-z0-9]/g, '_')] = collection.numberReturned;
         element.dataset['cells_' + overlay.config.code.replace(
@@ -419,7 +437,8 @@
             }
         });
         if (!layers.length) {
-            list.innerHTML = '<li>Aucune couche disponible.</li>';
+            list.innerHTML = '<li>' + escapeHtml(t('Aucune couche disponible.')) +
+                '</li>';
         }
         layers.forEach(function (c) {
             var item = document.createElement('li');
@@ -427,10 +446,13 @@
             var id = 'carto-layer-' + c.code;
             item.innerHTML = '<input type="checkbox" id="' + id + '"> ' +
                 '<label for="' + id + '">' + escapeHtml(c.name) + '</label>' +
-                (c.public ? '' : '<span class="carto-badge" title="Couche interne">interne</span>') +
+                (c.public ? '' : '<span class="carto-badge" title="' +
+                    escapeHtml(t('Couche interne')) + '">' +
+                    escapeHtml(t('interne')) + '</span>') +
                 '<span class="carto-count"></span>' + legendOf(c) +
-                '<label class="carto-opacity-label">Opacité <input type="range" class="carto-opacity" min="0.1" max="1" step="0.1" value="1" aria-label="Opacité de ' +
-                escapeHtml(c.name) + '"></label>' +
+                '<label class="carto-opacity-label">' +
+                escapeHtml(t('Opacité')) + ' <input type="range" class="carto-opacity" min="0.1" max="1" step="0.1" value="1" aria-label="' +
+                escapeHtml(t('Opacité de %(name)s', {name: c.name})) + '"></label>' +
                 ' <a href="' + escapeHtml(root + '/carto/download/' + c.code + '.geojson') + '">GeoJSON</a>' +
                 ' <a href="' + escapeHtml(root + '/carto/download/' + c.code + '.csv') + '">CSV</a>';
             list.appendChild(item);
@@ -478,7 +500,7 @@
         if (!basemap.url) {
             element.classList.add('carto-plain');
             element.dataset.basemap = 'none';
-            status('Fond de plan : aucun (fond uni).');
+            status(t('Fond de plan : aucun (fond uni).'));
             return;
         }
         element.classList.remove('carto-plain');
@@ -495,8 +517,7 @@
                 element.classList.add('carto-plain');
                 element.dataset.basemap = 'none';
                 basemapStatusElement.textContent = (
-                    'Fond de plan injoignable : les couches sont ' +
-                    'affichées sur un fond uni.');
+                    t('Fond de plan injoignable : les couches sont affichées sur un fond uni.'));
             }
         }
         tiles.on('tileload', function () {
@@ -580,13 +601,13 @@
         }
         var points = measure.points;
         if (!points.length) {
-            measureOutput.textContent = 'Cliquez sur la carte pour ' +
-                'placer les points.';
+            measureOutput.textContent = t(
+                'Cliquez sur la carte pour placer les points.');
             return;
         }
         if (measure.mode === 'area') {
             measure.shape = L.polygon(points, {color: '#a3122b'}).addTo(map);
-            measureOutput.textContent = 'Surface : ' + formatArea(
+            measureOutput.textContent = t('Surface :') + ' ' + formatArea(
                 points.length > 2 ? geodesicArea(points) : 0);
         } else {
             measure.shape = L.polyline(points, {color: '#a3122b'}).addTo(map);
@@ -594,7 +615,8 @@
             for (var i = 1; i < points.length; i++) {
                 total += map.distance(points[i - 1], points[i]);
             }
-            measureOutput.textContent = 'Distance : ' + formatLength(total);
+            measureOutput.textContent = t('Distance :') + ' ' +
+                formatLength(total);
         }
     }
 
@@ -630,14 +652,15 @@
         fetchJSON(api + '/map/search?q=' + encodeURIComponent(text))
             .then(function (data) {
                 if (!data.results.length) {
-                    results.innerHTML = '<li>Aucun résultat.</li>';
+                    results.innerHTML = '<li>' +
+                        escapeHtml(t('Aucun résultat.')) + '</li>';
                 }
                 data.results.forEach(function (result) {
                     var item = document.createElement('li');
                     var button = document.createElement('button');
                     button.type = 'button';
                     button.textContent = (result.name || '?') + ' — ' +
-                        (result.address ? 'adresse' : result.layer_name);
+                        (result.address ? t('adresse') : result.layer_name);
                     if (result.address) {
                         item.className = 'carto-result-address';
                     }
@@ -683,14 +706,15 @@
             return response.json();
         }).then(function (data) {
             if (data.error || !data.result) {
-                error.textContent = 'Identifiant ou mot de passe incorrect.';
+                error.textContent = t(
+                    'Identifiant ou mot de passe incorrect.');
                 return;
             }
             form.password.value = '';
             withoutSession = false;
             reload();
         }).catch(function () {
-            error.textContent = 'Connexion impossible.';
+            error.textContent = t('Connexion impossible.');
         });
     }
 
@@ -713,8 +737,8 @@
             var close = container.querySelector(
                 '.leaflet-popup-close-button');
             if (close) {
-                close.setAttribute('aria-label', 'Fermer la fiche');
-                close.title = 'Fermer la fiche';
+                close.setAttribute('aria-label', t('Fermer la fiche'));
+                close.title = t('Fermer la fiche');
             }
             var content = container.querySelector(
                 '.leaflet-popup-content');
@@ -756,8 +780,8 @@
                 // basemap (which usually gives it) is missing
                 map = L.map(element, {preferCanvas: true, zoomControl: false,
                     maxZoom: data.basemap.max_zoom || 19});
-                L.control.zoom({zoomInTitle: 'Zoom avant',
-                    zoomOutTitle: 'Zoom arrière'}).addTo(map);
+                L.control.zoom({zoomInTitle: t('Zoom avant'),
+                    zoomOutTitle: t('Zoom arrière')}).addTo(map);
                 map.attributionControl.setPrefix(
                     '<a href="https://leafletjs.com" hreflang="en">Leaflet</a>');
                 watchPopups(map);
@@ -810,7 +834,7 @@
             writeHash();
             element.dataset.ready = '1';
         }).catch(function () {
-            status('La carte ne peut pas être chargée.');
+            status(t('La carte ne peut pas être chargée.'));
         });
     }
 
@@ -826,7 +850,8 @@
         function () {
             writeHash();
             var done = function () {
-                status('Lien de cette vue copié : ' + location.href);
+                status(t('Lien de cette vue copié : %(link)s',
+                    {link: location.href}));
             };
             if (navigator.clipboard && window.isSecureContext) {
                 navigator.clipboard.writeText(location.href).then(done, done);

@@ -16,6 +16,8 @@
   var config = document.getElementById('od-config');
   if (config) {
     config = JSON.parse(config.textContent);
+    // the page's words, in its language (French unless German)
+    var words = config.words || {by: 'par', empty: '(vide)'};
     var chart = null;
     var form = document.getElementById('od-chart-form');
     var draw = function (event) {
@@ -35,14 +37,14 @@
         .then(function (r) { return r.json(); })
         .then(function (data) {
           var labels = data.results.map(function (r) {
-            return r[column] === null ? '(vide)' : String(r[column]);
+            return r[column] === null ? words.empty : String(r[column]);
           });
           var values = data.results.map(function (r) { return r.valeur; });
           if (chart) { chart.destroy(); }
           var measureSelect = document.getElementById('od-chart-measure');
           var columnSelect = document.getElementById('od-chart-column');
           var title = measureSelect.options[measureSelect.selectedIndex].text
-            + ' par ' + columnSelect.options[
+            + ' ' + words.by + ' ' + columnSelect.options[
               columnSelect.selectedIndex].text.toLowerCase();
           var canvas = document.getElementById('od-chart');
           canvas.setAttribute('aria-label', title);
