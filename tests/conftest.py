@@ -19,6 +19,8 @@ import urllib.request
 
 import pytest
 
+from pg_template import build_database
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 MONS = str(pathlib.Path(sys.executable).parent / 'mons')
 PASSWORD = 'mons-demo-2026'
@@ -156,7 +158,7 @@ def site(tmp_path_factory):
 
 def production_site(tmp_path_factory):
     from production import production_site as start
-    return start(tmp_path_factory, LiveSite, MONS, PASSWORD)
+    return start(tmp_path_factory, LiveSite, MONS, PASSWORD, _state_hash())
 
 
 @contextlib.contextmanager
@@ -195,17 +197,20 @@ authentications = password
     def mons(*args):
         subprocess.run([MONS, *args, '--site', str(folder)], check=True,
             env=env)
-    cache = ROOT / '.test-cache' / f'site-{_state_hash()}.sqlite'
-    if uri.startswith('sqlite') and cache.exists():
-        (folder / 'db').mkdir()
-        shutil.copy(cache, folder / 'db' / f'{db}.sqlite')
-    else:
+    def build():
         mons('init', '--demo-password')
         mons('update')
         mons('demo')
-        if uri.startswith('sqlite'):
-            cache.parent.mkdir(exist_ok=True)
-            shutil.copy(folder / 'db' / f'{db}.sqlite', cache)
+    cache = ROOT / '.test-cache' / f'site-{_state_hash()}.sqlite'
+    if not uri.startswith('sqlite'):
+        build_database(uri, db, env, _state_hash(), build)
+    elif cache.exists():
+        (folder / 'db').mkdir()
+        shutil.copy(cache, folder / 'db' / f'{db}.sqlite')
+    else:
+        build()
+        cache.parent.mkdir(exist_ok=True)
+        shutil.copy(folder / 'db' / f'{db}.sqlite', cache)
     process = subprocess.Popen([MONS, 'start', '--site', str(folder)],
         env=env, start_new_session=True)
     url = f'http://127.0.0.1:{port}'
@@ -234,8 +239,8 @@ def _stop(process, uri, db, env):
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
     if not uri.startswith('sqlite'):
-        subprocess.run(['dropdb', '--if-exists', '-d', uri + 'postgres',
-                db], env=env)
+        subprocess.run(['dropdb', '--if-exists', '--force',
+                '--maintenance-db', uri + 'postgres', db], env=env)
 
 
 @pytest.fixture(scope='session')

@@ -16,6 +16,8 @@ import time
 import urllib.error
 import urllib.request
 
+from pg_template import build_database
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 BIN = pathlib.Path(sys.executable).parent
 
@@ -114,7 +116,8 @@ def _wait(url, processes, context=None, timeout=120):
 
 
 @contextlib.contextmanager
-def production_site(tmp_path_factory, live_site_class, mons, password):
+def production_site(tmp_path_factory, live_site_class, mons, password,
+        state):
     uri = os.environ.get('MONS_TEST_DATABASE_URI', '')
     if not uri.startswith('postgresql'):
         raise RuntimeError(
@@ -131,9 +134,11 @@ def production_site(tmp_path_factory, live_site_class, mons, password):
         MONS_ROOT=str(ROOT), MONS_BIND=bind, MONS_WORKERS='2')
     env.pop('DB_NAME', None)
     env.pop('TRYTOND_WEB__LISTEN', None)
-    for command in (['init', '--demo-password'], ['update'], ['demo']):
-        subprocess.run([mons, *command, '--site', str(folder)], check=True,
-            env=env)
+    def build():
+        for command in (['init', '--demo-password'], ['update'], ['demo']):
+            subprocess.run([mons, *command, '--site', str(folder)],
+                check=True, env=env)
+    build_database(uri, db, env, state, build)
     cert, key = certificate(folder)
     nginx_folder = folder / 'nginx'
     nginx_folder.mkdir()
@@ -197,5 +202,5 @@ def production_site(tmp_path_factory, live_site_class, mons, password):
                 process.wait(20)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
-        subprocess.run(['dropdb', '--if-exists', '-d', uri + 'postgres', db],
-            env=env)
+        subprocess.run(['dropdb', '--if-exists', '--force',
+                '--maintenance-db', uri + 'postgres', db], env=env)

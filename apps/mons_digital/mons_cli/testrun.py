@@ -79,7 +79,9 @@ def _run_suite(root, results, fast, backend='sqlite', tests=None,
     command = [sys.executable, '-m', 'pytest',
         *([str(root / 'tests' / t) for t in tests] if tests
             else [str(root / 'tests')]),
-        '-p', 'no:cacheprovider', '-q', f'--junitxml={junit}']
+        '-p', 'no:cacheprovider', '-q', f'--junitxml={junit}',
+        # where the time goes, for whoever keeps the run under its budget
+        '--durations=15']
     if fast:
         command += ['-m', 'not browser']
     env = dict(os.environ)
