@@ -32,3 +32,7 @@ class DueDateError(MailValidationError):
 
 class MailAccessError(AccessError):
     pass
+
+
+class RegisterImportError(MailError):
+    pass

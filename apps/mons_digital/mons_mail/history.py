@@ -36,6 +36,7 @@ class History(ModelSQL, ModelView):
             ('confidential', "Confidentiality"),
             ('service', "Service in charge"),
             ('copies', "Services in copy"),
+            ('import', "Imported from the old register"),
             ], "Action", readonly=True)
     from_state = fields.Selection(STATES, "From State", readonly=True)
     to_state = fields.Selection(STATES, "To State", readonly=True)

@@ -47,7 +47,12 @@ ACTIONS = {
 WORKFLOW_FIELDS = [
     'state', 'number', 'registration_date', 'registered_by',
     'reminder_date', 'reminder2_date', 'escalation_date', 'scan_text',
-    'search_text', 'label_sheet']
+    'search_text', 'label_sheet', 'register_import']
+# What the import of an old register gives at creation, under its trusted
+# step (register_import.py): the old letter's number, state and date
+IMPORTED_FIELDS = {
+    'state', 'number', 'registration_date', 'registered_by',
+    'register_import'}
 SEARCH_TEXT_FIELDS = {
     'number', 'subject', 'keywords', 'external_reference', 'party',
     'scan_text', 'email_from'}
@@ -768,12 +773,15 @@ class Item(Workflow, ModelSQL, ModelView):
     @classmethod
     def create(cls, vlist):
         vlist = [v.copy() for v in vlist]
+        imported = is_trusted('register_import')
         for values in vlist:
             # A letter is born a draft: its number, state and dates come
             # from the buttons. Callers are refused these fields by the
             # field access; server code gets the same answer here. The
             # default state 'draft' a client may send back is no change.
             for name in WORKFLOW_FIELDS:
+                if imported and name in IMPORTED_FIELDS:
+                    continue
                 value = values.pop(name, None)
                 if name == 'state' and value in {None, 'draft'}:
                     continue
