@@ -6,6 +6,8 @@ the module and the string); placeholders are the same in both languages;
 the site answers German to a German browser, French to a French one or to
 any other language, and an explicit choice (?lang=, then its cookie) wins
 over the browser."""
+import datetime as dt
+import html as html_lib
 import http.cookiejar
 import re
 import urllib.error
@@ -138,3 +140,40 @@ def test_staff_pages_stay_french(site):
     status, headers, body = _get(site, 'pointage', 'de-BE')
     assert _lang(body) == 'fr'
     assert 'lang-switch' not in body
+
+
+def test_dates_in_the_page_language():
+    from trytond.modules.mons_base.portal_render import local_date
+    day = dt.date(2026, 12, 2)
+    assert local_date(day, 'de') == '2. Dezember 2026'
+    assert local_date(day, 'de', weekday=True) == 'Mittwoch, 2. Dezember 2026'
+    assert local_date(day, 'fr') == '2 décembre 2026'
+    assert local_date(dt.date(2026, 3, 1), 'fr') == '1er mars 2026'
+
+
+def test_permit_errors_in_german(site):
+    """The permit form's errors come from Tryton's messages (mons_permit's
+    locale/de.po) with the field named as the German page names it"""
+    from test_permit_portal_http import Visitor, procedure_type
+    visitor = Visitor(site)
+    status, body, _ = visitor.get('urbanisme/demande?lang=de')
+    assert status == 200 and _lang(body) == 'de'
+    assert 'Schritt 1 von 6' in body and 'Art des Antrags' in body
+    visitor.start(procedure_type(site, 'PU')['id'])
+    status, body, _ = visitor.post(visitor.step('demandeur'), {
+            'applicant_name': 'Anna Schmitz',
+            'applicant_street': 'Klötzerbahn 32',
+            'applicant_postal_code': '47OO',
+            'applicant_city': 'Eupen',
+            'applicant_email': 'anna schmitz@eupen.be',
+            'action': 'next'})
+    assert status == 400, body[:2000]
+    assert _lang(body) == 'de'
+    text = html_lib.unescape(re.sub(r'<[^>]+>', ' ', body))
+    assert 'Das Formular enthält 2 Fehler' in text, text[:3000]
+    assert ('Geben Sie in „Postleitzahl“ eine belgische Postleitzahl mit '
+        '4 Ziffern an' in text), text[:3000]
+    assert 'Geben Sie in „E-Mail-Adresse“ eine gültige E-Mail-Adresse an' \
+        in text, text[:3000]
+    # the values typed are kept
+    assert 'value="47OO"' in body

@@ -84,7 +84,10 @@ def update(module, lang='de'):
     else:
         from babel.messages.catalog import Catalog
         catalog = Catalog(locale=lang, project=module, charset='utf-8')
+    # Only the strings make a change: the header's date stays
+    created = catalog.creation_date
     catalog.update(template, no_fuzzy_matching=True)
+    catalog.creation_date = created
     with open(path, 'wb') as fp:
         write_po(fp, catalog, width=79, omit_header=False,
             ignore_obsolete=True, include_previous=False)
