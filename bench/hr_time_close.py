@@ -99,10 +99,15 @@ def main():
         Item = pool.get('hr.time.close.item')
         Signoff = pool.get('hr.time.close.signoff')
         Period.check_close([period])
-        Item.carry(Item.search([('period', '=', period.id),
-                    ('state', '=', 'open')]))
-        Signoff.sign(Signoff.search([('period', '=', period.id),
-                    ('state', '=', 'to_sign')]))
+        # HR selects the items a page at a time (a list of tens of
+        # thousands of records is slow to instantiate in trytond)
+        for ids in common.slices(Item.search([('period', '=', period.id),
+                        ('state', '=', 'open')], query=True)):
+            Item.carry(Item.browse(ids))
+        for ids in common.slices(Signoff.search([
+                        ('period', '=', period.id),
+                        ('state', '=', 'to_sign')], query=True)):
+            Signoff.sign(Signoff.browse(ids))
         Period.close([period])
         close = time.perf_counter() - start
         close_cpu = time.process_time() - cpu

@@ -9,7 +9,9 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
 
+from .computed import ComputedRecordMixin, create_in_slices
 from .dates import date_text
 
 ANOMALIES = [
@@ -26,7 +28,15 @@ ANOMALIES = [
     ]
 
 
-class Anomaly(Workflow, ModelSQL, ModelView):
+class _Row:
+    "What the synchronisation compares of a stored anomaly"
+    __slots__ = ('id', 'facts', 'state')
+
+    def __init__(self, id, facts, state):
+        self.id, self.facts, self.state = id, facts, state
+
+
+class Anomaly(ComputedRecordMixin, Workflow, ModelSQL, ModelView):
     "Attendance Anomaly"
     __name__ = 'attendance.anomaly'
 
@@ -83,10 +93,18 @@ class Anomaly(Workflow, ModelSQL, ModelView):
         resolved ones open again only when their facts changed"""
         if facts is None:
             facts = [{}] * len(days)
+        # Plain rows: most days of a recompute change nothing, and
+        # instantiating their anomalies cost more than comparing them
         existing = defaultdict(dict)
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
         for sub in grouped_slice([d.id for d in days], 500):
-            for anomaly in cls.search([('day', 'in', list(sub))]):
-                existing[anomaly.day.id][anomaly.kind] = anomaly
+            cursor.execute(*table.select(table.id, table.day, table.kind,
+                    table.facts, table.state,
+                    where=table.day.in_(list(sub)),
+                    order_by=[table.id.asc]))
+            for id_, day_id, kind, text, state in cursor:
+                existing[day_id][kind] = _Row(id_, text, state)
         to_create, resolved, to_write = [], [], []
         for day, day_kinds, day_facts in zip(days, kinds, facts):
             current = existing.get(day.id, {})
@@ -104,17 +122,18 @@ class Anomaly(Workflow, ModelSQL, ModelView):
                     if anomaly.state == 'resolved':
                         values['state'] = 'open'
                 if values:
-                    to_write.extend(([anomaly], values))
+                    to_write.extend(([cls(anomaly.id)], values))
             for kind, anomaly in current.items():
                 if kind not in day_kinds and anomaly.state != 'resolved':
-                    resolved.append(anomaly)
+                    resolved.append(anomaly.id)
         if to_create:
-            cls.create(to_create)
-        if resolved:
+            create_in_slices(cls, to_create)
+        for sub in grouped_slice(resolved, 200):
             # Gone from the day: should it come back, it is new facts
-            cls.write(resolved, {'state': 'resolved', 'facts': None})
-        if to_write:
-            cls.write(*to_write)
+            cls.write(cls.browse(list(sub)),
+                {'state': 'resolved', 'facts': None})
+        for i in range(0, len(to_write), 400):
+            cls.write(*to_write[i:i + 400])
 
     @classmethod
     @ModelView.button_action('mons_hr_time.act_correction_from_anomaly')

@@ -13,6 +13,7 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
+from .computed import COMPUTING, ComputedRecordMixin
 from .dates import date_text
 from .exceptions import WorkflowError
 
@@ -28,20 +29,56 @@ REQUEST_MODELS = ['attendance.leave', 'attendance.telework',
 INCOMPLETE_ANOMALIES = {'missing_out', 'missing_in'}
 
 
+# Records instantiated per list: trytond checks the whole id list of a
+# browse for each record it builds, so lists of tens of thousands cost
+# quadratic time; the close works through them in slices of this size
+SLICE = 200
+
+
+def _records(Model, domain, order=None):
+    "The records of domain, browsed in slices"
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*Model.search(domain, order=order, query=True))
+    ids = [r[0] for r in cursor]
+    for sub in grouped_slice(ids, SLICE):
+        yield from Model.browse(list(sub))
+
+
+def _create(Model, vlist):
+    # Built by the check from the records it lists
+    with Transaction().set_context(**{COMPUTING: True}):
+        for sub in grouped_slice(vlist, SLICE):
+            Model.create(list(sub))
+
+
 def _service(employee):
     services = employee.time_services
     return services[0].id if services else None
 
 
-class CloseItem(Workflow, ModelSQL, ModelView):
-    "Item to Decide before the Close"
-    __name__ = 'hr.time.close.item'
+class BuiltByCheckMixin(ComputedRecordMixin):
+    """A line of the period's check, per employee (and service): built by
+    the check of the period, moved by its buttons only"""
+    __slots__ = ()
 
     period = fields.Many2One('attendance.period', "Period", required=True,
         readonly=True, ondelete='CASCADE')
     employee = fields.Many2One('company.employee', "Employee", required=True,
         readonly=True, ondelete='CASCADE')
     service = fields.Many2One('mons.service', "Service", readonly=True)
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        super().check_modification(
+            mode, records, values=values, external=external)
+        if external and mode in {'create', 'write'}:
+            raise WorkflowError(gettext('mons_hr_time.msg_close_item_built'))
+
+
+class CloseItem(BuiltByCheckMixin, Workflow, ModelSQL, ModelView):
+    "Item to Decide before the Close"
+    __name__ = 'hr.time.close.item'
+
     kind = fields.Selection(ITEM_KINDS, "Kind", required=True, readonly=True)
     record = fields.Reference("Record", selection='get_records',
         readonly=True)
@@ -80,14 +117,6 @@ class CloseItem(Workflow, ModelSQL, ModelView):
         return f'{self.employee.rec_name}: {self.description}'
 
     @classmethod
-    def check_modification(cls, mode, items, values=None, external=False):
-        super().check_modification(
-            mode, items, values=values, external=external)
-        if external and mode in {'create', 'write'}:
-            # Built by the check of the period, moved by its button only
-            raise WorkflowError(gettext('mons_hr_time.msg_close_item_built'))
-
-    @classmethod
     @ModelView.button
     @Workflow.transition('carried')
     def carry(cls, items):
@@ -96,23 +125,43 @@ class CloseItem(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Approver = pool.get('hr.time.approver')
         Overtime = pool.get('attendance.overtime')
+        # HR carries the whole list at once: check each period and
+        # employee once and read the overtime ids from the table, as
+        # reading the records of tens of thousands of items one by one
+        # costs quadratic time in trytond
+        first = {}
         for item in items:
-            if item.period.state == 'closed':
+            first.setdefault(('period', item.period.id), item)
+            first.setdefault(('employee', item.employee.id), item)
+        for (kind, _), item in first.items():
+            if kind == 'period' and item.period.state == 'closed':
                 raise WorkflowError(gettext(
                         'mons_hr_time.msg_close_item_period_closed',
                         item=item.rec_name))
-            Approver.check_approve(item.employee, item)
-        for item in items:
-            if item.kind == 'overtime' and item.record:
-                Overtime.carry_over([item.record],
-                    after=item.period.closed_until())
+            if kind == 'employee':
+                Approver.check_approve(item.employee, item)
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        by_period = defaultdict(list)
+        for sub in grouped_slice([i.id for i in items], 500):
+            cursor.execute(*table.select(table.period, table.record,
+                    where=table.id.in_(list(sub))
+                    & (table.kind == 'overtime')))
+            for period_id, record in cursor:
+                model, _, id_ = (record or '').partition(',')
+                if model == 'attendance.overtime' and id_.isdigit():
+                    by_period[period_id].append(int(id_))
+        Period = pool.get('attendance.period')
+        for period_id, ids in by_period.items():
+            Overtime.carry_over(Overtime.browse(ids),
+                after=Period(period_id).closed_until())
 
     @classmethod
     def refresh(cls, period, start, end):
         """Rebuild the open items of period: carried items stay carried
         while their record is undecided; decided ones disappear"""
         found = cls._undecided(period, start, end)
-        existing = cls.search([('period', '=', period.id)])
+        existing = _records(cls, [('period', '=', period.id)])
         keep = {}
         to_delete = []
         for item in existing:
@@ -121,13 +170,11 @@ class CloseItem(Workflow, ModelSQL, ModelView):
                 keep[key] = item
             else:
                 to_delete.append(item)
-        if to_delete:
-            cls.delete(to_delete)
-        to_create = [dict(values, period=period.id)
-            for key, values in found.items() if key not in keep]
-        if to_create:
-            cls.create(to_create)
-        return cls.search([('period', '=', period.id)])
+        for sub in grouped_slice(to_delete, SLICE):
+            cls.delete(list(sub))
+        _create(cls, [dict(values, period=period.id)
+                for key, values in found.items() if key not in keep])
+        return list(_records(cls, [('period', '=', period.id)]))
 
     @classmethod
     def _undecided(cls, period, start, end):
@@ -139,15 +186,18 @@ class CloseItem(Workflow, ModelSQL, ModelView):
         company = period.company
         found = {}
         carried_before = cls._carried_before(period)
+        services = {}
 
         def add(record, employee, kind, date, description):
+            if employee.id not in services:
+                services[employee.id] = _service(employee)
             found[str(record)] = {
                 'record': str(record), 'employee': employee.id,
-                'service': _service(employee), 'kind': kind, 'date': date,
-                'description': description,
+                'service': services[employee.id], 'kind': kind,
+                'date': date, 'description': description,
                 }
 
-        for overtime in Overtime.search([
+        for overtime in _records(Overtime, [
                     ('employee.company', '=', company.id),
                     ('state', '=', 'draft'),
                     ('month', '<=', end),
@@ -156,7 +206,7 @@ class CloseItem(Workflow, ModelSQL, ModelView):
                 gettext('mons_hr_time.msg_close_item_overtime',
                     month=overtime.month_text,
                     hours=_hours(overtime.duration)))
-        for anomaly in Anomaly.search([
+        for anomaly in _records(Anomaly, [
                     ('employee.company', '=', company.id),
                     ('state', 'in', ['open', 'correction']),
                     ('date', '<=', end),
@@ -173,6 +223,18 @@ class CloseItem(Workflow, ModelSQL, ModelView):
                 & (table.date <= end)
                 & (table.worked == None)))  # noqa: E711
         day_ids = [r[0] for r in cursor]
+        # An incomplete day whose unpaired clockings were all justified is
+        # decided: a closed day takes no clocking any more, so justifying
+        # is how a day carried from a closed month is decided
+        anomaly = Anomaly.__table__()
+        justified = defaultdict(set)
+        for sub in grouped_slice(day_ids, 500):
+            cursor.execute(*anomaly.select(anomaly.day, anomaly.state,
+                    where=anomaly.day.in_(list(sub))
+                    & anomaly.kind.in_(list(INCOMPLETE_ANOMALIES))))
+            for day_id, state in cursor:
+                justified[day_id].add(state == 'resolved')
+        day_ids = [i for i in day_ids if justified.get(i) != {True}]
         for sub in grouped_slice(day_ids, 500):
             for day in Day.browse(list(sub)):
                 if day.date < start and str(day) not in carried_before:
@@ -183,7 +245,7 @@ class CloseItem(Workflow, ModelSQL, ModelView):
                         anomalies=day.anomaly_labels or ''))
         for name in REQUEST_MODELS:
             Model = pool.get(name)
-            for request in Model.search([
+            for request in _records(Model, [
                         ('employee.company', '=', company.id),
                         ('state', '=', 'requested'),
                         ]):
@@ -199,7 +261,7 @@ class CloseItem(Workflow, ModelSQL, ModelView):
     @classmethod
     def _carried_before(cls, period):
         "Records carried at the close of an earlier period"
-        return {str(i.record) for i in cls.search([
+        return {str(i.record) for i in _records(cls, [
                     ('period.company', '=', period.company.id),
                     ('period', '!=', period.id),
                     ('period.ends_at', '<', period.ends_at),
@@ -224,15 +286,10 @@ def _hours(seconds):
     return f'{minutes // 60}:{minutes % 60:02d}'
 
 
-class CloseSignoff(Workflow, ModelSQL, ModelView):
+class CloseSignoff(BuiltByCheckMixin, Workflow, ModelSQL, ModelView):
     "Sign-off of an Employee's Month"
     __name__ = 'hr.time.close.signoff'
 
-    period = fields.Many2One('attendance.period', "Period", required=True,
-        readonly=True, ondelete='CASCADE')
-    employee = fields.Many2One('company.employee', "Employee", required=True,
-        readonly=True, ondelete='CASCADE')
-    service = fields.Many2One('mons.service', "Service", readonly=True)
     open_items = fields.Function(fields.Integer("Open Items"),
         'get_open_items')
     signed_by = fields.Many2One('res.user', "Signed by", readonly=True)
@@ -281,14 +338,6 @@ class CloseSignoff(Workflow, ModelSQL, ModelView):
         return {s.id: counts[(s.period.id, s.employee.id)] for s in signoffs}
 
     @classmethod
-    def check_modification(cls, mode, signoffs, values=None,
-            external=False):
-        super().check_modification(
-            mode, signoffs, values=values, external=external)
-        if external and mode in {'create', 'write'}:
-            raise WorkflowError(gettext('mons_hr_time.msg_close_item_built'))
-
-    @classmethod
     def _check(cls, signoffs):
         Approver = Pool().get('hr.time.approver')
         for signoff in signoffs:
@@ -323,11 +372,10 @@ class CloseSignoff(Workflow, ModelSQL, ModelView):
     @classmethod
     def refresh(cls, period, employees):
         "One sign-off per employee of the period"
-        have = {s.employee.id for s in cls.search([
+        have = {s.employee.id for s in _records(cls, [
                     ('period', '=', period.id)])}
         to_create = [{'period': period.id, 'employee': e.id,
                 'service': _service(e)} for e in employees
             if e.id not in have]
-        if to_create:
-            cls.create(to_create)
-        return cls.search([('period', '=', period.id)])
+        _create(cls, to_create)
+        return list(_records(cls, [('period', '=', period.id)]))

@@ -1,6 +1,7 @@
 """Daily computation: worked time from the clockings, expected time from the
 schedule, leave and telework, difference, overtime and anomalies."""
 import datetime as dt
+import inspect
 from collections import defaultdict
 
 from trytond.i18n import gettext
@@ -11,6 +12,7 @@ from trytond.tools import grouped_slice
 from trytond.tools import timezone as tz
 from trytond.transaction import Transaction, without_check_access
 
+from .computed import COMPUTING, ComputedRecordMixin, create_in_slices
 from .dates import date_text
 from .day_balance import FlexitimeBalanceMixin
 from .day_compute import compute_day
@@ -52,6 +54,33 @@ class DayRow:
         self.company, self.state, self.values = company, state, values
 
 
+class _Values:
+    """The values of a schedule, schedule line or overtime rule read once
+    for all the days of a computation: a record's attribute costs far
+    more than the arithmetic of a day. Its methods are called without
+    arguments, once."""
+
+    def __init__(self, record):
+        self._record = record
+
+    def __getattr__(self, name):
+        value = getattr(self._record, name)
+        if inspect.ismethod(value):
+            value = _once(value)
+        setattr(self, name, value)
+        return value
+
+
+def _once(method):
+    results = []
+
+    def call():
+        if not results:
+            results.append(method())
+        return results[0]
+    return call
+
+
 def _differs(row, values):
     "Whether a stored day differs from freshly computed values"
     for name in ('company', 'schedule') + _COMPARED:
@@ -60,7 +89,8 @@ def _differs(row, values):
     return False
 
 
-class Day(FlexitimeBalanceMixin, ModelSQL, ModelView):
+class Day(ComputedRecordMixin, FlexitimeBalanceMixin, ModelSQL,
+        ModelView):
     "Attendance Day"
     __name__ = 'attendance.day'
 
@@ -241,7 +271,8 @@ class Day(FlexitimeBalanceMixin, ModelSQL, ModelView):
             by_employee[int(employee)].add(_as_date(date))
         ids = sorted(by_employee)
         with without_check_access(), \
-                Transaction().set_context(active_test=False):
+                Transaction().set_context(active_test=False,
+                    **{COMPUTING: True}):
             # Small chunks: see _compute_chunk about record instantiation
             for i in range(0, len(ids), 10):
                 cls._compute_chunk({e: by_employee[e]
@@ -342,6 +373,17 @@ class Day(FlexitimeBalanceMixin, ModelSQL, ModelView):
         computed = []
         period_ends = {}
         computed_at = dt.datetime.now()
+        # The employees of a chunk share a few schedules: their line and
+        # share of each date are looked up once, not once a day each
+        schedule_lines, fractions, snapshots = {}, {}, {}
+
+        def values_of(record):
+            if record is None:
+                return None
+            key = (record.__name__, record.id)
+            if key not in snapshots:
+                snapshots[key] = _Values(record)
+            return snapshots[key]
         for employee in employees:
             company = employee.company
             for date in sorted(by_employee[employee.id]):
@@ -351,11 +393,21 @@ class Day(FlexitimeBalanceMixin, ModelSQL, ModelView):
                     continue
                 assignment = employee.schedule_at(date)
                 schedule = assignment.schedule if assignment else None
-                sline = schedule.line_for(date) if schedule else None
+                sline = None
+                if schedule:
+                    memo = (schedule.id, date)
+                    if memo not in schedule_lines:
+                        schedule_lines[memo] = values_of(
+                            schedule.line_for(date))
+                    sline = schedule_lines[memo]
                 halves = teleworks.get(key, set())
                 day_leaves = leaves.get(key, [])
-                fraction = (assignment.fraction_at(date)
-                    if assignment else 1.0)
+                fraction = 1.0
+                if assignment:
+                    memo = (assignment.id, date.weekday())
+                    if memo not in fractions:
+                        fractions[memo] = assignment.fraction_at(date)
+                    fraction = fractions[memo]
                 scheduled = int(sline.expected_seconds() * fraction
                     ) if sline else 0
                 # Half a day of telework counts half the day worked, on a
@@ -371,12 +423,12 @@ class Day(FlexitimeBalanceMixin, ModelSQL, ModelView):
                 result = compute_day(date, events.get(key, []),
                     zones[company.id], line=sline,
                     fraction=fraction,
-                    schedule=schedule,
+                    schedule=values_of(schedule),
                     holiday=date in holidays[company.id],
                     leaves=day_leaves,
                     telework=bool(halves) and not half_credit,
                     telework_clocking=config.telework_needs_clocking,
-                    rule=rules[company.id], now=now,
+                    rule=values_of(rules[company.id]), now=now,
                     double_tap=double_tap, late_grace=late_grace,
                     early_grace=early_grace)
                 result['facts'] = {k: result['facts']
@@ -419,7 +471,7 @@ class Day(FlexitimeBalanceMixin, ModelSQL, ModelView):
         if to_write:
             cls.write(*to_write)
         if to_create:
-            created = cls.create(to_create)
+            created = create_in_slices(cls, to_create)
             for day, values in zip(created, to_create):
                 key = (values['employee'], values['date'])
                 existing[key] = DayRow(day.id, key[0], key[1],

@@ -12,6 +12,7 @@ from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
+from .computed import ComputedRecordMixin, create_in_slices
 from .dates import date_text
 from .exceptions import WorkflowError
 from .request import ApprovalRequestMixin
@@ -115,6 +116,18 @@ def next_month(date):
     return (date.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
 
 
+class _LineRow:
+    "What the synchronisation compares of a stored overtime day"
+    __slots__ = ('id', 'overtime', 'overtime_state', 'kind', 'duration',
+        'authorised')
+
+    def __init__(self, id, overtime, overtime_state, kind, duration,
+            authorised):
+        self.id, self.overtime = id, overtime
+        self.overtime_state, self.kind = overtime_state, kind
+        self.duration, self.authorised = duration, authorised
+
+
 class Overtime(ApprovalRequestMixin, ModelSQL, ModelView):
     """Overtime of an employee in a month: its days are lines, the
     manager decides them at once. A month closed while its overtime waits
@@ -214,10 +227,22 @@ class Overtime(ApprovalRequestMixin, ModelSQL, ModelView):
         pool = Pool()
         Line = pool.get('attendance.overtime.line')
         Authorisation = pool.get('attendance.overtime.authorisation')
+        # Plain rows: most days of a recompute change nothing, and
+        # instantiating their lines cost more than comparing them
         existing = defaultdict(list)
+        line_table = Line.__table__()
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
         for sub in grouped_slice([d.id for d in days], 500):
-            for line in Line.search([('day', 'in', list(sub))]):
-                existing[line.day.id].append(line)
+            cursor.execute(*line_table.join(table,
+                    condition=line_table.overtime == table.id
+                    ).select(line_table.id, line_table.day, table.id,
+                    table.state, line_table.kind, line_table.duration,
+                    line_table.authorised,
+                    where=line_table.day.in_(list(sub)),
+                    order_by=[line_table.date.asc, line_table.id.asc]))
+            for id_, day_id, *values in cursor:
+                existing[day_id].append(_LineRow(id_, *values))
         authorised = Authorisation.covered(
             {(d.employee, d.date) for d, p in zip(days, parts)
                 if p and (rule := rules.get(d.company))
@@ -225,20 +250,21 @@ class Overtime(ApprovalRequestMixin, ModelSQL, ModelView):
         to_delete, wanted_by_day = [], []
         for day, day_parts in zip(days, parts):
             current = existing.get(day.id, [])
-            if any(l.overtime.state != 'draft' for l in current):
+            if any(l.overtime_state != 'draft' for l in current):
                 continue
             rule = rules.get(day.company)
             needs = bool(rule and rule.needs_authorisation)
             ok = (not needs) or (day.employee, day.date) in authorised
             wanted = sorted(day_parts)
             have = sorted((l.kind, l.duration) for l in current)
-            if wanted == have and all(l.authorised == ok for l in current):
+            if wanted == have and all(
+                    bool(l.authorised) == ok for l in current):
                 continue
             to_delete.extend(current)
             wanted_by_day.append((day, wanted, rule, ok))
-        touched = {l.overtime for l in to_delete}
-        if to_delete:
-            Line.delete(to_delete)
+        touched = {cls(l.overtime) for l in to_delete}
+        for sub in grouped_slice([l.id for l in to_delete], 200):
+            Line.delete(Line.browse(list(sub)))
         drafts = {}
         keys = {(d.employee, month_of(d.date))
             for d, w, _, _ in wanted_by_day if w}
@@ -273,7 +299,7 @@ class Overtime(ApprovalRequestMixin, ModelSQL, ModelView):
                         'authorised': ok,
                         })
         if to_create:
-            Line.create(to_create)
+            create_in_slices(Line, to_create)
         cls._update_totals(cls.browse([o.id for o in touched]))
 
     @classmethod
@@ -384,11 +410,10 @@ class Overtime(ApprovalRequestMixin, ModelSQL, ModelView):
     def carry_over(cls, overtimes, after):
         """Carry the overtime still to approve to the month after the
         date after (the end of the period being closed)"""
-        with without_check_access():
-            for overtime in overtimes:
-                if overtime.state != 'draft':
-                    continue
-                cls.write([overtime], {'carried': True,
+        drafts = [o for o in overtimes if o.state == 'draft']
+        if drafts:
+            with without_check_access():
+                cls.write(drafts, {'carried': True,
                         'payable_month': next_month(after)})
 
     @classmethod
@@ -429,7 +454,7 @@ class Overtime(ApprovalRequestMixin, ModelSQL, ModelView):
         cls.write(overtimes, {'refusal_reason': None})
 
 
-class OvertimeLine(ModelSQL, ModelView):
+class OvertimeLine(ComputedRecordMixin, ModelSQL, ModelView):
     "Overtime Day"
     __name__ = 'attendance.overtime.line'
 

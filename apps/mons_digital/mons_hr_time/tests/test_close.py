@@ -24,29 +24,37 @@ def march(o):
     return period
 
 
+def undecided_march(o):
+    """March with something of each kind to decide: Alice's overtime and
+    absences, Bob's missing clock-out and requested leave"""
+    pool = Pool()
+    Line = pool.get('attendance.line')
+    Leave = pool.get('attendance.leave')
+    LeaveType = pool.get('attendance.leave.type')
+    load_french()
+    annual, = LeaveType.create([{'name': "Congé", 'code': 'CA'}])
+    Line.clock([ev('B001', MONDAY, '08:00', 'in'),
+            ev('B001', MONDAY, '18:00', 'out'),
+            # Bob forgets to clock out
+            ev('B002', MONDAY, '08:00', 'in')])
+    leave, = Leave.create([{'employee': o.bob.id, 'type': annual.id,
+                'start': MONDAY + td(days=10),
+                'end': MONDAY + td(days=10)}])
+    Leave.request([leave])
+    return leave
+
+
 class CloseTestCase(DBTestCase):
 
     @with_transaction()
     @with_org
     def test_close_checks_first(self, o):
         pool = Pool()
-        Line = pool.get('attendance.line')
         Period = pool.get('attendance.period')
         Item = pool.get('hr.time.close.item')
         Signoff = pool.get('hr.time.close.signoff')
         Overtime = pool.get('attendance.overtime')
-        Leave = pool.get('attendance.leave')
-        LeaveType = pool.get('attendance.leave.type')
-        load_french()
-        annual, = LeaveType.create([{'name': "Congé", 'code': 'CA'}])
-        Line.clock([ev('B001', MONDAY, '08:00', 'in'),
-                ev('B001', MONDAY, '18:00', 'out'),
-                # Bob forgets to clock out
-                ev('B002', MONDAY, '08:00', 'in')])
-        leave, = Leave.create([{'employee': o.bob.id, 'type': annual.id,
-                    'start': MONDAY + td(days=10),
-                    'end': MONDAY + td(days=10)}])
-        Leave.request([leave])
+        leave = undecided_march(o)
         chef = o.user('chef', o.chef, groups=['group_service_manager'])
         rh = o.user('rh', o.other, groups=['group_hr_officer'])
         alice = o.user('alice', o.alice)
@@ -206,3 +214,78 @@ class CloseTestCase(DBTestCase):
         done = export(april)
         self.assertEqual(done.state, 'done', done.error_message)
         self.assertIn('P-0001;2100;1,50', done.file.decode().splitlines())
+
+    @with_transaction()
+    @with_org
+    def test_carried_items_stay_decidable(self, o):
+        """Items carried at a close are decided after it: an anomaly is
+        justified, an incomplete day justified, a request decided; once
+        decided they leave the next close's list, and the closed days
+        stay as they were"""
+        pool = Pool()
+        Period = pool.get('attendance.period')
+        Item = pool.get('hr.time.close.item')
+        Anomaly = pool.get('attendance.anomaly')
+        Correction = pool.get('attendance.correction')
+        Leave = pool.get('attendance.leave')
+        Day = pool.get('attendance.day')
+        leave = undecided_march(o)
+        chef = o.user('chef', o.chef, groups=['group_service_manager'])
+        period = march(o)
+        carry_and_close(period)
+        self.assertEqual(Period(period.id).state, 'closed')
+        absence, = Anomaly.search([('employee', '=', o.alice.id),
+                ('kind', '=', 'unjustified_absence'),
+                ('date', '=', MONDAY + td(days=1))])
+        missing, = Anomaly.search([('employee', '=', o.bob.id),
+                ('kind', '=', 'missing_out'), ('date', '=', MONDAY)])
+        carried = {str(i.record) for i in Item.search([
+                    ('period', '=', period.id), ('state', '=', 'carried')])}
+        self.assertIn(str(absence), carried)
+        self.assertIn(str(leave), carried)
+        bob_day = Day.search([('employee', '=', o.bob.id),
+                ('date', '=', MONDAY)])[0]
+        self.assertIn(str(bob_day), carried)
+
+        # The employees ask, the manager justifies the carried absence and
+        # the missing clock-out of the closed month
+        alice = o.user('alice', o.alice)
+        bob = o.user('bob', o.bob)
+        corrections = []
+        for user, employee, anomaly, reason in [
+                (alice, o.alice, absence, "Formation"),
+                (bob, o.bob, missing, "Sorti en mission")]:
+            with as_user(user):
+                correction, = Correction.create([{'employee': employee.id,
+                            'anomaly': anomaly.id, 'kind': 'justify',
+                            'reason': reason}])
+                Correction.request([correction])
+            corrections.append(correction.id)
+        with as_user(chef):
+            Correction.approve(Correction.browse(corrections))
+        self.assertEqual(Anomaly(absence.id).state, 'resolved')
+        self.assertEqual(Anomaly(missing.id).state, 'resolved')
+        # and decides the carried leave request
+        with as_user(chef):
+            Leave.refuse(Leave.browse([leave.id]))
+        self.assertEqual(Leave(leave.id).state, 'refused')
+        # A closed day is not computed again: its facts stay as closed
+        self.assertEqual(Day(bob_day.id).state, 'closed')
+        with as_user(bob):
+            late, = Correction.create([{'employee': o.bob.id,
+                        'kind': 'add', 'at': dt.datetime(2026, 3, 2, 15),
+                        'direction': 'out', 'reason': "Oubli"}])
+            Correction.request([late])
+        with self.assertRaises(UserError):
+            with as_user(chef):
+                Correction.approve(Correction.browse([late.id]))
+
+        # Decided, they are no longer listed at the next close
+        april, = Period.create([{'company': o.company.id,
+                    'ends_at': Period.month_end(o.company, 2026, 4)}])
+        Period.check_close([april])
+        listed = {str(i.record) for i in Item.search([
+                    ('period', '=', april.id)])}
+        self.assertNotIn(str(absence), listed)
+        self.assertNotIn(str(leave), listed)
+        self.assertNotIn(str(bob_day), listed)
