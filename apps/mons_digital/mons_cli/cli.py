@@ -29,6 +29,10 @@ import traceback
 from .site import DEMO_PASSWORD, Site, SiteError, mons_modules
 
 
+# The languages of every site: French, German for the portal
+LANGUAGES = ('fr', 'de')
+
+
 def _new_site(args):
     """The site of `mons init`: with --reference, a site folder that does
     not exist yet is created (a configuration like the dev site's) and the
@@ -108,7 +112,7 @@ def cmd_init(args):
                 "MONS_ADMIN_PASSWORD.")
     # German beside French: the portal answers German-speaking citizens
     # with Tryton's own messages (password policy…) in German too
-    site.trytond_admin('--all', '-l', 'fr', 'de', '--email',
+    site.trytond_admin('--all', '-l', *LANGUAGES, '--email',
         args.email or _admin_email(site), password=password)
     # The admin lands on the home, not on Tryton's module configuration
     # wizard: what it asks is set up by `mons update` (and closed again
@@ -165,8 +169,12 @@ def cmd_update(args):
     if site.backend == 'postgresql':
         # Trigram indexes of the text searches (mail) need it
         site.create_extensions('pg_trgm')
-    site.trytond_admin('-u', *modules, '--activate-dependencies',
-        '-l', 'fr', 'de')
+    update = ['-u', *modules, '--activate-dependencies']
+    if not set(LANGUAGES) <= site.translatable_languages():
+        # A language new to the site (German came after the first sites)
+        # needs every activated module's translations, Tryton's own too
+        update.append('--all')
+    site.trytond_admin(*update, '-l', *LANGUAGES)
     run(site, lambda pool, txn: fixtures.load_reference(site, pool))
     run(site, lambda pool, txn: patches.apply(site, pool, txn))
     print(f"Site '{site.name}': modules up to date: {', '.join(modules)}.")

@@ -1,6 +1,7 @@
 """A site: a folder under sites/ holding trytond.conf and, for SQLite, the
 database file and the file store."""
 import configparser
+import contextlib
 import os
 import pathlib
 import socket
@@ -218,6 +219,22 @@ class Site:
                 'SELECT 1 FROM pg_database WHERE datname = %s',
                 (self.database,))
             return cur.fetchone() is not None
+
+    def translatable_languages(self):
+        "Codes of the languages the site's database is translated into"
+        sql = 'SELECT code FROM ir_lang WHERE translatable'
+        if self.backend == 'sqlite':
+            import sqlite3
+            with contextlib.closing(sqlite3.connect(
+                        self.data_folder / f'{self.database}.sqlite')) as db:
+                return {code for code, in db.execute(sql)}
+        import psycopg
+        parsed = urlparse(self.uri)
+        with psycopg.connect(
+                host=parsed.hostname or None, port=parsed.port or None,
+                user=parsed.username or None, password=parsed.password or None,
+                dbname=self.database) as conn:
+            return {code for code, in conn.execute(sql)}
 
     def create_database(self):
         if self.backend == 'sqlite':
