@@ -917,17 +917,22 @@ class Item(Workflow, ModelSQL, ModelView):
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         with Transaction().set_context(_check_access=False):
-            for item in cls.browse(items):
-                text = cls._search_text({
-                        n: getattr(item, n) for n in [
-                            'number', 'subject', 'keywords',
-                            'external_reference', 'email_from',
-                            'scan_text']},
-                    item.party.rec_name if item.party else None)
+            # All read before any is written: forgetting a cached record
+            # empties the cache of the others, which would then be read
+            # again one by one (an import of thousands of letters)
+            texts = [(item.id, cls._search_text({
+                            n: getattr(item, n) for n in [
+                                'number', 'subject', 'keywords',
+                                'external_reference', 'email_from',
+                                'scan_text']},
+                        item.party.rec_name if item.party else None))
+                for item in cls.browse(items)]
+            for id_, text in texts:
                 cursor.execute(*table.update(
                         [table.search_text], [text],
-                        where=table.id == item.id))
-                cls._forget_cached(item.id)
+                        where=table.id == id_))
+            for id_, _ in texts:
+                cls._forget_cached(id_)
 
     @classmethod
     def update_scan_text(cls, items):
