@@ -1,6 +1,5 @@
 "Reading of the Excel and CSV files the services keep their contacts in."
 import csv
-import datetime as dt
 import io
 import posixpath
 import re
@@ -9,11 +8,11 @@ from xml.etree import ElementTree
 
 from trytond.i18n import gettext
 from trytond.modules.mons_base import upload
+from trytond.modules.mons_base.spreadsheet import (
+    XLS_MAGIC, XLSX_MAGIC, cell_text, decode, first_sheet, read_errors)
 
 from .exceptions import ImportFileError
 
-XLSX_MAGIC = b'PK\x03\x04'
-XLS_MAGIC = b'\xd0\xcf\x11\xe0'
 EXCEL_EXTENSIONS = ('.xlsx', '.xlsm', '.xls')
 # Columns read from a sheet: a contact list is never wider; a cell far to
 # the right must not make every row as wide as the sheet
@@ -21,37 +20,6 @@ MAX_COLUMNS = 500
 MIB = 2 ** 20
 MERGE_RE = re.compile(
     rb'<(?:[\w.-]+:)?mergeCell\s[^>]*?ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
-
-
-def _cell(value):
-    if value is None:
-        return ''
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        # A time object is never false: midnight is compared
-        return (value.date().isoformat() if value.time() == dt.time()
-            else value.isoformat())
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def decode(data):
-    """Text and encoding of a CSV: UTF-8 (with or without BOM), else
-    Windows-1252, the default of Excel on Belgian Windows."""
-    if data.startswith(b'\xef\xbb\xbf'):
-        return data[3:].decode('utf-8'), 'utf-8-sig'
-    if data.startswith((b'\xff\xfe', b'\xfe\xff')):
-        return data.decode('utf-16'), 'utf-16'
-    try:
-        return data.decode('utf-8'), 'utf-8'
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode('cp1252'), 'cp1252'
-    except UnicodeDecodeError:
-        return data.decode('latin-1'), 'latin-1'
 
 
 def sniff_delimiter(text):
@@ -73,14 +41,14 @@ def _table(rows, filename):
     width = 0
     for line, row in enumerate(rows, 1):
         if header is None:
-            row = [_cell(c) for c in row]
+            row = [cell_text(c) for c in row]
             if not any(row):
                 continue
             while row and not row[-1]:
                 row.pop()
             header, header_line, width = row, line, len(row)
             continue
-        row = [_cell(c) for c in row[:width]]
+        row = [cell_text(c) for c in row[:width]]
         if any(row):
             data.append((line, row + [''] * (width - len(row))))
     if header is None:
@@ -159,9 +127,7 @@ def _merged_ranges(data):
 
 
 def read_excel(data, filename):
-    import openpyxl
     from openpyxl.utils.cell import range_boundaries
-    from openpyxl.utils.exceptions import InvalidFileException
     if data.startswith(XLS_MAGIC):
         raise ImportFileError(gettext(
                 'mons_crm.msg_import_file_xls', file=filename))
@@ -175,34 +141,20 @@ def read_excel(data, filename):
         raise ImportFileError(gettext(
                 'mons_crm.msg_import_file_not_excel',
                 file=filename)) from exception
-    errors = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError,
-        ValueError, TypeError, ElementTree.ParseError)
+    errors = read_errors()
     try:
         # Read-only: the rows are parsed as a stream, never held as cells
-        workbook = openpyxl.load_workbook(
-            io.BytesIO(data), read_only=True, data_only=True)
+        with first_sheet(data) as sheet:
+            if sheet is None:
+                raise ImportFileError(gettext(
+                        'mons_crm.msg_import_file_empty', file=filename))
+            title = sheet.title
+            headers, rows, header_line = _table(sheet.iter_rows(
+                    max_col=MAX_COLUMNS, values_only=True), filename)
     except errors as exception:
         raise ImportFileError(gettext(
                 'mons_crm.msg_import_file_not_excel',
                 file=filename)) from exception
-    try:
-        if not workbook.worksheets:
-            raise ImportFileError(gettext(
-                    'mons_crm.msg_import_file_empty', file=filename))
-        sheet = workbook.worksheets[0]
-        title = sheet.title
-        # The declared dimension may be wrong (rows past it are data) or
-        # huge (empty rows as wide as the sheet): rows are read as they come
-        sheet.reset_dimensions()
-        try:
-            headers, rows, header_line = _table(sheet.iter_rows(
-                    max_col=MAX_COLUMNS, values_only=True), filename)
-        except errors as exception:
-            raise ImportFileError(gettext(
-                    'mons_crm.msg_import_file_not_excel',
-                    file=filename)) from exception
-    finally:
-        workbook.close()
     for coord in _merged_ranges(data):
         try:
             _, min_row, _, max_row = range_boundaries(coord)

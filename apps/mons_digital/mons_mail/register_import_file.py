@@ -6,18 +6,15 @@ workbook is read as a stream (openpyxl read-only), and at most MAX_ROWS
 rows are kept: an old register is imported one year (one file) at a
 time."""
 import csv
-import datetime as dt
 import io
-import zipfile
-from xml.etree import ElementTree
 
 from trytond.i18n import gettext
 from trytond.modules.mons_base import upload
+from trytond.modules.mons_base.spreadsheet import (
+    XLS_MAGIC, XLSX_MAGIC, cell_text, decode, first_sheet, read_errors)
 
 from .exceptions import RegisterImportError
 
-XLSX_MAGIC = b'PK\x03\x04'
-XLS_MAGIC = b'\xd0\xcf\x11\xe0'
 # Rows imported at once, in the request: a year of a city's register
 MAX_ROWS = 20000
 # A register never has more columns; a stray cell far to the right must
@@ -31,23 +28,11 @@ def check_upload(data, filename):
         max_size=upload.limits().max_unpacked_document)
 
 
-def _cell(value):
-    if value is None:
-        return ''
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
 def _table(rows, filename):
     "(header, [(line, values)]) from raw rows; blank rows are skipped"
     header, data, width = None, [], 0
     for line, row in enumerate(rows, 1):
-        row = [_cell(c) for c in row[:MAX_COLUMNS]]
+        row = [cell_text(c) for c in row[:MAX_COLUMNS]]
         if header is None:
             if not any(row):
                 continue
@@ -70,19 +55,8 @@ def _table(rows, filename):
     return header, data
 
 
-def decode(data):
-    """Text of a CSV: UTF-8 (with or without BOM), else Windows-1252, the
-    default of Excel on Belgian Windows"""
-    if data.startswith(b'\xef\xbb\xbf'):
-        return data[3:].decode('utf-8')
-    try:
-        return data.decode('utf-8')
-    except UnicodeDecodeError:
-        return data.decode('cp1252', errors='replace')
-
-
 def read_csv(data, filename):
-    text = decode(data)
+    text, _ = decode(data)
     first = text.lstrip().split('\n', 1)[0]
     counts = {d: first.count(d) for d in ';,\t'}
     delimiter = max(counts, key=counts.get) if any(counts.values()) else ';'
@@ -96,34 +70,18 @@ def read_csv(data, filename):
 
 
 def read_xlsx(data, filename):
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-    errors = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError,
-        ValueError, TypeError, ElementTree.ParseError)
     try:
-        workbook = openpyxl.load_workbook(
-            io.BytesIO(data), read_only=True, data_only=True)
-    except errors as exception:
+        with first_sheet(data) as sheet:
+            if sheet is None:
+                raise RegisterImportError(gettext(
+                        'mons_mail.msg_register_import_file_empty',
+                        file=filename))
+            return _table(sheet.iter_rows(
+                    max_col=MAX_COLUMNS, values_only=True), filename)
+    except read_errors() as exception:
         raise RegisterImportError(gettext(
                 'mons_mail.msg_register_import_unreadable',
                 file=filename)) from exception
-    try:
-        if not workbook.worksheets:
-            raise RegisterImportError(gettext(
-                    'mons_mail.msg_register_import_file_empty',
-                    file=filename))
-        sheet = workbook.worksheets[0]
-        # The declared dimension may be wrong: rows are read as they come
-        sheet.reset_dimensions()
-        try:
-            return _table(sheet.iter_rows(
-                    max_col=MAX_COLUMNS, values_only=True), filename)
-        except errors as exception:
-            raise RegisterImportError(gettext(
-                    'mons_mail.msg_register_import_unreadable',
-                    file=filename)) from exception
-    finally:
-        workbook.close()
 
 
 def read(data, filename):

@@ -100,6 +100,8 @@ def map_headers(line, headers):
 
 
 def parse_date(value):
+    # an Excel date-time cell comes as ISO with its time
+    value = value.split('T', 1)[0] if 'T' in value else value
     for format_ in DATE_FORMATS:
         try:
             return dt.datetime.strptime(value, format_).date()
