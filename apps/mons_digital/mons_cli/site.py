@@ -225,8 +225,9 @@ class Site:
         sql = 'SELECT code FROM ir_lang WHERE translatable'
         if self.backend == 'sqlite':
             import sqlite3
+            path = self.filestore_root / f'{self.database}.sqlite'
             with contextlib.closing(sqlite3.connect(
-                        self.data_folder / f'{self.database}.sqlite')) as db:
+                        f'file:{path}?mode=ro', uri=True)) as db:
                 return {code for code, in db.execute(sql)}
         import psycopg
         parsed = urlparse(self.uri)
