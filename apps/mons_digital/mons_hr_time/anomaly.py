@@ -3,7 +3,7 @@ break, balance limits, lateness, early departure, work on leave), each kept
 once per kind and day and resolved when the day no longer shows it. A
 resolved (justified) anomaly keeps the facts it was decided on: it opens
 again only when they change."""
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
@@ -28,12 +28,8 @@ ANOMALIES = [
     ]
 
 
-class _Row:
-    "What the synchronisation compares of a stored anomaly"
-    __slots__ = ('id', 'facts', 'state')
-
-    def __init__(self, id, facts, state):
-        self.id, self.facts, self.state = id, facts, state
+# What the synchronisation compares of a stored anomaly
+_Row = namedtuple('_Row', ['id', 'facts', 'state'])
 
 
 class Anomaly(ComputedRecordMixin, Workflow, ModelSQL, ModelView):

@@ -13,7 +13,7 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
-from .computed import COMPUTING, ComputedRecordMixin
+from .computed import COMPUTING, ComputedRecordMixin, create_in_slices
 from .dates import date_text
 from .exceptions import WorkflowError
 
@@ -47,8 +47,7 @@ def _records(Model, domain, order=None):
 def _create(Model, vlist):
     # Built by the check from the records it lists
     with Transaction().set_context(**{COMPUTING: True}):
-        for sub in grouped_slice(vlist, SLICE):
-            Model.create(list(sub))
+        create_in_slices(Model, vlist, size=SLICE)
 
 
 def _service(employee):

@@ -26,9 +26,9 @@ class ComputedRecordMixin:
 CREATE_SLICE = 50
 
 
-def create_in_slices(Model, vlist):
+def create_in_slices(Model, vlist, size=CREATE_SLICE):
     "Create vlist a slice at a time; the created records in order"
     records = []
-    for i in range(0, len(vlist), CREATE_SLICE):
-        records.extend(Model.create(vlist[i:i + CREATE_SLICE]))
+    for i in range(0, len(vlist), size):
+        records.extend(Model.create(vlist[i:i + size]))
     return records

@@ -1,6 +1,7 @@
 """Daily computation: worked time from the clockings, expected time from the
 schedule, leave and telework, difference, overtime and anomalies."""
 import datetime as dt
+import functools
 import inspect
 from collections import defaultdict
 
@@ -57,8 +58,8 @@ class DayRow:
 class _Values:
     """The values of a schedule, schedule line or overtime rule read once
     for all the days of a computation: a record's attribute costs far
-    more than the arithmetic of a day. Its methods are called without
-    arguments, once."""
+    more than the arithmetic of a day. Its methods are called once for
+    the same arguments."""
 
     def __init__(self, record):
         self._record = record
@@ -66,19 +67,9 @@ class _Values:
     def __getattr__(self, name):
         value = getattr(self._record, name)
         if inspect.ismethod(value):
-            value = _once(value)
+            value = functools.cache(value)
         setattr(self, name, value)
         return value
-
-
-def _once(method):
-    results = []
-
-    def call():
-        if not results:
-            results.append(method())
-        return results[0]
-    return call
 
 
 def _differs(row, values):

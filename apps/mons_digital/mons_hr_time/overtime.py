@@ -3,7 +3,7 @@ where flexitime extra work goes, prior authorisation, recovery expiry),
 one overtime record per employee and month holding its days, approved by
 the manager, then credited as recovery hours or paid."""
 import datetime as dt
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
@@ -116,16 +116,9 @@ def next_month(date):
     return (date.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
 
 
-class _LineRow:
-    "What the synchronisation compares of a stored overtime day"
-    __slots__ = ('id', 'overtime', 'overtime_state', 'kind', 'duration',
-        'authorised')
-
-    def __init__(self, id, overtime, overtime_state, kind, duration,
-            authorised):
-        self.id, self.overtime = id, overtime
-        self.overtime_state, self.kind = overtime_state, kind
-        self.duration, self.authorised = duration, authorised
+# What the synchronisation compares of a stored overtime day
+_LineRow = namedtuple('_LineRow', ['id', 'overtime', 'overtime_state',
+        'kind', 'duration', 'authorised'])
 
 
 class Overtime(ApprovalRequestMixin, ModelSQL, ModelView):
