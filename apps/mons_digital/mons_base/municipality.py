@@ -13,6 +13,8 @@ from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.transaction import without_check_access
 
+from .enterprise import TYPES as ENTERPRISE_TYPES
+
 COLOUR = re.compile(r'^#[0-9A-Fa-f]{6}$')
 DEFAULT_COLOUR = '#a3122b'
 DEFAULT_COLOUR_DARK = '#1b3a6b'
@@ -151,7 +153,7 @@ def _party_identity(party):
             if key == 'phone':
                 values['phone_uri'] = mechanism.value_compact or ''
     for identifier in party.identifiers:
-        if identifier.type in {'be_businessid', 'be_vat', None}:
+        if identifier.type in ENTERPRISE_TYPES:
             values['enterprise'] = identifier.code or ''
             break
     return values

@@ -121,9 +121,8 @@ def load_organisations(organisations, pool, belgium, currency,
 
 def enterprise_identifier(number):
     "The enterprise (BCE) number, typed when its check digits are right"
-    from stdnum.be import vat
-    return {'type': 'be_businessid' if vat.is_valid(number) else None,
-        'code': number}
+    from trytond.modules.mons_base.enterprise import identifier_type
+    return {'type': identifier_type(number), 'code': number}
 
 
 def update_party(party, org, pool):

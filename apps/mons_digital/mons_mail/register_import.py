@@ -16,6 +16,8 @@ from collections import defaultdict
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.modules.mons_base.enterprise import (
+    TYPES as ENTERPRISE_TYPES, identifier_type)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
@@ -224,10 +226,8 @@ class RegisterImport(Workflow, ModelSQL, ModelView):
         try:
             (header_line, headers), rows = register_import_file.read(
                 self.file, filename)
-        except register_import_file.upload.UploadError as error:
-            add_error(None, None, None, error.message)
-            return plan, report
-        except RegisterImportError as error:
+        except (register_import_file.upload.UploadError,
+                RegisterImportError) as error:
             add_error(None, None, None, error.message)
             return plan, report
         plan['rows'] = rows
@@ -451,7 +451,7 @@ class PartyFinder:
             self.enterprises = {}
             with without_check_access():
                 for identifier in Identifier.search([
-                            ('type', 'in', ['be_businessid', 'be_vat', None]),
+                            ('type', 'in', list(ENTERPRISE_TYPES)),
                             ], order=[('id', 'DESC')]):
                     code = re.sub(r'\D', '', identifier.code or '')
                     if len(code) >= 9:
@@ -484,15 +484,9 @@ class PartyFinder:
             party = Party(name=' '.join(name.split()))
             if enterprise:
                 party.identifiers = [Identifier(
-                        type=enterprise_type(enterprise), code=enterprise)]
+                        type=identifier_type(enterprise), code=enterprise)]
         self.cache[key] = (party, known)
         return party, known
-
-
-def enterprise_type(number):
-    "Typed only when its check digits are right, as the reference does"
-    from stdnum.be import vat
-    return 'be_businessid' if vat.is_valid(number) else None
 
 
 class RegisterImportLine(ModelSQL, ModelView):
