@@ -54,15 +54,6 @@ def _pg(site):
     return args, env
 
 
-def _pg_connect(site, database, autocommit=False):
-    import psycopg
-    parsed = urlparse(site.uri)
-    return psycopg.connect(
-        host=parsed.hostname or None, port=parsed.port or None,
-        user=parsed.username or None, password=parsed.password or None,
-        dbname=database, autocommit=autocommit)
-
-
 def _run(command, env):
     try:
         result = subprocess.run(command, env=env, capture_output=True,
@@ -86,7 +77,7 @@ def _pg_dump(site, path):
 def _pg_restore(site, path):
     args, env = _pg(site)
     temporary = f'{site.database}_restore_{os.getpid()}'
-    with _pg_connect(site, 'postgres', autocommit=True) as conn:
+    with site.pg_connect('postgres', autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{temporary}"')
         conn.execute(f'CREATE DATABASE "{temporary}" '
             "ENCODING 'UTF8' TEMPLATE template0")
@@ -94,11 +85,11 @@ def _pg_restore(site, path):
         _run(['pg_restore', *args, '--no-owner', '--no-acl',
                 '--exit-on-error', '-d', temporary, str(path)], env)
     except SiteError:
-        with _pg_connect(site, 'postgres', autocommit=True) as conn:
+        with site.pg_connect('postgres', autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{temporary}"')
         raise
     # The site keeps its database until the restored one is complete
-    with _pg_connect(site, 'postgres', autocommit=True) as conn:
+    with site.pg_connect('postgres', autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{site.database}" '
             'WITH (FORCE)')
         conn.execute(
@@ -148,7 +139,7 @@ def _database_facts(site, dump_path):
         conn.close()
         return modules, patches
     import psycopg
-    with _pg_connect(site, site.database) as conn:
+    with site.pg_connect(site.database) as conn:
         modules = [r[0] for r in conn.execute(
                 "SELECT name FROM ir_module WHERE state = 'activated' "
                 "ORDER BY name")]

@@ -189,17 +189,22 @@ class Site:
         config._config.update_environ()
         config._cache_clear()
 
+    def pg_connect(self, dbname, **kwargs):
+        "A psycopg connection to dbname of the site's PostgreSQL server"
+        import psycopg
+        parsed = urlparse(self.uri)
+        return psycopg.connect(
+            host=parsed.hostname or None, port=parsed.port or None,
+            user=parsed.username or None, password=parsed.password or None,
+            dbname=dbname, **kwargs)
+
     def check_connection(self):
         if self.backend == 'sqlite':
             self.data_folder.mkdir(parents=True, exist_ok=True)
             return
         import psycopg
-        parsed = urlparse(self.uri)
         try:
-            psycopg.connect(
-                host=parsed.hostname or None, port=parsed.port or None,
-                user=parsed.username or None, password=parsed.password or None,
-                dbname='postgres', connect_timeout=5).close()
+            self.pg_connect('postgres', connect_timeout=5).close()
         except psycopg.Error as exception:
             raise SiteError(
                 f"Cannot connect to PostgreSQL with '{self.uri}': "
@@ -209,12 +214,7 @@ class Site:
         self.check_connection()
         if self.backend == 'sqlite':
             return (self.data_folder / f'{self.database}.sqlite').exists()
-        import psycopg
-        parsed = urlparse(self.uri)
-        with psycopg.connect(
-                host=parsed.hostname or None, port=parsed.port or None,
-                user=parsed.username or None, password=parsed.password or None,
-                dbname='postgres') as conn:
+        with self.pg_connect('postgres') as conn:
             cur = conn.execute(
                 'SELECT 1 FROM pg_database WHERE datname = %s',
                 (self.database,))
@@ -229,12 +229,7 @@ class Site:
             with contextlib.closing(sqlite3.connect(
                         f'file:{path}?mode=ro', uri=True)) as db:
                 return {code for code, in db.execute(sql)}
-        import psycopg
-        parsed = urlparse(self.uri)
-        with psycopg.connect(
-                host=parsed.hostname or None, port=parsed.port or None,
-                user=parsed.username or None, password=parsed.password or None,
-                dbname=self.database) as conn:
+        with self.pg_connect(self.database) as conn:
             return {code for code, in conn.execute(sql)}
 
     def create_database(self):
@@ -244,22 +239,12 @@ class Site:
             sqlite3.connect(
                 self.data_folder / f'{self.database}.sqlite').close()
             return
-        import psycopg
-        parsed = urlparse(self.uri)
-        with psycopg.connect(
-                host=parsed.hostname or None, port=parsed.port or None,
-                user=parsed.username or None, password=parsed.password or None,
-                dbname='postgres', autocommit=True) as conn:
+        with self.pg_connect('postgres', autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{self.database}" '
                 "ENCODING 'UTF8' TEMPLATE template0")
 
     def create_extensions(self, *names):
-        import psycopg
-        parsed = urlparse(self.uri)
-        with psycopg.connect(
-                host=parsed.hostname or None, port=parsed.port or None,
-                user=parsed.username or None, password=parsed.password or None,
-                dbname=self.database, autocommit=True) as conn:
+        with self.pg_connect(self.database, autocommit=True) as conn:
             for name in names:
                 conn.execute(f'CREATE EXTENSION IF NOT EXISTS "{name}"')
 
