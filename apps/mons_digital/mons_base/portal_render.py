@@ -118,10 +118,9 @@ def _identity():
 
 def render(request, template, status=HTTPStatus.OK, headers=None, **context):
     "Render <module>/templates/<name> into an HTML Response"
-    lang = portal_i18n.language(request)
     # Staff pages (clocking phones) stay French, without the switch
-    if template.split('/')[0] in portal_i18n.FRENCH_ONLY:
-        lang = PORTAL_LANGUAGE
+    french_only = template.split('/')[0] in portal_i18n.FRENCH_ONLY
+    lang = PORTAL_LANGUAGE if french_only else portal_i18n.language(request)
     env = _environment(lang)
     values = {
         'request': request,
@@ -133,8 +132,7 @@ def render(request, template, status=HTTPStatus.OK, headers=None, **context):
         # the header's language switch: (code, name, URL of this page)
         'languages': [(code, portal_i18n.NAMES[code],
                 portal_i18n.switch_url(request, code))
-            for code in portal_i18n.LANGUAGES]
-        if template.split('/')[0] not in portal_i18n.FRENCH_ONLY else [],
+            for code in portal_i18n.LANGUAGES] if not french_only else [],
         'url': functools.partial(portal_url, request),
         'static': functools.partial(static_url, request),
         'vendor': functools.partial(vendor_url, request),
