@@ -11,7 +11,7 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .computed import ComputedRecordMixin, create_in_slices
+from .computed import ComputedRecordMixin, insert_rows
 from .dates import date_text
 
 ANOMALIES = [
@@ -110,7 +110,7 @@ class Anomaly(ComputedRecordMixin, Workflow, ModelSQL, ModelView):
                 if anomaly is None:
                     to_create.append({'day': day.id,
                             'employee': day.employee, 'date': day.date,
-                            'kind': kind, 'facts': text})
+                            'kind': kind, 'facts': text, 'state': 'open'})
                     continue
                 values = {}
                 if anomaly.facts != text:
@@ -123,7 +123,7 @@ class Anomaly(ComputedRecordMixin, Workflow, ModelSQL, ModelView):
                 if kind not in day_kinds and anomaly.state != 'resolved':
                     resolved.append(anomaly.id)
         if to_create:
-            create_in_slices(cls, to_create)
+            insert_rows(cls, to_create)
         for sub in grouped_slice(resolved, 200):
             # Gone from the day: should it come back, it is new facts
             cls.write(cls.browse(list(sub)),

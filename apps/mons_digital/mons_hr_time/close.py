@@ -4,7 +4,7 @@ employee and service, each item decided in its own screen or explicitly
 carried to the next period, and the manager's sign-off of each employee.
 The period closes only when nothing is left open (see period.py)."""
 import datetime as dt
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
@@ -13,8 +13,9 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
-from .computed import COMPUTING, ComputedRecordMixin, create_in_slices
+from .computed import ComputedRecordMixin, insert_rows
 from .dates import date_text
+from .day import _as_date
 from .exceptions import WorkflowError
 
 ITEM_KINDS = [
@@ -44,15 +45,39 @@ def _records(Model, domain, order=None):
         yield from Model.browse(list(sub))
 
 
+def _rows(Model, domain, columns):
+    """Plain rows (named by columns) of the records of domain: the close
+    lists tens of thousands of anomalies, days and items, whose records
+    would cost far more to build than what is read of them"""
+    table = Model.__table__()
+    Row = namedtuple('Row', columns)
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*table.select(*[getattr(table, c) for c in columns],
+            where=table.id.in_(Model.search(domain, query=True)),
+            order_by=[table.id.asc]))
+    return [Row(*r) for r in cursor]
+
+
 def _create(Model, vlist):
-    # Built by the check from the records it lists
-    with Transaction().set_context(**{COMPUTING: True}):
-        create_in_slices(Model, vlist, size=SLICE)
+    # Built by the check from the rows it lists
+    insert_rows(Model, vlist)
 
 
-def _service(employee):
-    services = employee.time_services
-    return services[0].id if services else None
+class _Services(dict):
+    "The first service of each employee, read once per check"
+
+    def prefetch(self, employee_ids):
+        "Read the services of employees together"
+        Employee = Pool().get('company.employee')
+        missing = sorted(set(employee_ids) - set(self))
+        for sub in grouped_slice(missing, SLICE):
+            for employee in Employee.browse(list(sub)):
+                services = employee.time_services
+                self[employee.id] = services[0].id if services else None
+
+    def __missing__(self, employee_id):
+        self.prefetch([employee_id])
+        return self[employee_id]
 
 
 class BuiltByCheckMixin(ComputedRecordMixin):
@@ -128,28 +153,29 @@ class CloseItem(BuiltByCheckMixin, Workflow, ModelSQL, ModelView):
         # employee once and read the overtime ids from the table, as
         # reading the records of tens of thousands of items one by one
         # costs quadratic time in trytond
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
         first = {}
-        for item in items:
-            first.setdefault(('period', item.period.id), item)
-            first.setdefault(('employee', item.employee.id), item)
-        for (kind, _), item in first.items():
+        by_period = defaultdict(list)
+        for sub in grouped_slice([i.id for i in items], 500):
+            cursor.execute(*table.select(table.id, table.period,
+                    table.employee, table.kind, table.record,
+                    where=table.id.in_(list(sub))))
+            for id_, period_id, employee_id, kind, record in cursor:
+                first.setdefault(('period', period_id), id_)
+                first.setdefault(('employee', employee_id), id_)
+                model, _, record_id = (record or '').partition(',')
+                if (kind == 'overtime' and model == 'attendance.overtime'
+                        and record_id.isdigit()):
+                    by_period[period_id].append(int(record_id))
+        for (kind, _), item_id in first.items():
+            item = cls(item_id)
             if kind == 'period' and item.period.state == 'closed':
                 raise WorkflowError(gettext(
                         'mons_hr_time.msg_close_item_period_closed',
                         item=item.rec_name))
             if kind == 'employee':
                 Approver.check_approve(item.employee, item)
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        by_period = defaultdict(list)
-        for sub in grouped_slice([i.id for i in items], 500):
-            cursor.execute(*table.select(table.period, table.record,
-                    where=table.id.in_(list(sub))
-                    & (table.kind == 'overtime')))
-            for period_id, record in cursor:
-                model, _, id_ = (record or '').partition(',')
-                if model == 'attendance.overtime' and id_.isdigit():
-                    by_period[period_id].append(int(id_))
         Period = pool.get('attendance.period')
         for period_id, ids in by_period.items():
             Overtime.carry_over(Overtime.browse(ids),
@@ -158,22 +184,24 @@ class CloseItem(BuiltByCheckMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def refresh(cls, period, start, end):
         """Rebuild the open items of period: carried items stay carried
-        while their record is undecided; decided ones disappear"""
+        while their record is undecided; decided ones disappear. Returns
+        the rows (id, kind, service) of the open items."""
         found = cls._undecided(period, start, end)
-        existing = _records(cls, [('period', '=', period.id)])
-        keep = {}
+        existing = _rows(cls, [('period', '=', period.id)],
+            ['id', 'record'])
+        keep = set()
         to_delete = []
         for item in existing:
-            key = str(item.record) if item.record else None
-            if key in found and key not in keep:
-                keep[key] = item
+            if item.record in found and item.record not in keep:
+                keep.add(item.record)
             else:
-                to_delete.append(item)
+                to_delete.append(item.id)
         for sub in grouped_slice(to_delete, SLICE):
-            cls.delete(list(sub))
-        _create(cls, [dict(values, period=period.id)
+            cls.delete(cls.browse(list(sub)))
+        _create(cls, [dict(values, period=period.id, state='open')
                 for key, values in found.items() if key not in keep])
-        return list(_records(cls, [('period', '=', period.id)]))
+        return _rows(cls, [('period', '=', period.id),
+                ('state', '=', 'open')], ['id', 'kind', 'service'])
 
     @classmethod
     def _undecided(cls, period, start, end):
@@ -185,63 +213,80 @@ class CloseItem(BuiltByCheckMixin, Workflow, ModelSQL, ModelView):
         company = period.company
         found = {}
         carried_before = cls._carried_before(period)
-        services = {}
+        services = _Services()
 
         def add(record, employee, kind, date, description):
-            if employee.id not in services:
-                services[employee.id] = _service(employee)
-            found[str(record)] = {
-                'record': str(record), 'employee': employee.id,
-                'service': services[employee.id], 'kind': kind,
+            found[record] = {
+                'record': record, 'employee': employee,
+                'service': services[employee], 'kind': kind,
                 'date': date, 'description': description,
                 }
 
-        for overtime in _records(Overtime, [
-                    ('employee.company', '=', company.id),
-                    ('state', '=', 'draft'),
-                    ('month', '<=', end),
-                    ]):
-            add(overtime, overtime.employee, 'overtime', overtime.month,
+        overtimes = _rows(Overtime, [
+                ('employee.company', '=', company.id),
+                ('state', '=', 'draft'),
+                ('month', '<=', end),
+                ], ['id', 'employee', 'month', 'duration'])
+        anomalies = _rows(Anomaly, [
+                ('employee.company', '=', company.id),
+                ('state', 'in', ['open', 'correction']),
+                ('date', '<=', end),
+                ('kind', 'not in', list(INCOMPLETE_ANOMALIES)),
+                ], ['id', 'employee', 'date', 'kind'])
+        services.prefetch({r.employee for r in overtimes + anomalies})
+        for overtime in overtimes:
+            month = _as_date(overtime.month)
+            add(f'attendance.overtime,{overtime.id}', overtime.employee,
+                'overtime', month,
                 gettext('mons_hr_time.msg_close_item_overtime',
-                    month=overtime.month_text,
+                    month=month.strftime('%m/%Y'),
                     hours=_hours(overtime.duration)))
-        for anomaly in _records(Anomaly, [
-                    ('employee.company', '=', company.id),
-                    ('state', 'in', ['open', 'correction']),
-                    ('date', '<=', end),
-                    ('kind', 'not in', list(INCOMPLETE_ANOMALIES)),
-                    ]):
-            if anomaly.date < start and str(anomaly) not in carried_before:
+        descriptions = {}
+        for anomaly in anomalies:
+            record = f'attendance.anomaly,{anomaly.id}'
+            date = _as_date(anomaly.date)
+            if date < start and record not in carried_before:
                 continue
-            add(anomaly, anomaly.employee, 'anomaly', anomaly.date,
-                anomaly.description)
+            if (anomaly.kind, date) not in descriptions:
+                descriptions[(anomaly.kind, date)] = gettext(
+                    f'mons_hr_time.msg_anomaly_{anomaly.kind}',
+                    date=date_text(date))
+            add(record, anomaly.employee, 'anomaly', date,
+                descriptions[(anomaly.kind, date)])
         table = Day.__table__()
         cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(table.id,
+        cursor.execute(*table.select(table.id, table.employee, table.date,
+                table.anomalies,
                 where=(table.company == company.id)
                 & (table.date <= end)
-                & (table.worked == None)))  # noqa: E711
-        day_ids = [r[0] for r in cursor]
+                & (table.worked == None),  # noqa: E711
+                order_by=[table.id.asc]))
+        days = list(cursor)
         # An incomplete day whose unpaired clockings were all justified is
         # decided: a closed day takes no clocking any more, so justifying
         # is how a day carried from a closed month is decided
         anomaly = Anomaly.__table__()
         justified = defaultdict(set)
-        for sub in grouped_slice(day_ids, 500):
+        for sub in grouped_slice([d[0] for d in days], 500):
             cursor.execute(*anomaly.select(anomaly.day, anomaly.state,
                     where=anomaly.day.in_(list(sub))
                     & anomaly.kind.in_(list(INCOMPLETE_ANOMALIES))))
             for day_id, state in cursor:
                 justified[day_id].add(state == 'resolved')
-        day_ids = [i for i in day_ids if justified.get(i) != {True}]
-        for sub in grouped_slice(day_ids, 500):
-            for day in Day.browse(list(sub)):
-                if day.date < start and str(day) not in carried_before:
-                    continue
-                add(day, day.employee, 'incomplete', day.date,
-                    gettext('mons_hr_time.msg_close_item_incomplete',
-                        date=date_text(day.date),
-                        anomalies=day.anomaly_labels or ''))
+        labels = dict(Anomaly.fields_get(['kind'])['kind']['selection'])
+        services.prefetch({d[1] for d in days})
+        for day_id, employee, date, kinds in days:
+            if justified.get(day_id) == {True}:
+                continue
+            record = f'attendance.day,{day_id}'
+            date = _as_date(date)
+            if date < start and record not in carried_before:
+                continue
+            add(record, employee, 'incomplete', date,
+                gettext('mons_hr_time.msg_close_item_incomplete',
+                    date=date_text(date),
+                    anomalies=', '.join(labels.get(k, k)
+                        for k in (kinds or '').split(',') if k)))
         for name in REQUEST_MODELS:
             Model = pool.get(name)
             for request in _records(Model, [
@@ -251,7 +296,7 @@ class CloseItem(BuiltByCheckMixin, Workflow, ModelSQL, ModelView):
                 date = _request_date(request)
                 if date and date > end:
                     continue
-                add(request, request.employee, 'request', date,
+                add(str(request), request.employee.id, 'request', date,
                     gettext('mons_hr_time.msg_close_item_request',
                         model=Model.__names__()['model'],
                         record=request.rec_name))
@@ -260,12 +305,12 @@ class CloseItem(BuiltByCheckMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def _carried_before(cls, period):
         "Records carried at the close of an earlier period"
-        return {str(i.record) for i in _records(cls, [
+        return {i.record for i in _rows(cls, [
                     ('period.company', '=', period.company.id),
                     ('period', '!=', period.id),
                     ('period.ends_at', '<', period.ends_at),
                     ('state', '=', 'carried'),
-                    ]) if i.record}
+                    ], ['record']) if i.record}
 
 
 def _request_date(request):
@@ -369,12 +414,15 @@ class CloseSignoff(BuiltByCheckMixin, Workflow, ModelSQL, ModelView):
         cls.write(signoffs, {'signed_by': None, 'signed_at': None})
 
     @classmethod
-    def refresh(cls, period, employees):
-        "One sign-off per employee of the period"
-        have = {s.employee.id for s in _records(cls, [
-                    ('period', '=', period.id)])}
-        to_create = [{'period': period.id, 'employee': e.id,
-                'service': _service(e)} for e in employees
-            if e.id not in have]
-        _create(cls, to_create)
-        return list(_records(cls, [('period', '=', period.id)]))
+    def refresh(cls, period, employee_ids):
+        """One sign-off per employee of the period; the rows (id, service,
+        state) of all"""
+        have = {s.employee for s in _rows(cls, [
+                    ('period', '=', period.id)], ['employee'])}
+        services = _Services()
+        services.prefetch(set(employee_ids) - have)
+        _create(cls, [{'period': period.id, 'employee': e,
+                    'service': services[e], 'state': 'to_sign'}
+                for e in employee_ids if e not in have])
+        return _rows(cls, [('period', '=', period.id)],
+            ['id', 'service', 'state'])

@@ -3,11 +3,19 @@ it builds their values itself, so their field checks are skipped while it
 runs; reading every new record back to check it cost more than computing
 it. The database still enforces its constraints, and records written
 otherwise are checked as usual."""
+import datetime as dt
+
+from sql import Column
+from sql.functions import CurrentTimestamp
+
+from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 # Context key set by the computation (keys starting with '_' never come
 # from a client)
 COMPUTING = '_hr_time_computing'
+# Values the database driver takes as they are
+PLAIN = {int, float, bool, str, type(None), dt.date, dt.datetime}
 
 
 class ComputedRecordMixin:
@@ -32,3 +40,37 @@ def create_in_slices(Model, vlist, size=CREATE_SLICE):
     for i in range(0, len(vlist), size):
         records.extend(Model.create(vlist[i:i + size]))
     return records
+
+
+def insert_rows(Model, vlist):
+    """Store rows the computation built, with the same keys each, as one
+    prepared INSERT run for every row: a month of 2,000 agents is 62,000
+    days, and trytond's create builds a record of each (twice) and a
+    query text of every slice. What create would add for them is not
+    needed: the computation runs as root, builds valid values and is no
+    external modification. A model with history or with create triggers
+    configured goes through create, so that they still run."""
+    if not vlist:
+        return
+    Trigger = Pool().get('ir.trigger')
+    if Model._history or Trigger.get_triggers(Model.__name__, 'create'):
+        create_in_slices(Model, vlist)
+        return
+    transaction = Transaction()
+    table = Model.__table__()
+    names = sorted(vlist[0])
+    formats = [Model._fields[n].sql_format for n in names]
+    query, _ = tuple(table.insert(
+            [table.create_uid, table.create_date]
+            + [Column(table, n) for n in names],
+            [[None, CurrentTimestamp()] + [None] * len(names)]))
+    user = transaction.user
+
+    def row(values):
+        # Plain values are stored as built; records, decimals, durations
+        # and the like are converted by their field
+        return [user] + [v if type(v) in PLAIN else f(v)
+            for f, v in zip(formats, map(values.__getitem__, names))]
+    cursor = transaction.connection.cursor()
+    cursor.executemany(query, [row(v) for v in vlist])
+    transaction.counter += 1

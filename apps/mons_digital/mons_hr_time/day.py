@@ -2,8 +2,12 @@
 schedule, leave and telework, difference, overtime and anomalies."""
 import datetime as dt
 import functools
+import hashlib
 import inspect
 from collections import defaultdict
+
+from sql.aggregate import Count, Max
+from sql.conditionals import Coalesce
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
@@ -13,13 +17,23 @@ from trytond.tools import grouped_slice
 from trytond.tools import timezone as tz
 from trytond.transaction import Transaction, without_check_access
 
-from .computed import COMPUTING, ComputedRecordMixin, create_in_slices
+from .computed import COMPUTING, ComputedRecordMixin, insert_rows
 from .dates import date_text
 from .day_balance import FlexitimeBalanceMixin
 from .day_compute import compute_day
 from .exceptions import ClosedDayError
 
 SYNC_LIMIT = 200
+# What a day is computed from
+COMPUTED_FROM = ['attendance.day', 'attendance.line', 'attendance.correction',
+    'attendance.leave', 'attendance.leave.type', 'attendance.telework',
+    'attendance.overtime.authorisation', 'attendance.overtime.rule',
+    'hr.time.employee.schedule', 'hr.time.schedule', 'hr.time.schedule.line',
+    'hr.time.configuration', 'mons.holiday', 'company.employee',
+    'company.company']
+# Employees computed together: their events, leave and days are read and
+# written in a few statements
+CHUNK = 50
 # Days a late daily computation goes back at most
 CATCH_UP = 92
 
@@ -70,6 +84,35 @@ class _Values:
             value = functools.cache(value)
         setattr(self, name, value)
         return value
+
+
+class _Memo:
+    """What the days of one computation share: the values of schedules,
+    lines and rules, the line of a schedule at a date and the share of an
+    assignment on a weekday"""
+
+    def __init__(self):
+        self._values, self._lines, self._fractions = {}, {}, {}
+
+    def values_of(self, record):
+        if record is None:
+            return None
+        key = (record.__name__, record.id)
+        if key not in self._values:
+            self._values[key] = _Values(record)
+        return self._values[key]
+
+    def line(self, schedule, date):
+        key = (schedule.id, date)
+        if key not in self._lines:
+            self._lines[key] = self.values_of(schedule.line_for(date))
+        return self._lines[key]
+
+    def fraction(self, assignment, date):
+        key = (assignment.id, date.weekday())
+        if key not in self._fractions:
+            self._fractions[key] = assignment.fraction_at(date)
+        return self._fractions[key]
 
 
 def _differs(row, values):
@@ -264,13 +307,15 @@ class Day(ComputedRecordMixin, FlexitimeBalanceMixin, ModelSQL,
         with without_check_access(), \
                 Transaction().set_context(active_test=False,
                     **{COMPUTING: True}):
-            # Small chunks: see _compute_chunk about record instantiation
-            for i in range(0, len(ids), 10):
+            # The schedules' lines, part-time shares and values are shared
+            # by the employees of every chunk
+            memo = _Memo()
+            for i in range(0, len(ids), CHUNK):
                 cls._compute_chunk({e: by_employee[e]
-                        for e in ids[i:i + 10]})
+                        for e in ids[i:i + CHUNK]}, memo)
 
     @classmethod
-    def _compute_chunk(cls, by_employee):
+    def _compute_chunk(cls, by_employee, memo=None):
         pool = Pool()
         Employee = pool.get('company.employee')
         Line = pool.get('attendance.line')
@@ -364,62 +409,56 @@ class Day(ComputedRecordMixin, FlexitimeBalanceMixin, ModelSQL,
         computed = []
         period_ends = {}
         computed_at = dt.datetime.now()
-        # The employees of a chunk share a few schedules: their line and
-        # share of each date are looked up once, not once a day each
-        schedule_lines, fractions, snapshots = {}, {}, {}
-
-        def values_of(record):
-            if record is None:
-                return None
-            key = (record.__name__, record.id)
-            if key not in snapshots:
-                snapshots[key] = _Values(record)
-            return snapshots[key]
+        if memo is None:
+            memo = _Memo()
+        values_of = memo.values_of
+        # Record attributes cost far more than a day's arithmetic: what
+        # the loop reads is read once per chunk or employee
+        telework_clocking = config.telework_needs_clocking
         for employee in employees:
-            company = employee.company
-            for date in sorted(by_employee[employee.id]):
-                key = (employee.id, date)
+            employee_id = employee.id
+            company_id = employee.company.id
+            zone, rule = zones[company_id], values_of(rules[company_id])
+            company_holidays, today = holidays[company_id], todays[company_id]
+            # Plain periods: the assignments of an employee are read once,
+            # not once a day
+            periods = [(a.valid_from, a.valid_to, a,
+                    values_of(a.schedule)) for a in employee.work_schedules]
+            for date in sorted(by_employee[employee_id]):
+                key = (employee_id, date)
                 day = existing.get(key)
                 if day and day.state == 'closed':
                     continue
-                assignment = employee.schedule_at(date)
-                schedule = assignment.schedule if assignment else None
-                sline = None
-                if schedule:
-                    memo = (schedule.id, date)
-                    if memo not in schedule_lines:
-                        schedule_lines[memo] = values_of(
-                            schedule.line_for(date))
-                    sline = schedule_lines[memo]
+                assignment, schedule = next(((a, v)
+                        for start, end, a, v in periods
+                        if start <= date and (not end or end >= date)),
+                    (None, None))
+                sline = memo.line(schedule, date) if schedule else None
                 halves = teleworks.get(key, set())
                 day_leaves = leaves.get(key, [])
-                fraction = 1.0
-                if assignment:
-                    memo = (assignment.id, date.weekday())
-                    if memo not in fractions:
-                        fractions[memo] = assignment.fraction_at(date)
-                    fraction = fractions[memo]
+                fraction = (memo.fraction(assignment, date) if assignment
+                    else 1.0)
                 scheduled = int(sline.expected_seconds() * fraction
                     ) if sline else 0
                 # Half a day of telework counts half the day worked, on a
                 # working day without a full day of leave
                 half_credit = 0
-                if (len(halves) == 1 and not config.telework_needs_clocking
-                        and scheduled and date not in holidays[company.id]
+                if (len(halves) == 1 and not telework_clocking
+                        and scheduled and date not in company_holidays
                         and not any(k == 'day' and a >= 1
                             for k, a, _, _ in day_leaves)):
                     half_credit = scheduled // 2
                     day_leaves = day_leaves + [
                         ('day', 0.5, True, next(iter(halves)))]
                 result = compute_day(date, events.get(key, []),
-                    zones[company.id], line=sline,
+                    zone, line=sline,
                     fraction=fraction,
-                    schedule=values_of(schedule),
-                    holiday=date in holidays[company.id],
+                    schedule=schedule,
+                    holiday=date in company_holidays,
                     leaves=day_leaves,
                     telework=bool(halves) and not half_credit,
-                    telework_clocking=config.telework_needs_clocking,
-                    rule=values_of(rules[company.id]), now=now,
+                    telework_clocking=telework_clocking,
+                    rule=rule, now=now,
                     double_tap=double_tap, late_grace=late_grace,
                     early_grace=early_grace)
                 result['facts'] = {k: result['facts']
@@ -434,11 +473,11 @@ class Day(ComputedRecordMixin, FlexitimeBalanceMixin, ModelSQL,
                     # The limits bind the balance carried over: checked
                     # once the period the schedule names is over
                     end = cls.balance_period_end(schedule, date)
-                    if end < todays[company.id]:
-                        period_ends[(employee.id, end)] = (
+                    if end < today:
+                        period_ends[(employee_id, end)] = (
                             employee, schedule)
                 values = {
-                    'company': company.id,
+                    'company': company_id,
                     'schedule': schedule.id if schedule else None,
                     'worked': result['worked'],
                     'expected': result['expected'],
@@ -456,17 +495,25 @@ class Day(ComputedRecordMixin, FlexitimeBalanceMixin, ModelSQL,
                     if _differs(day.values, values):
                         to_write.extend(([cls(day.id)], values))
                 else:
-                    values.update({'employee': employee.id, 'date': date})
+                    values.update({'employee': employee_id, 'date': date,
+                            'state': 'open'})
                     to_create.append(values)
                 computed.append((key, result))
         if to_write:
             cls.write(*to_write)
         if to_create:
-            created = create_in_slices(cls, to_create)
-            for day, values in zip(created, to_create):
-                key = (values['employee'], values['date'])
-                existing[key] = DayRow(day.id, key[0], key[1],
-                    values['company'], 'open', values)
+            insert_rows(cls, to_create)
+            created = {(v['employee'], v['date']): v for v in to_create}
+            for sub in grouped_slice(list({k[0] for k in created}), 500):
+                cursor.execute(*table.select(table.id, table.employee,
+                        table.date,
+                        where=SQL_OPERATORS['in'](table.employee, list(sub))
+                        & (table.date >= dmin) & (table.date <= dmax)))
+                for id_, employee_id, date in cursor:
+                    key = (employee_id, _as_date(date))
+                    if key in created:
+                        existing[key] = DayRow(id_, key[0], key[1],
+                            created[key]['company'], 'open', created[key])
         results = dict(computed)
         outside = set()
         for key, (employee, schedule) in period_ends.items():
@@ -504,6 +551,28 @@ class Day(ComputedRecordMixin, FlexitimeBalanceMixin, ModelSQL,
             if cursor.fetchone():
                 by_employee[employee].add(date)
         return by_employee
+
+    @classmethod
+    def inputs_fingerprint(cls):
+        """Count, last id and last change of every model the days are
+        computed from (and of the days): equal fingerprints mean that a
+        computation would give the same days. Counts catch deletions."""
+        pool = Pool()
+        cursor = Transaction().connection.cursor()
+        parts = []
+        for name in COMPUTED_FROM:
+            table = pool.get(name).__table__()
+            cursor.execute(*table.select(Count(table.id), Max(table.id),
+                    Max(Coalesce(table.write_date, table.create_date))))
+            count, last, changed = cursor.fetchone()
+            parts.append(f'{count}:{last}:{changed}')
+        return hashlib.sha256('|'.join(parts).encode()).hexdigest()
+
+    @classmethod
+    def today(cls, company):
+        "Local date of the company at the computation's now"
+        zone = tz.ZoneInfo(company.timezone) if company.timezone else tz.UTC
+        return cls._now().replace(tzinfo=tz.UTC).astimezone(zone).date()
 
     @staticmethod
     def _now():

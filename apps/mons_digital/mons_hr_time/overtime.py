@@ -5,6 +5,10 @@ the manager, then credited as recovery hours or paid."""
 import datetime as dt
 from collections import defaultdict, namedtuple
 
+from sql.aggregate import Sum
+from sql.conditionals import Coalesce
+from sql.functions import CurrentTimestamp
+
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
@@ -12,7 +16,7 @@ from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
-from .computed import ComputedRecordMixin, create_in_slices
+from .computed import ComputedRecordMixin, insert_rows
 from .dates import date_text
 from .exceptions import WorkflowError
 from .request import ApprovalRequestMixin
@@ -292,26 +296,50 @@ class Overtime(ApprovalRequestMixin, ModelSQL, ModelView):
                         'authorised': ok,
                         })
         if to_create:
-            create_in_slices(Line, to_create)
-        cls._update_totals(cls.browse([o.id for o in touched]))
+            insert_rows(Line, to_create)
+        cls._update_totals(touched)
 
     @classmethod
     def _update_totals(cls, overtimes):
-        "Totals of the days; an overtime left without days is dropped"
-        empty, to_write = [], []
-        for overtime in overtimes:
-            if not overtime.lines and overtime.state == 'draft':
-                empty.append(overtime)
-                continue
-            to_write.extend(([overtime], {
-                        'duration': sum(l.duration for l in overtime.lines),
-                        'credited': sum(
-                            l.credited or 0 for l in overtime.lines),
-                        }))
-        if to_write:
-            cls.write(*to_write)
+        """Totals of the days, summed by the database (an overtime of a
+        month holds up to 31 days, and there is one per agent); an
+        overtime to approve left without days is dropped"""
+        Line = Pool().get('attendance.overtime.line')
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        table = cls.__table__()
+        line = Line.__table__()
+        ids = sorted({o.id for o in overtimes})
+        empty = []
+        for sub in grouped_slice(ids, 500):
+            sub = list(sub)
+            cursor.execute(*table.update(
+                    [table.duration, table.credited, table.write_uid,
+                        table.write_date],
+                    [line.select(Coalesce(Sum(line.duration), 0),
+                            where=line.overtime == table.id),
+                        line.select(Coalesce(Sum(line.credited), 0),
+                            where=line.overtime == table.id),
+                        transaction.user, CurrentTimestamp()],
+                    where=table.id.in_(sub)))
+            cursor.execute(*table.select(table.id,
+                    where=table.id.in_(sub) & (table.state == 'draft')
+                    & ~table.id.in_(line.select(line.overtime,
+                            where=line.overtime.in_(sub)))))
+            empty.extend(r[0] for r in cursor)
+        cls._clear_cache(ids)
         if empty:
-            cls.delete(empty)
+            cls.delete(cls.browse(empty))
+
+    @classmethod
+    def _clear_cache(cls, ids):
+        "Records read before an SQL update must not keep the old values"
+        transaction = Transaction()
+        for cache in transaction.cache.values():
+            if cls.__name__ in cache:
+                for id_ in ids:
+                    cache[cls.__name__].pop(id_, None)
+        transaction.counter += 1
 
     @classmethod
     def _weekly_capped(cls, day, parts, rule):

@@ -25,6 +25,10 @@ class Period(metaclass=PoolMeta):
         "To Decide before the Close", readonly=True)
     signoffs = fields.One2Many('hr.time.close.signoff', 'period',
         "Sign-offs", readonly=True)
+    checked_inputs = fields.Char("Inputs at the Check", readonly=True,
+        help="What the days were computed from at the last check, once "
+        "the period was over: the close computes them again only when "
+        "it changed since.")
 
     @classmethod
     def __setup__(cls):
@@ -46,27 +50,35 @@ class Period(metaclass=PoolMeta):
     @ModelView.button
     def check_close(cls, periods):
         "Compute the days and list what is undecided, as the close does"
+        Day = Pool().get('attendance.day')
         with without_check_access():
             for period in periods:
                 period._prepare_close()
+                # Days still running at the check (until two days after
+                # the end, for night shifts) may change with time alone
+                over = (Day.today(period.company)
+                    > period.closed_until() + dt.timedelta(days=1))
+                cls.write([period], {'checked_inputs':
+                        Day.inputs_fingerprint() if over else None})
 
-    def _prepare_close(self):
+    def _prepare_close(self, reuse=False):
         """Items still open and sign-offs missing, after computing the
-        days of the period"""
+        days of the period (reuse: not again when nothing they are
+        computed from changed since the check)"""
         pool = Pool()
         Day = pool.get('attendance.day')
         Item = pool.get('hr.time.close.item')
         Signoff = pool.get('hr.time.close.signoff')
-        Employee = pool.get('company.employee')
         Configuration = pool.get('hr.time.configuration')
         start, end = self.first_date(), self.closed_until()
         keys = Day.employed_days(self.company, start, end)
-        Day.compute(keys)
+        if not (reuse and self.checked_inputs
+                and self.checked_inputs == Day.inputs_fingerprint()):
+            Day.compute(keys)
         items = Item.refresh(self, start, end)
-        employees = Employee.browse(sorted({e for e, _ in keys}))
-        signoffs = Signoff.refresh(self, employees)
+        signoffs = Signoff.refresh(self, sorted({e for e, _ in keys}))
         needs_signoff = Configuration(1).close_needs_signoff
-        return ([i for i in items if i.state == 'open'],
+        return (items,
             [s for s in signoffs if s.state != 'signed']
             if needs_signoff else [])
 
@@ -81,8 +93,10 @@ class Period(metaclass=PoolMeta):
         if unsigned:
             parts.append(gettext('mons_hr_time.msg_close_unsigned',
                     count=len(unsigned)))
-        services = sorted({i.service.rec_name for i in items if i.service}
-            | {s.service.rec_name for s in unsigned if s.service})
+        Service = Pool().get('mons.service')
+        services = sorted(s.rec_name for s in Service.browse(
+                {i.service for i in items if i.service}
+                | {s.service for s in unsigned if s.service}))
         raise CloseError(gettext('mons_hr_time.msg_close_open_items',
                 period=self.rec_name, items='; '.join(parts),
                 services=', '.join(services) or '-'))
@@ -132,7 +146,7 @@ class Period(metaclass=PoolMeta):
         for period in periods:
             end = period.closed_until()
             with without_check_access():
-                items, unsigned = period._prepare_close()
+                items, unsigned = period._prepare_close(reuse=True)
                 period._check_closable(items, unsigned)
                 Day.set_state(period.company, None, end, 'closed')
         super().close(periods)

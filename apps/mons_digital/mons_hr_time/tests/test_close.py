@@ -3,6 +3,7 @@ the refusal naming it, carrying to the next period where overtime stays
 decidable and is paid, the managers' sign-off, and the payroll export
 with the payroll number and the codes of absences and incomplete days."""
 import datetime as dt
+from unittest.mock import patch
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
@@ -45,6 +46,50 @@ def undecided_march(o):
 
 
 class CloseTestCase(DBTestCase):
+
+    @with_transaction()
+    @with_org
+    def test_close_computes_again_what_changed_since_the_check(self, o):
+        "The close reuses the check's days only if nothing they use changed"
+        pool = Pool()
+        Period = pool.get('attendance.period')
+        Day = pool.get('attendance.day')
+        Holiday = pool.get('mons.holiday')
+        Item = pool.get('hr.time.close.item')
+        Signoff = pool.get('hr.time.close.signoff')
+        # A local holiday nobody clocked on: no absence at the check
+        holiday_date = MONDAY + td(days=8)
+        holiday, = Holiday.create([{'date': holiday_date,
+                    'name': "Ducasse", 'kind': 'local',
+                    'company': o.company.id}])
+        period = march(o)
+
+        def decide_all():
+            Period.check_close([period])
+            Item.carry(Item.search([('period', '=', period.id),
+                        ('state', '=', 'open')]))
+            Signoff.sign(Signoff.search([('period', '=', period.id),
+                        ('state', '=', 'to_sign')]))
+        decide_all()
+        self.assertTrue(Period(period.id).checked_inputs)
+        self.assertFalse(Item.search([('period', '=', period.id),
+                    ('date', '=', holiday_date)]))
+
+        # The holiday is withdrawn after the check: the close computes the
+        # days again, finds the absences and refuses
+        Holiday.delete([holiday])
+        with self.assertRaises(UserError):
+            Period.close([period])
+        self.assertTrue(Item.search([('period', '=', period.id),
+                    ('date', '=', holiday_date), ('state', '=', 'open')]))
+
+        # Checked again with nothing changed since: the close does not
+        # compute the month a second time
+        decide_all()
+        with patch.object(Day, 'compute', wraps=Day.compute) as compute:
+            Period.close([period])
+        compute.assert_not_called()
+        self.assertEqual(Period(period.id).state, 'closed')
 
     @with_transaction()
     @with_org
