@@ -5,16 +5,49 @@ trytond through werkzeug's test client (no network).
 
     .venv/bin/python bench/hr_time_ingest.py [--agents 2000] [--batch 1000]
     TRYTOND_DATABASE__URI=postgresql://mons:mons@127.0.0.1:5432/ \
-        .venv/bin/python bench/hr_time_ingest.py
+        .venv/bin/python bench/hr_time_ingest.py [--worker]
+
+--worker (PostgreSQL): the day computations go to the queue and a real
+trytond-worker (one process) computes them, as in production; the figure
+end to end runs from the first request until the worker has computed the
+last day.
 """
 import argparse
 import json
 import os
+import signal
+import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 import hr_time_common as common  # noqa: E402
+
+
+def pending_tasks(db):
+    "Queued day computations the worker has not finished"
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    with Transaction().start(db, 0, readonly=True):
+        return Pool().get('ir.queue').search_count(
+            [('finished_at', '=', None)])
+
+
+def process_tree_cpu(pid):
+    "CPU seconds of a process and its children, from /proc"
+    tick = os.sysconf('SC_CLK_TCK')
+    total, pids = 0, [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            with open(f'/proc/{current}/stat') as stat:
+                fields = stat.read().rsplit(')', 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            with open(f'/proc/{current}/task/{current}/children') as f:
+                pids.extend(int(p) for p in f.read().split())
+        except FileNotFoundError:
+            continue
+    return total
 
 
 def main():
@@ -23,8 +56,12 @@ def main():
     parser.add_argument('--days', type=int, default=25)
     parser.add_argument('--batch', type=int, default=1000)
     parser.add_argument('--replay', type=int, default=20000)
+    parser.add_argument('--worker', action='store_true')
     args = parser.parse_args()
     db = common.configure('bench_hr_time')
+    if args.worker:
+        # Read by trytond's configuration when it is imported
+        os.environ['TRYTOND_QUEUE__WORKER'] = 'True'
 
     start = time.perf_counter()
     company, badges = common.setup_database(args.agents)
@@ -39,16 +76,18 @@ def main():
     with Transaction().start(db, 0) as transaction:
         pool = Pool()
         Application = pool.get('res.user.application')
-        Line = pool.get('attendance.line')
         Period = pool.get('attendance.period')
         # A previous close benchmark leaves the month closed
         periods = Period.search([], order=[('ends_at', 'DESC')])
         Period.draft([p for p in periods if p.state == 'closed'])
         Period.delete(periods)
-        Line.delete(Line.search([]))
-        pool.get('attendance.day').delete(
-            pool.get('attendance.day').search([]))
-        pool.get('ir.queue').delete(pool.get('ir.queue').search([]))
+        # Emptied in SQL: deleting hundreds of thousands of records one
+        # by one through trytond takes minutes and measures nothing
+        cursor = transaction.connection.cursor()
+        for name in ['attendance.overtime.line', 'attendance.overtime',
+                'attendance.anomaly', 'attendance.day', 'attendance.line',
+                'ir.queue']:
+            cursor.execute(*pool.get(name).__table__().delete())
         application, = Application.create([{'user': 1,
                     'application': 'rest', 'state': 'validated'}])
         key = application.key
@@ -65,6 +104,13 @@ def main():
         assert response.status_code == 200, response.get_data(as_text=True)
         return json.loads(response.get_data())
 
+    worker = None
+    if args.worker:
+        worker = subprocess.Popen([os.path.join(os.path.dirname(
+                        sys.executable), 'trytond-worker'), '-d', db,
+                '-n', '1'], stdout=subprocess.DEVNULL,
+            start_new_session=True)
+        time.sleep(3)
     counts = {}
     start, cpu = time.perf_counter(), time.process_time()
     for i in range(0, len(events), args.batch):
@@ -72,6 +118,15 @@ def main():
             counts[status['status']] = counts.get(status['status'], 0) + 1
     ingest = time.perf_counter() - start
     ingest_cpu = time.process_time() - cpu
+    end_to_end = worker_cpu = None
+    if worker:
+        while pending_tasks(db):
+            time.sleep(0.2)
+        end_to_end = time.perf_counter() - start
+        worker_cpu = process_tree_cpu(worker.pid)
+        # The worker's process pool goes with it
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait()
 
     replayed = events[:args.replay]
     replay_counts = {}
@@ -96,6 +151,11 @@ def main():
             ('ingest CPU (s)', round(ingest_cpu, 1)),
             ('events per second (wall)', round(len(events) / ingest)),
             ('events per CPU second', round(len(events) / ingest_cpu)),
+            ('end to end, days computed by the worker (s)',
+                end_to_end and round(end_to_end, 1)),
+            ('events per second end to end',
+                end_to_end and round(len(events) / end_to_end)),
+            ('worker CPU (s)', worker_cpu and round(worker_cpu, 1)),
             ('statuses', counts),
             ('stored lines', stored),
             ('day recomputations queued (tasks)', queued),

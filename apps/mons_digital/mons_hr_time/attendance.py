@@ -20,6 +20,8 @@ from trytond.transaction import (
     Transaction, TransactionError, without_check_access)
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from .computed import COMPUTING, ComputedRecordMixin
+from .employee import BatchCutoffs
 from .exceptions import ClockAccessError, ClockError, WorkflowError
 
 # Devices clocks drift: accept events slightly ahead of the server clock
@@ -60,7 +62,7 @@ def clock_key(badge, at, device, direction):
     return f'{badge}|{at.isoformat()}|{device}|{direction}'
 
 
-class Line(metaclass=PoolMeta):
+class Line(ComputedRecordMixin, metaclass=PoolMeta):
     __name__ = 'attendance.line'
 
     badge = fields.Char("Badge", readonly=True)
@@ -182,6 +184,14 @@ class Line(metaclass=PoolMeta):
             values['date'] = (Employee(values['employee']).work_date(local)
                 if values.get('employee') else local.date())
         return values
+
+    @classmethod
+    def _compute_fields(cls, records, field_names=None):
+        if Transaction().context.get(COMPUTING):
+            # clock() stored the work date it computed for the batch: the
+            # only computed field, read back line by line otherwise
+            return
+        super()._compute_fields(records, field_names=field_names)
 
     @fields.depends('employee')
     def on_change_with_date(self):
@@ -344,7 +354,7 @@ class Line(metaclass=PoolMeta):
             for sub in _chunks(badges, CREATE_CHUNK):
                 employees.update((e.badge, e) for e in Employee.search(
                         [('badge', 'in', sub)]))
-            cutoffs = {}
+            cutoffs = BatchCutoffs([e.id for e in employees.values()])
             keys = [v['key'] for v, _ in parsed]
             existing = {}
             for sub in _chunks(keys, 1000):
@@ -440,8 +450,12 @@ class Line(metaclass=PoolMeta):
             # one create of thousands of lines costs quadratic time
             lines = []
             try:
+                # Built from checked values (badge, device, open period,
+                # employment): trytond's field checks would read each
+                # line back to find what the loop above verified
                 with Transaction().set_context(
-                        _hr_time_no_touch=True, _hr_time_dated=True):
+                        _hr_time_no_touch=True, _hr_time_dated=True,
+                        **{COMPUTING: True}):
                     for sub in _chunks(to_create, CREATE_CHUNK):
                         lines.extend(cls.create(sub))
                 if to_review:

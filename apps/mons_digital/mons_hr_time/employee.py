@@ -1,8 +1,10 @@
 "Employees: badge, schedules and balances for time management."
 import datetime as dt
+from collections import defaultdict
 
 from trytond.model import Unique, fields
 from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from .schedule import time_seconds
@@ -116,7 +118,8 @@ class Employee(metaclass=PoolMeta):
     def work_date(self, local, cutoffs=None):
         """Day a clocking at the aware local datetime counts for: the early
         hours after a night shift belong to the day the shift started.
-        cutoffs: a dict to keep night_cutoff results across calls"""
+        cutoffs: a BatchCutoffs to share the schedules' look-ups across
+        the clockings of a batch"""
         date = local.date()
         seconds = time_seconds(local.time())
         if seconds >= NIGHT_CUTOFF_LIMIT:
@@ -124,23 +127,22 @@ class Employee(metaclass=PoolMeta):
         if cutoffs is None:
             cutoff = self.night_cutoff(date)
         else:
-            key = (self.id, date)
-            if key not in cutoffs:
-                cutoffs[key] = self.night_cutoff(date)
-            cutoff = cutoffs[key]
+            cutoff = cutoffs.cutoff(self, date)
         if cutoff is not None and seconds < cutoff:
             return date - dt.timedelta(days=1)
         return date
 
-    def night_cutoff(self, date):
+    def night_cutoff(self, date, line_at=None):
         """Seconds after the midnight starting date before which a clocking
-        belongs to the previous day's night shift; None without one"""
-        night = self.schedule_line_at(date - dt.timedelta(days=1))
+        belongs to the previous day's night shift; None without one.
+        line_at: the employee's schedule line of a date"""
+        line_at = line_at or self.schedule_line_at
+        night = line_at(date - dt.timedelta(days=1))
         if not night or not night.crosses_midnight:
             return None
         end = time_seconds(night.end)
         cutoff = min(end + NIGHT_GRACE, NIGHT_CUTOFF_LIMIT)
-        own = self.schedule_line_at(date)
+        own = line_at(date)
         if own and own.start and time_seconds(own.start) > end:
             # A clocking between the two shifts goes to the nearer one
             cutoff = min(cutoff, (end + time_seconds(own.start)) // 2)
@@ -170,3 +172,47 @@ class Employee(metaclass=PoolMeta):
                 result['flexitime_balance'][employee.id] = dt.timedelta(
                     seconds=Day.flexitime_balance(employee, today))
         return result
+
+
+class BatchCutoffs:
+    """Night cut-offs of the clockings of a batch: the assignments of its
+    employees are read in one query and each schedule's line of a date
+    once, as thousands of clockings share a few schedules"""
+
+    def __init__(self, employee_ids):
+        pool = Pool()
+        Assignment = pool.get('hr.time.employee.schedule')
+        table = Assignment.__table__()
+        cursor = Transaction().connection.cursor()
+        self._periods = defaultdict(list)
+        for sub in grouped_slice(sorted(set(employee_ids)), 500):
+            cursor.execute(*table.select(table.employee, table.valid_from,
+                    table.valid_to, table.schedule,
+                    where=table.employee.in_(list(sub)),
+                    order_by=[table.valid_from.desc]))
+            for employee, start, end, schedule in cursor:
+                self._periods[employee].append(
+                    (_as_date(start), _as_date(end), schedule))
+        self._lines, self._cutoffs = {}, {}
+
+    def line_at(self, employee_id, date):
+        Schedule = Pool().get('hr.time.schedule')
+        for start, end, schedule in self._periods.get(employee_id, ()):
+            if start <= date and (not end or end >= date):
+                key = (schedule, date)
+                if key not in self._lines:
+                    self._lines[key] = Schedule(schedule).line_for(date)
+                return self._lines[key]
+
+    def cutoff(self, employee, date):
+        key = (employee.id, date)
+        if key not in self._cutoffs:
+            self._cutoffs[key] = employee.night_cutoff(date,
+                line_at=lambda d: self.line_at(employee.id, d))
+        return self._cutoffs[key]
+
+
+def _as_date(value):
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    return value
