@@ -52,7 +52,6 @@ def main():
         pool = Pool()
         Line = pool.get('attendance.line')
         Period = pool.get('attendance.period')
-        Day = pool.get('attendance.day')
         Period.delete([p for p in Period.search([])
                 if p.state == 'draft'] or [])
         closed = Period.search([('state', '=', 'closed')])
@@ -60,7 +59,7 @@ def main():
             Period.draft(closed)
             Period.delete(closed)
         if Line.search_count([]) < args.agents * args.days * 4:
-            Line.delete(Line.search([]))
+            common.empty(['attendance.line'])
             events = common.month_events(args.agents, args.days)
             start = time.perf_counter()
             for i in range(0, len(events), 2000):
@@ -68,8 +67,8 @@ def main():
             common.report('HR time: events loaded in-process', [
                     ('events', len(events)),
                     ('seconds', round(time.perf_counter() - start, 1))])
-        Day.delete(Day.search([]))
-        pool.get('ir.queue').delete(pool.get('ir.queue').search([]))
+        common.empty(['attendance.overtime.line', 'attendance.overtime',
+                'attendance.anomaly', 'attendance.day', 'ir.queue'])
         transaction.commit()
 
     with Transaction().start(db, 0, context={'company': company_id}) \

@@ -81,13 +81,9 @@ def main():
         periods = Period.search([], order=[('ends_at', 'DESC')])
         Period.draft([p for p in periods if p.state == 'closed'])
         Period.delete(periods)
-        # Emptied in SQL: deleting hundreds of thousands of records one
-        # by one through trytond takes minutes and measures nothing
-        cursor = transaction.connection.cursor()
-        for name in ['attendance.overtime.line', 'attendance.overtime',
+        common.empty(['attendance.overtime.line', 'attendance.overtime',
                 'attendance.anomaly', 'attendance.day', 'attendance.line',
-                'ir.queue']:
-            cursor.execute(*pool.get(name).__table__().delete())
+                'ir.queue'])
         application, = Application.create([{'user': 1,
                     'application': 'rest', 'state': 'validated'}])
         key = application.key

@@ -10,7 +10,8 @@ from sql.operators import Concat
 
 from trytond import backend
 from trytond.i18n import gettext
-from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.model import (
+    Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.rpc import RPC
@@ -101,6 +102,11 @@ class Line(ComputedRecordMixin, metaclass=PoolMeta):
             ('clock_key_uniq', Unique(t, t.clock_key),
                 'mons_hr_time.msg_clock_key_unique'),
             ]
+        # The day computation, the clocking page and the close read the
+        # clockings of employees over dates: without it each reads the
+        # whole table (millions of rows after a few years)
+        cls._sql_indexes.add(Index(t,
+                (t.employee, Index.Equality()), (t.date, Index.Range())))
         cls.__rpc__.update({
                 'clock': RPC(readonly=False, instantiate=None),
                 'clock_self': RPC(readonly=False, instantiate=None),
@@ -356,14 +362,18 @@ class Line(ComputedRecordMixin, metaclass=PoolMeta):
                         [('badge', 'in', sub)]))
             cutoffs = BatchCutoffs([e.id for e in employees.values()])
             keys = [v['key'] for v, _ in parsed]
-            existing = {}
+            # Plain SQL on the unique keys: a search of a Char "in" a list
+            # compares COALESCE(key, '') and so reads the whole table
+            cursor = transaction.connection.cursor()
+            line_table, review = cls.__table__(), Review.__table__()
+            existing, reviewed = {}, {}
             for sub in _chunks(keys, 1000):
-                existing.update((line.clock_key, line.id) for line in
-                    cls.search([('clock_key', 'in', sub)]))
-            reviewed = {}
-            for sub in _chunks(keys, 1000):
-                reviewed.update((r.key, r) for r in Review.search(
-                        [('key', 'in', sub)]))
+                cursor.execute(*line_table.select(line_table.clock_key,
+                        line_table.id, where=line_table.clock_key.in_(sub)))
+                existing.update(cursor)
+                cursor.execute(*review.select(review.key, review.id,
+                        where=review.key.in_(sub)))
+                reviewed.update(cursor)
 
             results = []
             to_create, to_create_index = [], []

@@ -74,3 +74,46 @@ def insert_rows(Model, vlist):
     cursor = transaction.connection.cursor()
     cursor.executemany(query, [row(v) for v in vlist])
     transaction.counter += 1
+
+
+def update_rows(Model, changes):
+    """Store new values of rows the computation recomputed: changes is a
+    list of (id, values) with the same keys each, written by one prepared
+    UPDATE run for every row (a day touched by each clocking is
+    recomputed several times a day). A model with history or with write
+    triggers configured goes through write."""
+    if not changes:
+        return
+    Trigger = Pool().get('ir.trigger')
+    if Model._history or Trigger.get_triggers(Model.__name__, 'write'):
+        for i in range(0, len(changes), CREATE_SLICE):
+            args = []
+            for id_, values in changes[i:i + CREATE_SLICE]:
+                args.extend(([Model(id_)], values))
+            Model.write(*args)
+        return
+    transaction = Transaction()
+    table = Model.__table__()
+    names = sorted(changes[0][1])
+    formats = [Model._fields[n].sql_format for n in names]
+    # Values given as 0 stand for the parameters of each row
+    query, _ = tuple(table.update(
+            [Column(table, n) for n in names]
+            + [table.write_uid, table.write_date],
+            [0] * len(names) + [0, CurrentTimestamp()],
+            where=table.id == 0))
+    user = transaction.user
+
+    def row(id_, values):
+        return [v if type(v) in PLAIN else f(v)
+            for f, v in zip(formats, map(values.__getitem__, names))
+            ] + [user, id_]
+    cursor = transaction.connection.cursor()
+    cursor.executemany(query, [row(i, v) for i, v in changes])
+    ids = {i for i, _ in changes}
+    # Records read before must not keep the old values
+    for cache in transaction.cache.values():
+        if Model.__name__ in cache:
+            for id_ in ids:
+                cache[Model.__name__].pop(id_, None)
+    transaction.counter += 1

@@ -17,7 +17,8 @@ from trytond.tools import grouped_slice
 from trytond.tools import timezone as tz
 from trytond.transaction import Transaction, without_check_access
 
-from .computed import COMPUTING, ComputedRecordMixin, insert_rows
+from .computed import (
+    COMPUTING, ComputedRecordMixin, insert_rows, update_rows)
 from .dates import date_text
 from .day_balance import FlexitimeBalanceMixin
 from .day_compute import compute_day
@@ -34,6 +35,8 @@ COMPUTED_FROM = ['attendance.day', 'attendance.line', 'attendance.correction',
 # Employees computed together: their events, leave and days are read and
 # written in a few statements
 CHUNK = 50
+# Employees whose days one queued task computes
+QUEUE_CHUNK = 1000
 # Days a late daily computation goes back at most
 CATCH_UP = 92
 
@@ -258,8 +261,10 @@ class Day(ComputedRecordMixin, FlexitimeBalanceMixin, ModelSQL,
         for employee, date in keys:
             by_employee[employee].append(date.isoformat())
         employees = sorted(by_employee)
-        for i in range(0, len(employees), 100):
-            chunk = employees[i:i + 100]
+        # Large tasks: a task's fixed cost (transaction, settings, leave,
+        # corrections) outweighs its days when it holds few
+        for i in range(0, len(employees), QUEUE_CHUNK):
+            chunk = employees[i:i + QUEUE_CHUNK]
             Employee.__queue__.hr_time_recompute(
                 Employee.browse(chunk),
                 {str(e): by_employee[e] for e in chunk})
@@ -493,14 +498,13 @@ class Day(ComputedRecordMixin, FlexitimeBalanceMixin, ModelSQL,
                     }
                 if day:
                     if _differs(day.values, values):
-                        to_write.extend(([cls(day.id)], values))
+                        to_write.append((day.id, values))
                 else:
                     values.update({'employee': employee_id, 'date': date,
                             'state': 'open'})
                     to_create.append(values)
                 computed.append((key, result))
-        if to_write:
-            cls.write(*to_write)
+        update_rows(cls, to_write)
         if to_create:
             insert_rows(cls, to_create)
             created = {(v['employee'], v['date']): v for v in to_create}
