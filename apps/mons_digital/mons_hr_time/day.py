@@ -476,9 +476,12 @@ class Day(ComputedRecordMixin, FlexitimeBalanceMixin, ModelSQL,
                     telework_days = 1.0 if len(halves) > 1 else 0.5
                 if schedule and schedule.kind == 'flexitime':
                     # The limits bind the balance carried over: checked
-                    # once the period the schedule names is over
+                    # once the period the schedule names is over, on its
+                    # last day and again when a difference of it changed
                     end = cls.balance_period_end(schedule, date)
-                    if end < today:
+                    before = day.values.get('difference') if day else None
+                    if end < today and (end == date
+                            or (before or 0) != (result['difference'] or 0)):
                         period_ends[(employee_id, end)] = (
                             employee, schedule)
                 values = {
