@@ -13,7 +13,7 @@ from trytond.tools import timezone as tz
 from trytond.transaction import without_check_access
 
 from .attendance import local_datetime, to_utc
-from .exceptions import CloseError
+from .exceptions import CloseError, WorkflowError
 
 
 class Period(metaclass=PoolMeta):
@@ -39,6 +39,15 @@ class Period(metaclass=PoolMeta):
                     'depends': ['state'],
                     },
                 })
+
+    @classmethod
+    def check_modification(cls, mode, periods, values=None, external=False):
+        super().check_modification(
+            mode, periods, values=values, external=external)
+        if external and mode == 'write' and 'checked_inputs' in values:
+            # What the close trusts to skip its computation
+            raise WorkflowError(gettext(
+                    'mons_hr_time.msg_period_checked_inputs'))
 
     def first_date(self):
         after = self.starts_after()

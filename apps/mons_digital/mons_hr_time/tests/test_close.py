@@ -72,6 +72,12 @@ class CloseTestCase(DBTestCase):
                         ('state', '=', 'to_sign')]))
         decide_all()
         self.assertTrue(Period(period.id).checked_inputs)
+        # Only the check records it: the close trusts it
+        rh = o.user('rh', o.other, groups=['group_hr_officer'])
+        with as_user(rh), self.assertRaises(UserError) as cm:
+            Period.write(Period.browse([period.id]),
+                {'checked_inputs': 'x'})
+        self.assertIn("recorded by the period's check", cm.exception.message)
         self.assertFalse(Item.search([('period', '=', period.id),
                     ('date', '=', holiday_date)]))
 
