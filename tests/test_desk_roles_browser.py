@@ -4,6 +4,7 @@ name comes without a currency, each role lands on its home with the counts
 of what waits for it, and the self-service employee's menu is exactly its
 own time, leave, requests and balances."""
 import re
+import time
 
 import pytest
 
@@ -30,15 +31,21 @@ def home_counts(page, tabs, timeout=60000):
         panel.locator('.nav-tabs li').filter(has_text=re.compile(
                 r'^\s*' + re.escape(name) + r'\s+\d+\+?\s*$')
             ).first.wait_for(timeout=timeout)
-    counts = {}
-    for action in board.locator('.board-action').all():
-        title = action.locator('.panel-heading').inner_text().strip()
-        for tab in action.locator('.nav-tabs li').all_inner_texts():
-            match = COUNT.match(' '.join(tab.split()))
-            if match:
-                counts[(title, match.group(1))] = (
-                    int(match.group(2)), bool(match.group(3)))
-    return counts
+    # The board may draw its panels again (a reload of the home) between
+    # the wait and the read: read until every asked tab has its count
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        counts = {}
+        for action in board.locator('.board-action').all():
+            title = action.locator('.panel-heading').inner_text().strip()
+            for tab in action.locator('.nav-tabs li').all_inner_texts():
+                match = COUNT.match(' '.join(tab.split()))
+                if match:
+                    counts[(title, match.group(1))] = (
+                        int(match.group(2)), bool(match.group(3)))
+        if all(t in counts for t in tabs) or time.monotonic() > deadline:
+            return counts
+        page.wait_for_timeout(500)
 
 
 def check_chrome(page, login):
