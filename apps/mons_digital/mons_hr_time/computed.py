@@ -110,8 +110,12 @@ def update_rows(Model, changes):
             ] + [user, id_]
     cursor = transaction.connection.cursor()
     cursor.executemany(query, [row(i, v) for i, v in changes])
-    ids = {i for i, _ in changes}
-    # Records read before must not keep the old values
+    clear_cache(Model, {i for i, _ in changes})
+
+
+def clear_cache(Model, ids):
+    "Records read before an SQL update must not keep the old values"
+    transaction = Transaction()
     for cache in transaction.cache.values():
         if Model.__name__ in cache:
             for id_ in ids:

@@ -7,6 +7,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
+from .day_balance import _as_date
 from .schedule import time_seconds
 
 # Clock-outs up to 4 hours after a night shift's end count for the shift,
@@ -210,9 +211,3 @@ class BatchCutoffs:
             self._cutoffs[key] = employee.night_cutoff(date,
                 line_at=lambda d: self.line_at(employee.id, d))
         return self._cutoffs[key]
-
-
-def _as_date(value):
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value[:10])
-    return value

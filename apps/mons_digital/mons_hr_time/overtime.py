@@ -16,7 +16,7 @@ from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
-from .computed import ComputedRecordMixin, insert_rows
+from .computed import ComputedRecordMixin, clear_cache, insert_rows
 from .dates import date_text
 from .exceptions import WorkflowError
 from .request import ApprovalRequestMixin
@@ -327,19 +327,9 @@ class Overtime(ApprovalRequestMixin, ModelSQL, ModelView):
                     & ~table.id.in_(line.select(line.overtime,
                             where=line.overtime.in_(sub)))))
             empty.extend(r[0] for r in cursor)
-        cls._clear_cache(ids)
+        clear_cache(cls, ids)
         if empty:
             cls.delete(cls.browse(empty))
-
-    @classmethod
-    def _clear_cache(cls, ids):
-        "Records read before an SQL update must not keep the old values"
-        transaction = Transaction()
-        for cache in transaction.cache.values():
-            if cls.__name__ in cache:
-                for id_ in ids:
-                    cache[cls.__name__].pop(id_, None)
-        transaction.counter += 1
 
     @classmethod
     def _weekly_capped(cls, day, parts, rule):
