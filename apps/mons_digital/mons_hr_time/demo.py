@@ -358,9 +358,15 @@ def _load_telework(rng, employees, start, today, logins):
                     'weekday': str(rng.choice([0, 2, 4])),
                     'start': start})
     if 'employe' in by_login:
-        telework.append({'employee': by_login['employe'].id,
-                'kind': 'occasional',
-                'start': today + dt.timedelta(days=7)})
+        # A week ahead, on the first day the employee works (the demo is
+        # loaded on any day, weekends and holidays included)
+        employe = by_login['employe']
+        days = (today + dt.timedelta(days=n) for n in range(7, 60))
+        day = next((d for d in days if Telework.working_day(employe, d)),
+            None)
+        if day:
+            telework.append({'employee': employe.id, 'kind': 'occasional',
+                    'start': day})
     with Transaction().set_context(_hr_time_defer=True):
         requests = Telework.create(telework)
         Telework.request(requests)

@@ -146,39 +146,43 @@ class Telework(CancellableRequestMixin, ModelSQL, ModelView):
                             maximum=_days(per_month)))
 
     @classmethod
-    def check_days(cls, requests):
-        """Occasional telework is asked for a working day: not a holiday,
-        a day off of the employee's pattern or a day of leave (structural
-        telework skips those days, see compute_day)"""
+    def working_day(cls, employee, date, half=None):
+        """Whether the employee may telework on date (or on that half day):
+        not a holiday, a day off of their pattern or a day of leave"""
         pool = Pool()
         Holiday = pool.get('mons.holiday')
         Leave = pool.get('attendance.leave')
+        assignment = employee.schedule_at(date)
+        line = (assignment.schedule.line_for(date)
+            if assignment else None)
+        with without_check_access():
+            leaves = Leave.search([
+                    ('employee', '=', employee.id),
+                    ('state', 'in', ['requested', 'approved']),
+                    ('start', '<=', date), ('end', '>=', date),
+                    ])
+        amounts = [l.day_amount(date) for l in leaves]
+        # A full day of leave, or leave on the same half day
+        on_leave = any(kind == 'day' and (amount >= 1
+                or not half or leave_half == half)
+            for kind, amount, _, leave_half in amounts)
+        return not (date in Holiday.dates(date, date, employee.company)
+            or not line or not line.expected_seconds()
+            or not assignment.fraction_at(date)
+            or on_leave)
+
+    @classmethod
+    def check_days(cls, requests):
+        """Occasional telework is asked for a working day (structural
+        telework skips the other days, see compute_day)"""
         for request in requests:
-            if request.kind != 'occasional':
-                continue
-            date = request.start
-            employee = request.employee
-            assignment = employee.schedule_at(date)
-            line = (assignment.schedule.line_for(date)
-                if assignment else None)
-            with without_check_access():
-                leaves = Leave.search([
-                        ('employee', '=', employee.id),
-                        ('state', 'in', ['requested', 'approved']),
-                        ('start', '<=', date), ('end', '>=', date),
-                        ])
-            amounts = [l.day_amount(date) for l in leaves]
-            # A full day of leave, or leave on the same half day
-            on_leave = any(kind == 'day' and (amount >= 1
-                    or not request.half or half == request.half)
-                for kind, amount, _, half in amounts)
-            if (date in Holiday.dates(date, date, employee.company)
-                    or not line or not line.expected_seconds()
-                    or not assignment.fraction_at(date)
-                    or on_leave):
+            if (request.kind == 'occasional'
+                    and not cls.working_day(request.employee, request.start,
+                        request.half)):
                 raise TeleworkValidationError(gettext(
                         'mons_hr_time.msg_telework_not_working_day',
-                        request=request.rec_name, date=date_text(date)))
+                        request=request.rec_name,
+                        date=date_text(request.start)))
 
     @classmethod
     def _touch(cls, requests):
