@@ -224,6 +224,23 @@ def load_demo(rng):
     _load_clockings(random.Random(seeds[1]), employees, devices, start, end,
         logins)
     _load_telework(random.Random(seeds[3]), employees, start, today, logins)
+    _load_digests(today)
+
+
+def _load_digests(today):
+    """The anomaly e-mails of the last working day's morning, as the daily
+    scheduled action sent them (it sends none on weekends and holidays):
+    the demo shows digests whatever the day it is loaded"""
+    pool = Pool()
+    Digest = pool.get('attendance.anomaly.digest')
+    Anomaly = pool.get('attendance.anomaly')
+    Holiday = pool.get('mons.holiday')
+    if Digest.search([], limit=1):
+        return
+    day = today
+    while not Holiday.is_working_day(day):
+        day -= dt.timedelta(days=1)
+    Anomaly.send_digest(day)
 
 
 def _load_clockings(rng, employees, devices, start, end, logins):

@@ -819,17 +819,20 @@ class MonsHrTimeTestCase(
         Day = pool.get('attendance.day')
         Leave = pool.get('attendance.leave')
         Schedule = pool.get('hr.time.schedule')
+        Digest = pool.get('attendance.anomaly.digest')
         from trytond.modules.mons_hr_time import demo
         Pool().get('hr.time.employee.schedule').delete(
             Pool().get('hr.time.employee.schedule').search([]))
         demo.load_demo(random.Random(1))
-        counts = [M.search_count([]) for M in [Line, Day, Leave, Schedule]]
+        counts = [M.search_count([])
+            for M in [Line, Day, Leave, Schedule, Digest]]
         self.assertGreater(counts[0], 4 * 15)
         self.assertGreater(counts[1], 4 * 28)
         self.assertGreater(counts[2], 0)
         demo.load_demo(random.Random(1))
         self.assertEqual(
-            [M.search_count([]) for M in [Line, Day, Leave, Schedule]],
+            [M.search_count([])
+            for M in [Line, Day, Leave, Schedule, Digest]],
             counts)
 
     @with_transaction()
