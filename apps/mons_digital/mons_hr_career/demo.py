@@ -345,7 +345,10 @@ def _load_training(rng, companies, competencies, files):
                         ])
             courses.append(Course(course.id))
         for service in Service.search([('company', '=', company.id)]):
-            for year in (today.year, today.year + 1):
+            # From the year of the past sessions (the last one, in early
+            # January) to next year's
+            first_year = (today - dt.timedelta(days=40)).year
+            for year in range(first_year, today.year + 2):
                 _get_or_create(Budget, [('service', '=', service.id),
                         ('year', '=', year)], {'company': company.id,
                         'service': service.id, 'year': year,
