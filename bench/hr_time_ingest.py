@@ -136,6 +136,11 @@ def main():
     with Transaction().start(db, 0) as transaction:
         stored = Pool().get('attendance.line').search_count([])
         queued = Pool().get('ir.queue').search_count([])
+        if worker:
+            # Each day computed from all its clockings, none left behind:
+            # the bench's days hold about 6h30 at least between the four
+            computed = Pool().get('attendance.day').search_count(
+                [('worked', '>=', 6 * 3600)])
 
     common.report('HR time: device API ingest', [
             ('backend', common.backend()),
@@ -155,6 +160,7 @@ def main():
             ('statuses', counts),
             ('stored lines', stored),
             ('day recomputations queued (tasks)', queued),
+            ('days computed from their 4 clockings', computed if worker else None),
             ('replay events', len(replayed)),
             ('replay (s)', round(replay, 1)),
             ('replayed events per second', round(len(replayed) / replay)),
@@ -162,6 +168,8 @@ def main():
             ('max RSS (MB)', round(common.max_rss_mb())),
             ])
     assert stored == len(events) == counts.get('created')
+    if worker:
+        assert computed == args.agents * args.days, computed
     assert replay_counts == {'duplicate': len(replayed)}
 
 

@@ -15,7 +15,7 @@ from trytond.transaction import Transaction, without_check_access
 
 from .computed import ComputedRecordMixin, insert_rows
 from .dates import date_text
-from .day import _as_date
+from .day_balance import _as_date
 from .exceptions import WorkflowError
 
 ITEM_KINDS = [

@@ -15,12 +15,13 @@ from trytond.pool import Pool, PoolMeta
 from trytond.model.fields import SQL_OPERATORS
 from trytond.tools import grouped_slice
 from trytond.tools import timezone as tz
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import (
+    Transaction, inactive_records, without_check_access)
 
 from .computed import (
     COMPUTING, ComputedRecordMixin, insert_rows, update_rows)
 from .dates import date_text
-from .day_balance import FlexitimeBalanceMixin
+from .day_balance import FlexitimeBalanceMixin, _as_date
 from .day_compute import compute_day
 from .exceptions import ClosedDayError
 
@@ -37,14 +38,9 @@ COMPUTED_FROM = ['attendance.day', 'attendance.line', 'attendance.correction',
 CHUNK = 50
 # Employees whose days one queued task computes
 QUEUE_CHUNK = 1000
+QUEUE_NAME = 'hr_time_days'
 # Days a late daily computation goes back at most
 CATCH_UP = 92
-
-
-def _as_date(value):
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value[:10])
-    return value
 
 
 def _hours_text(seconds):
@@ -263,11 +259,12 @@ class Day(ComputedRecordMixin, FlexitimeBalanceMixin, ModelSQL,
         employees = sorted(by_employee)
         # Large tasks: a task's fixed cost (transaction, settings, leave,
         # corrections) outweighs its days when it holds few
-        for i in range(0, len(employees), QUEUE_CHUNK):
-            chunk = employees[i:i + QUEUE_CHUNK]
-            Employee.__queue__.hr_time_recompute(
-                Employee.browse(chunk),
-                {str(e): by_employee[e] for e in chunk})
+        with Transaction().set_context(queue_name=QUEUE_NAME):
+            for i in range(0, len(employees), QUEUE_CHUNK):
+                chunk = employees[i:i + QUEUE_CHUNK]
+                Employee.__queue__.hr_time_recompute(
+                    Employee.browse(chunk),
+                    {str(e): by_employee[e] for e in chunk})
 
     @classmethod
     def compute_month(cls, company, year, month, employees=None):
@@ -617,7 +614,23 @@ class Employee(metaclass=PoolMeta):
 
     @classmethod
     def hr_time_recompute(cls, employees, dates):
-        "Queue task: recompute days of employees"
-        Day = Pool().get('attendance.day')
-        Day.compute({(e.id, d) for e in employees
-                for d in dates.get(str(e.id), [])})
+        """Queue task: recompute days of employees, with those of the tasks
+        queued since and not started: devices send a day's clockings in
+        several batches, each queues the day again, and a worker that
+        lags behind computes it once instead of once a batch"""
+        pool = Pool()
+        Day = pool.get('attendance.day')
+        Queue = pool.get('ir.queue')
+        keys = {(e.id, d) for e in employees
+            for d in dates.get(str(e.id), [])}
+        more = defaultdict(set)
+        for data in Queue.absorb(QUEUE_NAME, cls.__name__,
+                'hr_time_recompute'):
+            for employee, days in data['args'][0].items():
+                more[int(employee)].update(days)
+        if more:
+            # As the queue does, skip the employees deleted since
+            with without_check_access(), inactive_records():
+                exist = cls.search([('id', 'in', list(more))])
+            keys.update((e.id, d) for e in exist for d in more[e.id])
+        Day.compute(keys)
