@@ -48,21 +48,11 @@ def fixed_employee(site):
 
 
 def free_days(site, employee, count, since):
-    """Past working days without clockings, holiday nor leave, most recent
-    first (the demo's schedules start a year before last month, which
-    alone is clocked: there are always some, whatever today's date)"""
+    "Past working days without clockings nor holiday, most recent first"
     holidays = {as_date(h['date'])
         for h in search(site, 'mons.holiday', [], ['date'])}
     clocked = {as_date(l['date']) for l in search(site, 'attendance.line',
             [['employee', '=', employee]], ['date'])}
-    for leave in search(site, 'attendance.leave',
-            [['employee', '=', employee],
-                ['state', 'in', ['requested', 'approved']]],
-            ['start', 'end']):
-        day, end = as_date(leave['start']), as_date(leave['end'])
-        while day <= end:
-            clocked.add(day)
-            day += dt.timedelta(days=1)
     result, day = [], dt.date.today() - dt.timedelta(days=1)
     while len(result) < count and day >= since:
         if (day.weekday() < 5 and day not in holidays

@@ -189,10 +189,8 @@ def load_demo(rng):
 
     today = dt.date.today()
     start, end = _last_month(today)
-    # On their schedules since the year before last month's: whole years'
-    # allocations, and past working days without clockings (only last
-    # month is clocked) whatever the day the demo is loaded
-    from_date = dt.date(start.year - 1, 1, 1)
+    year_start = dt.date(today.year, 1, 1)
+    from_date = min(start, year_start)
     new_assignments = []
     for employee in employees:
         if employee.work_schedules:
